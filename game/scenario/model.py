@@ -1,0 +1,230 @@
+"""The scenario model: frozen attrs classes for format v1, the shared vocabulary of the project.
+
+The loader (`game.scenario.loader`) is the only producer of these objects from YAML; the
+engine, scoring, export, authoring and UI only read them. Field names follow the YAML keys of
+SCENARIO_FORMAT.md, except where Python forbids them (`if` → `if_`). Everything the format lets
+an author leave out or abbreviate is already resolved here (defaults filled in, `goto: x` as one
+route, `actor: team` as the tuple of all roles, `budget: 12000` as a `Variable`), so readers never
+re-implement the format's shorthand rules.
+
+Expressions (`if`, `consent`, route conditions) are kept as their source text; the loader has
+already parsed and type-checked every one, and `game.scenario.expressions` compiles them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from attrs import field, frozen
+
+FORMAT_VERSION = 1
+ACADEMIES = ("sociale_studies", "pabo", "gezondheidszorg", "recht", "economie")
+ACADEMY_COLORS = {
+    "sociale_studies": "#2a9d8f",
+    "pabo": "#f4a261",
+    "gezondheidszorg": "#e76f51",
+    "recht": "#264653",
+    "economie": "#e9c46a",
+}
+DEFAULT_ROLE_COLOR = "#6c757d"
+TEAM = "team"
+
+Value = bool | int | float
+Decision = Literal["single", "vote", "consensus"]
+Outcome = Literal["good", "mixed", "bad"]
+
+
+@frozen
+class Effects:
+    """What a choice, a scene entry, a share or a breach changes: in this order set, add, score."""
+
+    set: dict[str, Value] = field(factory=dict)
+    add: dict[str, int | float] = field(factory=dict)
+    score: dict[str, int | float] = field(factory=dict)
+
+    def is_empty(self) -> bool:
+        """True when applying these effects changes nothing."""
+        return not (self.set or self.add or self.score)
+
+
+@frozen
+class Role:
+    """A player's role: display name, academy, private briefing and goals."""
+
+    id: str
+    name: str
+    academy: str
+    briefing: str
+    goals: tuple[str, ...] = ()
+    color: str | None = None
+
+    @property
+    def display_color(self) -> str:
+        """The role's own colour, else its academy's, else a neutral grey."""
+        return self.color or ACADEMY_COLORS.get(self.academy, DEFAULT_ROLE_COLOR)
+
+
+@frozen
+class Info:
+    """An information card: private knowledge a role holds and may share."""
+
+    id: str
+    title: str
+    text: str
+    owner: str | None = None
+    sensitive: bool = False
+    consent: str | None = None  # expression source; None means sharing is always allowed
+    on_share: Effects = field(factory=Effects)
+    on_breach: Effects = field(factory=Effects)
+
+
+@frozen
+class Variable:
+    """A game-state variable; `min`/`max` clamp after every change."""
+
+    id: str
+    initial: Value
+    min: int | float | None = None
+    max: int | float | None = None
+    label: str | None = None
+    unit: str | None = None
+    show: bool = False
+
+    @property
+    def display_label(self) -> str:
+        """The label shown on meters; the id when the author gave none."""
+        return self.label or self.id
+
+
+@frozen
+class Dimension:
+    """A cooperation dimension teams are scored on; `max` fixes the 100% mark when given."""
+
+    id: str
+    label: str
+    description: str | None = None
+    max: int | float | None = None
+
+
+@frozen
+class Route:
+    """One way out of a choice: to a scene or ending, under a condition or with a weight."""
+
+    to: str
+    if_: str | None = None
+    weight: int | float | None = None
+
+
+@frozen
+class Choice:
+    """A choice in a scene. `id` defaults to c1, c2, ... in order (filled in by the loader)."""
+
+    id: str
+    text: str
+    goto: tuple[Route, ...]
+    roles: tuple[str, ...] | None = None
+    if_: str | None = None
+    set: dict[str, Value] = field(factory=dict)
+    add: dict[str, int | float] = field(factory=dict)
+    score: dict[str, int | float] = field(factory=dict)
+    learn: dict[str, tuple[str, ...]] = field(factory=dict)
+    feedback: str | None = None
+
+    @property
+    def effects(self) -> Effects:
+        """The choice's set/add/score as one `Effects` value."""
+        return Effects(set=self.set, add=self.add, score=self.score)
+
+
+@frozen
+class Scene:
+    """A scene: text, who acts and how they decide, and either choices or `next`.
+
+    `actors` is resolved: `team` becomes every role in declaration order (and `is_team` is
+    set); a narration scene without `actor` has `actors == ()`. `decision` is resolved too:
+    `single` for one actor, `vote` for several when the author gave none.
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    speaker: str | None = None
+    actors: tuple[str, ...] = ()
+    is_team: bool = False
+    decision: Decision = "single"
+    tiebreak: str | None = None
+    advice: dict[str, str] = field(factory=dict)
+    timer: int | float | None = None
+    on_timeout: str | None = None
+    on_enter: Effects = field(factory=Effects)
+    choices: tuple[Choice, ...] = ()
+    next: str | None = None
+
+    @property
+    def is_narration(self) -> bool:
+        """True for a scene that has `next` instead of choices."""
+        return self.next is not None
+
+    @property
+    def tiebreak_role(self) -> str | None:
+        """Who breaks a tie in a vote: the author's `tiebreak`, else the first actor."""
+        return self.tiebreak or (self.actors[0] if self.actors else None)
+
+    def choice(self, choice_id: str) -> Choice:
+        """The choice with that id; KeyError when there is none."""
+        for c in self.choices:
+            if c.id == choice_id:
+                return c
+        raise KeyError(choice_id)
+
+
+@frozen
+class Ending:
+    """An ending of the case with its outcome and reflection questions."""
+
+    id: str
+    title: str
+    text: str
+    outcome: Outcome
+    questions: tuple[str, ...] = ()
+
+
+@frozen
+class Scenario:
+    """A whole loaded scenario. `source` is the file path, `sha256` the hash of its bytes.
+
+    `marks` maps a path of keys/indices inside the YAML document (for example
+    `("scenes", "plan", "choices", 0, "goto")`) to its `(line, column)`, 1-based; it is
+    excluded from equality so that two loads of the same content compare equal.
+    """
+
+    format: int
+    id: str
+    title: str
+    roles: dict[str, Role]
+    scores: dict[str, Dimension]
+    start: str
+    scenes: dict[str, Scene]
+    endings: dict[str, Ending]
+    language: str = "nl"
+    summary: str | None = None
+    learning_goals: tuple[str, ...] = ()
+    info: dict[str, Info] = field(factory=dict)
+    variables: dict[str, Variable] = field(factory=dict)
+    debrief_questions: tuple[str, ...] = ()
+    source: str = field(default="", eq=False)
+    sha256: str = field(default="", eq=False)
+    marks: dict[tuple, tuple[int, int]] = field(factory=dict, eq=False, repr=False)
+
+    def is_ending(self, node_id: str) -> bool:
+        """True when the id names an ending (scenes and endings share one namespace)."""
+        return node_id in self.endings
+
+    def mark(self, *path: object) -> tuple[int, int]:
+        """The (line, column) of the YAML node at that path, or of its nearest parent; (0, 0)."""
+        p = tuple(path)
+        while p:
+            if p in self.marks:
+                return self.marks[p]
+            p = p[:-1]
+        return self.marks.get((), (0, 0))
