@@ -1,0 +1,424 @@
+"""Tests for game.scoring: authored points, maxima, derived metrics and the cooperation index.
+
+Scenarios are built directly from the model classes and logs are hand-written event lists in
+the DESIGN.md format, so every expected number below is computed by hand in the docstring.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from game import scoring
+from game.scenario.model import (
+    Choice,
+    Dimension,
+    Effects,
+    Ending,
+    Info,
+    Role,
+    Route,
+    Scenario,
+    Scene,
+    Variable,
+)
+
+ROLES = ("jp", "lk", "vp")
+
+
+def role(rid: str) -> Role:
+    """A role with a throwaway briefing."""
+    return Role(id=rid, name=rid.upper(), academy="pabo", briefing="b")
+
+
+def choice(cid: str, to: str | list, **kw) -> Choice:
+    """A choice going to one target, or to a list of Route objects."""
+    goto = tuple(to) if isinstance(to, list) else (Route(to=to),)
+    return Choice(id=cid, text=cid, goto=goto, **kw)
+
+
+def make(scenes: list[Scene], *, dims=("a", "b"), info=(), variables=(), endings=("end",),
+         start: str | None = None, dim_max: dict | None = None) -> Scenario:
+    """A scenario from scenes; dimensions without max unless `dim_max` gives one."""
+    dim_max = dim_max or {}
+    return Scenario(
+        format=1, id="t", title="T",
+        roles={r: role(r) for r in ROLES},
+        scores={d: Dimension(id=d, label=d, max=dim_max.get(d)) for d in dims},
+        start=start or scenes[0].id,
+        scenes={s.id: s for s in scenes},
+        endings={e: Ending(id=e, title=e, text=e, outcome="good") for e in endings},
+        info={i.id: i for i in info},
+        variables={v.id: v for v in variables},
+    )
+
+
+def ev(kind: str, **fields) -> dict:
+    """One log event (seq/time are not read by scoring)."""
+    return {"type": kind, **fields}
+
+
+# ------------------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture
+def team_case() -> Scenario:
+    """Three scenes: a single decision, a team vote, a consensus of two; one card each kind."""
+    s1 = Scene(id="s1", text="t", actors=("jp",), on_enter=Effects(score={"a": 1}),
+               advice={"lk": "advies"},
+               choices=(choice("ask", "s2", score={"a": 2}), choice("tell", "s2")))
+    s2 = Scene(id="s2", text="t", actors=ROLES, is_team=True, decision="vote",
+               advice={"vp": "advies"},
+               choices=(choice("net", "s3", score={"a": 1, "b": 2}),
+                        choice("train", "s3", score={"b": -1})))
+    s3 = Scene(id="s3", text="t", actors=("jp", "lk"), decision="consensus",
+               choices=(choice("together", "end", score={"a": 3},
+                               if_="shared(diary)"),
+                        choice("alone", "end", score={"a": -1})))
+    info = (
+        Info(id="diary", title="D", text="d", owner="vp", sensitive=True, consent="ok",
+             on_share=Effects(score={"b": 2}), on_breach=Effects(score={"b": -3})),
+        Info(id="obs", title="O", text="o", owner="lk"),
+    )
+    return make([s1, s2, s3], info=info, variables=(Variable(id="ok", initial=False),))
+
+
+def team_log() -> list[dict]:
+    """A full playthrough of `team_case` with a consult, a breach, a share and two rounds."""
+    return [
+        ev("session_started", elapsed_ms=0),
+        ev("scene_entered", scene="s1", elapsed_ms=0),
+        ev("consulted", scene="s1", role="jp", target="lk", elapsed_ms=1000),
+        ev("choice_made", scene="s1", choice="ask", by=["jp"], decision="single",
+           changes={}, points={"a": 2}, elapsed_ms=4000),
+        ev("scene_entered", scene="s2", elapsed_ms=4000),
+        ev("info_shared", scene="s2", role="vp", info="diary", to=["jp"], consent=False,
+           breach=True, elapsed_ms=5000),
+        ev("vote_cast", scene="s2", role="jp", choice="net", round=1, elapsed_ms=6000),
+        ev("vote_cast", scene="s2", role="lk", choice="net", round=1, elapsed_ms=8000),
+        ev("vote_cast", scene="s2", role="vp", choice="train", round=1, elapsed_ms=10000),
+        ev("choice_made", scene="s2", choice="net", by=["jp", "lk", "vp"], decision="vote",
+           changes={}, points={"a": 1, "b": 2}, elapsed_ms=10000),
+        ev("scene_entered", scene="s3", elapsed_ms=10000),
+        ev("info_shared", scene="s3", role="vp", info="diary", to=["jp", "lk"], consent=True,
+           breach=False, elapsed_ms=11000),
+        ev("info_shared", scene="s3", role="lk", info="obs", to=["jp"], consent=True,
+           breach=False, elapsed_ms=11500),
+        ev("vote_cast", scene="s3", role="jp", choice="together", round=1, elapsed_ms=12000),
+        ev("vote_cast", scene="s3", role="lk", choice="alone", round=1, elapsed_ms=13000),
+        ev("vote_cast", scene="s3", role="jp", choice="together", round=2, elapsed_ms=15000),
+        ev("vote_cast", scene="s3", role="lk", choice="together", round=2, elapsed_ms=14000),
+        ev("choice_made", scene="s3", choice="together", by=["jp", "lk"],
+           decision="consensus", changes={}, points={"a": 3}, elapsed_ms=15000),
+        ev("session_ended", ending="end", outcome="good", elapsed_ms=15000),
+    ]
+
+
+# ------------------------------------------------------------------------------ scores
+
+
+def test_scores_credit_team_and_supporting_roles(team_case):
+    """Team a = 1 (enter s1) + 2 + 1 + 3 = 7; b = 2 (vote) - 3 (breach) + 2 (share) = 1.
+
+    jp: ask (a2) + net (a1 b2) + together (a3) = a6 b2; lk: net + together = a4 b2;
+    vp voted against net, so only its breach and share: b -3 + 2 = -1.
+    """
+    result = scoring.scores(team_log(), team_case)
+    assert result["team"]["a"]["points"] == 7
+    assert result["team"]["b"]["points"] == 1
+    assert {d: v["points"] for d, v in result["roles"]["jp"].items()} == {"a": 6, "b": 2}
+    assert {d: v["points"] for d, v in result["roles"]["lk"].items()} == {"a": 4, "b": 2}
+    assert {d: v["points"] for d, v in result["roles"]["vp"].items()} == {"a": 0, "b": -1}
+    assert result["sources"]["b"] == {"choices": 2, "scenes": 0, "shares": 2, "breaches": -3}
+    assert result["sources"]["a"]["scenes"] == 1
+
+
+def test_scores_percent_of_computed_maximum(team_case):
+    """Best a: 1 + 2 + 1 + 3 = 7 (together is possible: the diary can be shared) → 100%.
+
+    Best b: net (2) + diary on_share (2) = 4, so team b = 1 is 25%.
+    """
+    result = scoring.scores(team_log(), team_case)
+    assert result["team"]["a"] == {"points": 7, "max": 7, "percent": 100.0}
+    assert result["team"]["b"] == {"points": 1, "max": 4, "percent": 25.0}
+    assert result["roles"]["lk"]["a"]["percent"] == pytest.approx(57.1)
+    assert result["maxima"]["a"]["approximate"] is False
+
+
+def test_scores_json_serialisable_and_mid_session(team_case):
+    """A partial log (first scene only) scores what happened so far and dumps to JSON."""
+    partial = team_log()[:4]
+    result = scoring.scores(partial, team_case)
+    assert result["team"]["a"]["points"] == 3
+    json.dumps(result)
+    json.dumps(scoring.metrics(partial, team_case))
+
+
+def test_on_share_only_first_allowed_share(team_case):
+    """on_share counts once, for the first share while allowed; a breach never triggers it."""
+    log = [
+        ev("scene_entered", scene="s1"),
+        ev("info_shared", scene="s1", role="vp", info="diary", to=["jp"], consent=False,
+           breach=True),
+        ev("info_shared", scene="s1", role="vp", info="diary", to=["lk"], consent=True,
+           breach=False),
+        ev("info_shared", scene="s1", role="jp", info="diary", to=["lk"], consent=True,
+           breach=False),
+    ]
+    result = scoring.scores(log, team_case)
+    assert result["team"]["b"]["points"] == -3 + 2
+    assert result["roles"]["jp"]["b"]["points"] == 0
+
+
+def test_author_max_overrides_and_zero_max_has_no_percent():
+    """An author's max is the 100% mark; a dimension nobody can score has percent None."""
+    s = Scene(id="s", text="t", actors=("jp",), choices=(choice("x", "end", score={"a": 3}),))
+    sc = make([s], dim_max={"a": 6})
+    result = scoring.scores([ev("scene_entered", scene="s"),
+                             ev("choice_made", scene="s", choice="x", by=["jp"],
+                                decision="single", points={"a": 3})], sc)
+    assert result["team"]["a"] == {"points": 3, "max": 6, "percent": 50.0}
+    assert result["team"]["b"]["percent"] is None
+    assert result["maxima"]["a"] == {"max": 6, "computed": 3, "author": 6, "approximate": False}
+
+
+def test_points_fall_back_to_scenario_when_event_has_none():
+    """A choice_made without `points` (an older log) is scored from the scenario's choice."""
+    s = Scene(id="s", text="t", actors=("jp",), choices=(choice("x", "end", score={"a": 2}),))
+    sc = make([s])
+    result = scoring.scores([ev("scene_entered", scene="s"),
+                             ev("choice_made", scene="s", choice="x", by=["jp"])], sc)
+    assert result["team"]["a"]["points"] == 2
+
+
+# ------------------------------------------------------------------------------ maxima
+
+
+def test_maxima_with_a_cycle_enters_each_scene_at_most_twice():
+    """s (enter a1) -again(a2)-> t -back(a3)-> s; t -end-> end; s -leave-> end.
+
+    Best: s1 again2 t back3 s1 again2 t end = 9 (s and t twice each; a third lap is barred).
+    """
+    s = Scene(id="s", text="t", actors=("jp",), on_enter=Effects(score={"a": 1}),
+              choices=(choice("again", "t", score={"a": 2}), choice("leave", "end")))
+    t = Scene(id="t", text="t", actors=("jp",),
+              choices=(choice("back", "s", score={"a": 3}), choice("stop", "end")))
+    sc = make([s, t])
+    assert scoring.maxima(sc) == {"a": 9, "b": 0}
+
+
+def test_maxima_self_loop_and_dag_branches():
+    """A self-loop scene (a5 per lap, enter a1) is entered twice: 1 + 5 + 1 + 0 = 7, vs the
+    other branch 4; dimension b prefers the other branch (b2)."""
+    start = Scene(id="start", text="t", actors=("jp",),
+                  choices=(choice("l", "loop"), choice("o", "other", score={"b": 2})))
+    loop = Scene(id="loop", text="t", actors=("jp",), on_enter=Effects(score={"a": 1}),
+                 choices=(choice("again", "loop", score={"a": 5}), choice("out", "end")))
+    other = Scene(id="other", text="t", actors=("jp",),
+                  choices=(choice("x", "end", score={"a": 4}),))
+    assert scoring.maxima(make([start, loop, other])) == {"a": 7, "b": 2}
+
+
+def test_maxima_respect_static_guards_roles_and_routes():
+    """Closed guard (`false`, constant variable), a choice no actor may pick, a consensus
+    choice only one actor may vote for, and a route list whose first route always holds all
+    drop their points; a guard that depends on play stays possible."""
+    s = Scene(id="s", text="t", actors=("jp", "lk"), decision="consensus", choices=(
+        choice("closed", "end", score={"a": 100}, if_="false"),
+        choice("const", "end", score={"a": 50}, if_="level > 3"),
+        choice("nobody", "end", score={"a": 40}, roles=("vp",)),
+        choice("half", "end", score={"a": 30}, roles=("jp",)),
+        choice("routed", [Route(to="end", if_="level == 1"), Route(to="bonus")],
+               score={"a": 1}),
+        choice("open", "end", score={"a": 7}, if_="consulted(vp)"),
+    ))
+    bonus = Scene(id="bonus", text="t", actors=("jp",),
+                  choices=(choice("x", "end", score={"a": 100}),))
+    sc = make([s, bonus], variables=(Variable(id="level", initial=1),))
+    assert scoring.maxima(sc)["a"] == 7
+
+
+def test_maxima_weighted_routes_and_share_bonus():
+    """Every weighted route is possible (best 10), and a card's positive on_share counts once
+    when some role can know it (owned: +2; never knowable: nothing)."""
+    s = Scene(id="s", text="t", actors=("jp",), choices=(
+        choice("w", [Route(to="end", weight=2), Route(to="good", weight=1)]),))
+    good = Scene(id="good", text="t", actors=("jp",),
+                 choices=(choice("x", "end", score={"a": 10}),))
+    info = (Info(id="k", title="k", text="k", owner="jp", on_share=Effects(score={"a": 2})),
+            Info(id="lost", title="l", text="l", on_share=Effects(score={"a": 5})))
+    assert scoring.maxima(make([s, good], info=info))["a"] == 12
+
+
+def test_maxima_timeout_and_narration_edges():
+    """A timed scene's on_timeout and a narration scene's next are paths too."""
+    s = Scene(id="s", text="t", actors=("jp",), timer=10, on_timeout="n",
+              choices=(choice("x", "end"),))
+    n = Scene(id="n", text="t", next="end", on_enter=Effects(score={"a": 4}))
+    assert scoring.maxima(make([s, n]))["a"] == 4
+
+
+def test_maxima_without_reachable_ending_uses_best_prefix():
+    """When no ending can be reached, the best prefix counts (a warning case for authors)."""
+    s = Scene(id="s", text="t", actors=("jp",), on_enter=Effects(score={"a": 2}),
+              choices=(choice("x", "dead", score={"a": 1}),))
+    dead = Scene(id="dead", text="t", actors=("jp",),
+                 choices=(choice("never", "end", if_="false"),))
+    assert scoring.maxima(make([s, dead]))["a"] == 3
+
+
+def test_maxima_cached_per_scenario():
+    """The second call returns the cached object without searching again."""
+    s = Scene(id="s", text="t", actors=("jp",), choices=(choice("x", "end", score={"a": 1}),))
+    sc = make([s])
+    assert scoring.maxima_details(sc) is scoring.maxima_details(sc)
+
+
+def test_maxima_large_cycle_falls_back_to_greedy(monkeypatch):
+    """A ring of 12 scenes with a tiny budget still returns a real path total, flagged."""
+    monkeypatch.setattr(scoring, "SEARCH_BUDGET", 5)
+    scoring.clear_caches()
+    n = 12
+    scenes = [Scene(id=f"r{i}", text="t", actors=("jp",), choices=(
+        choice("next", f"r{(i + 1) % n}", score={"a": 1}), choice("out", "end")))
+        for i in range(n)]
+    details = scoring.maxima_details(make(scenes))
+    assert details["a"]["approximate"] is True
+    # the exact best is 2n - 1 laps of +1 (each scene twice, the last one leaves)
+    assert 0 < details["a"]["computed"] <= 2 * n - 1
+    scoring.clear_caches()
+
+
+# ------------------------------------------------------------------------------ metrics
+
+
+def test_participation_balance_by_hand(team_case):
+    """Actions: jp consult + single + 3 votes = 5, lk vote + share + 2 votes = 4, vp breach
+    share + share + vote = 3; entropy of (5, 4, 3)/12 over ln 3."""
+    m = scoring.metrics(team_log(), team_case)
+    actions = m["participation"]["actions"]
+    assert [actions[r]["total"] for r in ROLES] == [5, 4, 3]
+    assert actions["jp"] == {"choices": 1, "votes": 3, "shares": 0, "consults": 1, "total": 5}
+    p = [5 / 12, 4 / 12, 3 / 12]
+    expected = -sum(x * math.log(x) for x in p) / math.log(3)
+    assert m["participation"]["balance"] == pytest.approx(expected, abs=1e-3)
+
+
+def test_balance_extremes():
+    """One role doing everything is 0; equal counts are 1; no action at all is None."""
+    assert scoring._entropy_balance([4, 0, 0]) == 0.0
+    assert scoring._entropy_balance([2, 2, 2]) == 1.0
+    assert scoring._entropy_balance([0, 0, 0]) is None
+
+
+def test_consultation_rate(team_case):
+    """s1 (advice lk): jp consulted lk before deciding → yes; s2 (advice vp, team vote):
+    nobody consulted → no. Rate 1/2."""
+    m = scoring.metrics(team_log(), team_case)["consultation"]
+    assert m["visits"] == [{"scene": "s1", "consulted": True}, {"scene": "s2", "consulted": False}]
+    assert m["rate"] == 0.5
+
+
+def test_consultation_after_decision_or_wrong_target_does_not_count(team_case):
+    """A consult of a non-advised role, or after the decision, is no consultation."""
+    log = [
+        ev("scene_entered", scene="s1"),
+        ev("consulted", scene="s1", role="jp", target="vp"),
+        ev("choice_made", scene="s1", choice="ask", by=["jp"], decision="single"),
+        ev("consulted", scene="s1", role="jp", target="lk"),
+        ev("scene_entered", scene="s2"),
+    ]
+    m = scoring.metrics(log, team_case)["consultation"]
+    assert (m["scenes"], m["consulted"], m["rate"]) == (1, 0, 0.0)
+
+
+def test_information_flow(team_case):
+    """s3's guard asks shared(diary); the diary was shared (by a breach, in s2) before s3 was
+    entered → timely 1/1. Breaches 1. Cards held: obs (owned, not sensitive) + diary (shared
+    with consent) = 2, both shared with consent → share rate 1."""
+    m = scoring.metrics(team_log(), team_case)["information"]
+    assert m["shares"] == 3
+    assert m["cards_shared"] == ["diary", "obs"]
+    assert (m["needed"], m["shared_before_needed"], m["timely_rate"]) == (1, 1, 1.0)
+    assert m["breaches"] == 1
+    assert m["breach_events"] == [{"card": "diary", "role": "vp", "scene": "s2"}]
+    assert m["share_rate"] == 1.0
+
+
+def test_information_late_share_is_not_timely(team_case):
+    """A card shared only after the scene that needs it was entered is not timely."""
+    log = [ev("scene_entered", scene="s3"),
+           ev("info_shared", scene="s3", role="vp", info="diary", to=["jp"], consent=True,
+              breach=False)]
+    m = scoring.metrics(log, team_case)["information"]
+    assert (m["needed"], m["shared_before_needed"], m["timely_rate"]) == (1, 0, 0.0)
+
+
+def test_agreement_and_consensus_rounds(team_case):
+    """Votes: s2 3 (1 against net), s3 4 (1 against together) → 7 votes, 2 against;
+    consensus: one decision in 2 rounds → 1 extra round."""
+    m = scoring.metrics(team_log(), team_case)["agreement"]
+    assert (m["votes"], m["votes_against"]) == (7, 2)
+    assert m["rate"] == round(5 / 7, 3)
+    assert (m["vote_decisions"], m["consensus_decisions"]) == (1, 1)
+    assert (m["consensus_rounds"], m["extra_rounds"]) == (2, 1)
+
+
+def test_tempo_per_role(team_case):
+    """jp: 3000 (single, s1 at 0..4000 minus... decision at 4000 − entry 0 = 4000), votes:
+    s2 6000−4000 = 2000, s3 r1 12000−10000 = 2000, r2 15000−13000 = 2000.
+    lk: s2 4000, s3 r1 3000, r2 14000−13000 = 1000. vp: s2 6000."""
+    m = scoring.metrics(team_log(), team_case)["tempo"]
+    assert m["roles"]["jp"] == {"decisions": 4, "median_ms": 2000, "mean_ms": 2500}
+    assert m["roles"]["lk"] == {"decisions": 3, "median_ms": 3000, "mean_ms": pytest.approx(
+        2666.667)}
+    assert m["roles"]["vp"] == {"decisions": 1, "median_ms": 6000, "mean_ms": 6000}
+    assert m["median_ms"] == 2500
+
+
+def test_metrics_of_empty_log_are_undefined_not_zero(team_case):
+    """Before anything happened every rate is None, so the index leaves it out."""
+    m = scoring.metrics([], team_case)
+    assert m["participation"]["balance"] is None
+    assert m["consultation"]["rate"] is None
+    assert m["agreement"]["rate"] is None
+    assert m["tempo"]["median_ms"] is None
+
+
+# ------------------------------------------------------------------------------ index
+
+
+def test_index_formula_by_hand(team_case):
+    """scores part: mean(100, 25) = 62.5; participation 100 × balance; consultation 50;
+    information 100 − 25 (one breach) = 75; agreement 100 × 5/7."""
+    result = scoring.scores(team_log(), team_case)
+    index = result["index"]
+    m = scoring.metrics(team_log(), team_case)
+    parts = {k: v["value"] for k, v in index["parts"].items()}
+    assert parts["scores"] == 62.5
+    assert parts["consultation"] == 50.0
+    assert parts["information"] == 75.0
+    assert parts["agreement"] == pytest.approx(71.4)
+    expected = (0.5 * 62.5 + 0.15 * 100 * m["participation"]["balance"] + 0.15 * 50
+                + 0.1 * 75 + 0.1 * 100 * 0.714)
+    assert index["value"] == round(expected)
+    assert sum(p["effective_weight"] for p in index["parts"].values()) == pytest.approx(1)
+
+
+def test_index_renormalises_missing_parts():
+    """With only the scores part measurable, the index equals it (weight scaled to 1)."""
+    fake_scores = {"team": {"a": {"percent": 80.0}, "b": {"percent": 140.0}}}
+    fake_metrics = {"participation": {"balance": None}, "consultation": {"rate": None},
+                    "information": {}, "agreement": {"rate": None}}
+    index = scoring.cooperation_index(fake_scores, fake_metrics)
+    assert index["value"] == 90  # 140% is clamped to 100
+    assert index["parts"]["scores"]["effective_weight"] == 1.0
+    assert index["parts"]["agreement"]["value"] is None
+
+
+def test_index_none_without_any_part():
+    """No part measurable at all: the index is None, never a misleading 0."""
+    index = scoring.cooperation_index({"team": {}}, {})
+    assert index["value"] is None
