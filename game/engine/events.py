@@ -1,0 +1,91 @@
+"""Event records of a session: the vocabulary of the session log (DESIGN.md, "Session log").
+
+Every event the engine writes is a flat JSON object with `seq`, `type`, `time` and
+`elapsed_ms` plus the fields of its type. The engine keeps events as plain dicts (exactly what
+is written to and read from the log), so that scoring, the debrief and resume all read the same
+thing. This module names the types, lists the fields each must carry, stamps new events and
+checks events read back from a file.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from attrs import frozen
+
+SESSION_STARTED = "session_started"
+SCENE_ENTERED = "scene_entered"
+CONSULTED = "consulted"
+INFO_SHARED = "info_shared"
+VOTE_CAST = "vote_cast"
+CHOICE_MADE = "choice_made"
+TIMER_EXPIRED = "timer_expired"
+SESSION_ENDED = "session_ended"
+
+#: Fields every event carries, whatever its type.
+COMMON_FIELDS = ("seq", "type", "time", "elapsed_ms")
+
+#: The fields DESIGN.md requires per event type. Events may carry more (the engine adds
+#: `scenario_path` to session_started, `via` and `changes` to scene_entered, `team` and
+#: `changes` to info_shared); readers must ignore fields they do not know.
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    SESSION_STARTED: (
+        "scenario_id",
+        "scenario_title",
+        "scenario_sha256",
+        "format",
+        "engine_version",
+        "seed",
+        "players",
+        "lang",
+    ),
+    SCENE_ENTERED: ("scene",),
+    CONSULTED: ("scene", "role", "target"),
+    INFO_SHARED: ("scene", "role", "info", "to", "consent", "breach"),
+    VOTE_CAST: ("scene", "role", "choice", "round"),
+    CHOICE_MADE: ("scene", "choice", "by", "decision", "changes", "points"),
+    TIMER_EXPIRED: ("scene",),
+    SESSION_ENDED: ("ending", "outcome", "scores", "metrics"),
+}
+
+EVENT_TYPES = tuple(REQUIRED_FIELDS)
+
+#: Fields that record when something happened rather than what happened.
+TIME_FIELDS = ("time", "elapsed_ms")
+
+
+def utc_timestamp(now: datetime | None = None) -> str:
+    """The current (or given) moment as ISO 8601 UTC with milliseconds: `2026-11-28T12:13:11.123Z`."""
+    now = now or datetime.now(UTC)
+    return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@frozen
+class Stamp:
+    """When an event happened: wall-clock time (ISO 8601 UTC) and milliseconds since the start."""
+
+    time: str
+    elapsed_ms: int
+
+
+def make_event(seq: int, event_type: str, stamp: Stamp, fields: dict[str, Any]) -> dict[str, Any]:
+    """A new event dict in log order: the common fields first, then the type's own fields."""
+    event = {"seq": seq, "type": event_type, "time": stamp.time, "elapsed_ms": stamp.elapsed_ms}
+    event.update(fields)
+    return event
+
+
+def missing_fields(event: dict[str, Any]) -> list[str]:
+    """The required fields an event read from a log lacks (empty when it is complete).
+
+    An unknown `type` counts as missing nothing beyond the common fields: future versions may
+    add types, and a reader should skip what it does not understand rather than refuse the log.
+    """
+    wanted = COMMON_FIELDS + REQUIRED_FIELDS.get(event.get("type", ""), ())
+    return [name for name in wanted if name not in event]
+
+
+def without_time(event: dict[str, Any]) -> dict[str, Any]:
+    """The event without its time fields: what must match when a log is replayed."""
+    return {k: v for k, v in event.items() if k not in TIME_FIELDS}

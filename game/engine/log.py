@@ -1,0 +1,175 @@
+"""The session log: a JSON Lines writer that survives crashes, and a reader that says what is wrong.
+
+One event per line, UTF-8, appended and flushed with `os.fsync` after every event, so a crash
+(power cut, SIGKILL) loses at most the event being written. The reader accepts a log whose last
+line is cut off or garbled (that is exactly what a crash leaves behind): the line is dropped
+with a warning naming it. Garbage anywhere else means the file was damaged or edited, and is a
+`LogError` naming the line. Resuming a session from a log lives in `Session.resume`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+
+from game.engine.events import SESSION_STARTED, missing_fields
+from game.errors import LogError
+from game.i18n import translate
+
+logger = logging.getLogger(__name__)
+
+
+class LogWriter:
+    """Appends events to a JSON Lines file, durable after every event.
+
+    The file is opened once (append mode, binary) and kept open; every `write` is followed by
+    `flush` and `os.fsync`. Use `close()` (or the writer as a context manager) when done.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self.path, "ab")  # noqa: SIM115 - kept open for the whole session
+
+    def write(self, event: dict[str, Any]) -> None:
+        """Append one event as one line and make it durable before returning."""
+        line = json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n"
+        self._file.write(line.encode("utf-8"))
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        """Close the file; further writes raise ValueError."""
+        if not self._file.closed:
+            self._file.close()
+
+    @property
+    def closed(self) -> bool:
+        """True once `close()` was called."""
+        return self._file.closed
+
+    def __enter__(self) -> LogWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@frozen
+class LogContents:
+    """What `read_log` found: the complete events, and what it had to drop at the end.
+
+    `dropped_line` is the 1-based number of a truncated or garbled last line that was ignored
+    (None when the file ended cleanly); `good_bytes` is the length of the file up to and
+    including the last complete line, so that a resumed session can cut the damaged tail off
+    before it appends; `needs_newline` is true when the last complete line lacks its newline.
+    """
+
+    path: str
+    events: tuple[dict[str, Any], ...]
+    dropped_line: int | None = None
+    good_bytes: int = 0
+    needs_newline: bool = False
+
+    @property
+    def started(self) -> dict[str, Any]:
+        """The `session_started` event (the first event of every log)."""
+        return self.events[0]
+
+
+def _parse_line(raw: bytes) -> dict[str, Any] | None:
+    """One log line as an event dict, or None when it is not a complete JSON object."""
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def read_log(path: str | os.PathLike[str], lang: str = "nl") -> LogContents:
+    """Read a session log, checking every line; raises `LogError` naming the first bad line.
+
+    Checks: every line a JSON object with the fields of its type, `seq` consecutive from 0,
+    the first event `session_started`. A bad *last* line is dropped with a warning (a crash
+    while writing leaves one); a bad line anywhere else is an error. Blank lines are skipped.
+    """
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise LogError(
+            translate("play.log.unreadable", lang, path=str(p), reason=exc.strerror or exc)
+        ) from exc
+    lines = data.split(b"\n")
+    events: list[dict[str, Any]] = []
+    offset = 0  # byte offset of the current line's start
+    good_bytes = 0  # bytes up to and including the last complete event line
+    dropped: int | None = None
+    needs_newline = False
+    last_content = max((i for i, raw in enumerate(lines) if raw.strip()), default=-1)
+    for index, raw in enumerate(lines):
+        number = index + 1
+        line_end = offset + len(raw)
+        has_newline = index < len(lines) - 1
+        offset = line_end + 1
+        if not raw.strip():
+            continue
+        event = _parse_line(raw)
+        problem = None
+        if event is None:
+            problem = translate("play.log.not_json", lang)
+        else:
+            missing = missing_fields(event)
+            if missing:
+                problem = translate("play.log.missing_fields", lang, fields=", ".join(missing))
+            elif event["seq"] != len(events):
+                problem = translate(
+                    "play.log.bad_seq", lang, seq=event["seq"], expected=len(events)
+                )
+            elif not events and event["type"] != SESSION_STARTED:
+                problem = translate("play.log.no_start", lang, type=event["type"])
+        if problem is not None:
+            if index == last_content and event is None:
+                # Only an unparsable last line is what a crash leaves; a complete but wrong
+                # last line (bad seq, missing fields) means the file was edited.
+                logger.warning(
+                    "%s:%d: dropping the incomplete last line of the log (%s)", p, number, problem
+                )
+                dropped = number
+                break
+            raise LogError(
+                translate("play.log.bad_line", lang, path=str(p), line=number, problem=problem)
+            )
+        events.append(event)
+        good_bytes = line_end + 1 if has_newline else line_end
+        needs_newline = not has_newline
+    if not events:
+        raise LogError(translate("play.log.empty", lang, path=str(p)))
+    return LogContents(
+        path=str(p),
+        events=tuple(events),
+        dropped_line=dropped,
+        good_bytes=good_bytes,
+        needs_newline=needs_newline,
+    )
+
+
+def repair_tail(contents: LogContents) -> None:
+    """Cut a dropped last line off the file and end it with a newline, ready for appending."""
+    path = Path(contents.path)
+    size = path.stat().st_size
+    if contents.good_bytes < size:
+        with open(path, "r+b") as f:
+            f.truncate(contents.good_bytes)
+            f.flush()
+            os.fsync(f.fileno())
+    if contents.needs_newline:
+        with open(path, "ab") as f:
+            f.write(b"\n")
+            f.flush()
+            os.fsync(f.fileno())

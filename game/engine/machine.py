@@ -1,0 +1,218 @@
+"""The scene graph as a `transitions` state machine, one `Machine` per session.
+
+States are every scene and every ending (they share one namespace). Triggers:
+
+- `choose:<choice id>`: one transition per route of every choice with that id, from its scene,
+  in route order; `transitions` takes the first whose conditions hold, which is exactly the
+  format's rule "routes are tried in order".
+- `proceed`: from a narration scene to its `next`.
+- `timeout`: from a timed scene to its `on_timeout`.
+
+Conditions are Python callables built from the compiled, load-time-checked expressions, never
+strings from YAML (`transitions` resolves unknown strings as dotted import paths and calls
+them). Every condition receives the evaluation context as the trigger's one argument, so the
+transition table is built once per scenario (cached) and shared by all sessions of it; only the
+`Machine` itself is per session. A run of consecutive weighted routes is one seeded pick: the
+first condition of the run draws (through the context, from the session's seeded RNG), the
+others compare with that draw.
+
+`auto_transitions=False` (with it on, build time and memory grow with the square of the scene
+count) and `ignore_invalid_triggers=False`, so a trigger that is not valid in the current state
+raises `transitions.MachineError` and an unknown trigger raises `AttributeError`.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from attrs import frozen
+from transitions import Machine
+
+from game.scenario.model import Choice, Route, Scenario
+
+PROCEED = "proceed"
+TIMEOUT = "timeout"
+CHOOSE_PREFIX = "choose:"
+
+
+def choose_trigger(choice_id: str) -> str:
+    """The trigger name that takes a choice (shared by every scene with a choice of that id)."""
+    return CHOOSE_PREFIX + choice_id
+
+
+class RouteContext(Protocol):
+    """What route conditions need from the session: expression context plus a seeded pick."""
+
+    def pick_weighted(self, key: tuple[str, str, int], weights: Sequence[float]) -> int:
+        """Index of the route drawn in the weighted run `key`, drawn once per trigger."""
+        ...
+
+
+@frozen
+class CompiledChoice:
+    """A choice's guard and route guards, compiled once per scenario.
+
+    `guard` is the choice's own `if` (None when it has none). `routes_open` tells whether at
+    least one route can be taken in the current state: a route without `if` (weighted or
+    plain) always can, a route with `if` when it holds.
+    """
+
+    choice: Choice
+    guard: Callable[[Any], Any] | None
+    route_guards: tuple[Callable[[Any], Any], ...]
+    always_routable: bool
+
+    def is_open(self, ctx: Any) -> bool:
+        """True when the choice's `if` holds and some route can be taken now."""
+        if self.guard is not None and not self.guard(ctx):
+            return False
+        if self.always_routable:
+            return True
+        return any(g(ctx) for g in self.route_guards)
+
+
+@frozen
+class MachinePlan:
+    """Everything a session's `Machine` is built from, computed once per scenario."""
+
+    states: tuple[str, ...]
+    transitions: tuple[dict[str, Any], ...]
+    choices: dict[tuple[str, str], CompiledChoice]
+    consents: dict[str, Callable[[Any], Any]]
+
+
+def _compile(source: str) -> Callable[[Any], Any]:
+    """Compile one expression source with the scenario expression module."""
+    from game.scenario.expressions import compile_source
+
+    return compile_source(source)
+
+
+def _route_condition(guard: Callable[[Any], Any]) -> Callable[[Any], bool]:
+    """A transitions condition for a route with `if`."""
+
+    def condition(ctx: Any) -> bool:
+        return bool(guard(ctx))
+
+    return condition
+
+
+def _weighted_condition(
+    key: tuple[str, str, int], weights: tuple[float, ...], index: int
+) -> Callable[[Any], bool]:
+    """A transitions condition for the `index`-th route of the weighted run `key`."""
+
+    def condition(ctx: RouteContext) -> bool:
+        return ctx.pick_weighted(key, weights) == index
+
+    return condition
+
+
+def _route_transitions(scene_id: str, choice: Choice) -> list[dict[str, Any]]:
+    """The transitions of one choice, one per route, in route order."""
+    trigger = choose_trigger(choice.id)
+    result: list[dict[str, Any]] = []
+    routes: Sequence[Route] = choice.goto
+    i = 0
+    while i < len(routes):
+        route = routes[i]
+        if route.weight is not None and route.if_ is None:
+            # A run of consecutive weighted routes is one pick.
+            j = i
+            while j < len(routes) and routes[j].weight is not None and routes[j].if_ is None:
+                j += 1
+            run = routes[i:j]
+            weights = tuple(float(r.weight) for r in run)
+            key = (scene_id, choice.id, i)
+            for k, r in enumerate(run):
+                result.append(
+                    {
+                        "trigger": trigger,
+                        "source": scene_id,
+                        "dest": r.to,
+                        "conditions": [_weighted_condition(key, weights, k)],
+                    }
+                )
+            i = j
+            continue
+        spec: dict[str, Any] = {"trigger": trigger, "source": scene_id, "dest": route.to}
+        if route.if_ is not None:
+            spec["conditions"] = [_route_condition(_compile(route.if_))]
+        result.append(spec)
+        i += 1
+    return result
+
+
+def build_plan(scenario: Scenario) -> MachinePlan:
+    """Compile a scenario's states, transitions, guards and consents (linear in its size)."""
+    states = tuple(scenario.scenes) + tuple(scenario.endings)
+    transitions: list[dict[str, Any]] = []
+    choices: dict[tuple[str, str], CompiledChoice] = {}
+    for scene in scenario.scenes.values():
+        for choice in scene.choices:
+            transitions.extend(_route_transitions(scene.id, choice))
+            route_guards = tuple(_compile(r.if_) for r in choice.goto if r.if_ is not None)
+            choices[(scene.id, choice.id)] = CompiledChoice(
+                choice=choice,
+                guard=_compile(choice.if_) if choice.if_ is not None else None,
+                route_guards=route_guards,
+                always_routable=any(r.if_ is None for r in choice.goto),
+            )
+        if scene.next is not None:
+            transitions.append({"trigger": PROCEED, "source": scene.id, "dest": scene.next})
+        if scene.on_timeout is not None:
+            transitions.append({"trigger": TIMEOUT, "source": scene.id, "dest": scene.on_timeout})
+    consents = {
+        info.id: _compile(info.consent) for info in scenario.info.values() if info.consent
+    }
+    return MachinePlan(
+        states=states, transitions=tuple(transitions), choices=choices, consents=consents
+    )
+
+
+# Plans are cached per Scenario object (a Scenario holds dicts, so it is not hashable; key by
+# identity and drop the entry when the scenario is garbage-collected).
+_PLANS: dict[int, MachinePlan] = {}
+_PLANS_LOCK = threading.Lock()
+
+
+def plan_for(scenario: Scenario) -> MachinePlan:
+    """The cached `MachinePlan` of this scenario object, built on first use."""
+    key = id(scenario)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = build_plan(scenario)
+        with _PLANS_LOCK:
+            if key not in _PLANS:
+                _PLANS[key] = plan
+                weakref.finalize(scenario, _PLANS.pop, key, None)
+    return plan
+
+
+class SceneModel:
+    """The `transitions` model of a session: a plain object whose `state` is the current node.
+
+    A plain class on purpose: `transitions` sets attributes (`state`, `trigger`, `is_<state>`)
+    on its model, which a slotted attrs class cannot take.
+    """
+
+    state: str
+
+
+def build_machine(scenario: Scenario, model: SceneModel | None = None) -> tuple[Machine, SceneModel]:
+    """A fresh `Machine` for one session, in the scenario's start scene."""
+    plan = plan_for(scenario)
+    model = model or SceneModel()
+    machine = Machine(
+        model=model,
+        states=list(plan.states),
+        transitions=list(plan.transitions),
+        initial=scenario.start,
+        auto_transitions=False,
+        ignore_invalid_triggers=False,
+        send_event=False,
+    )
+    return machine, model
