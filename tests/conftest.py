@@ -1,0 +1,72 @@
+"""Shared test fixtures: a controllable clock, data paths, and small scenarios built in code.
+
+Keep this file small; fixtures used by one test module belong in that module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game.scenario.model import (
+    Choice,
+    Dimension,
+    Ending,
+    Role,
+    Route,
+    Scenario,
+    Scene,
+    Variable,
+)
+
+DATA = Path(__file__).parent / "data"
+VALID = DATA / "valid"
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand: `clock.advance(seconds)`."""
+
+    def __init__(self, start: float = 1000.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward."""
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A fake clock starting at t=1000 s."""
+    return FakeClock()
+
+
+def go(to: str, **kwargs) -> tuple[Route, ...]:
+    """A one-route `goto` (the loader's resolved form of `goto: to`)."""
+    return (Route(to=to, **kwargs),)
+
+
+def make_scenario(scenes: dict[str, Scene], endings=None, roles=("a", "b"), **kwargs) -> Scenario:
+    """A Scenario built in code: roles `a`, `b` (academy pabo), dimension `d`, ending `end`.
+
+    `scenes` maps id → Scene; the first is the start unless `start=` is given. Extra keyword
+    arguments (variables, info, scores, ...) go to `Scenario`.
+    """
+    role_objs = {r: Role(id=r, name=f"Rol {r.upper()}", academy="pabo", briefing=f"Jij bent {r}.")
+                 for r in roles}
+    endings = endings or {"end": Ending(id="end", title="Einde", text="Klaar.", outcome="good")}
+    kwargs.setdefault("scores", {"d": Dimension(id="d", label="D")})
+    kwargs.setdefault("start", next(iter(scenes)))
+    return Scenario(format=1, id="test", title="Test", roles=role_objs, scenes=scenes,
+                    endings=endings, sha256="0" * 64, **kwargs)
+
+
+def number(vid: str, initial, **kwargs) -> Variable:
+    """A numeric variable."""
+    return Variable(id=vid, initial=initial, **kwargs)
+
+
+__all__ = ["Choice", "FakeClock", "Scene", "go", "make_scenario", "number"]
