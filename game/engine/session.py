@@ -804,6 +804,9 @@ def _comparable(event: dict[str, Any]) -> Any:
     must not make an old, finished log unreadable, so the logged values are kept as they are.
     """
     event = ev.without_time(event)
+    if event.get("type") == ev.SESSION_STARTED:
+        # Where a forked log came from (game.export.replay.fork) is provenance, not state.
+        event = {k: v for k, v in event.items() if k != "forked_from"}
     if event.get("type") == ev.SESSION_ENDED:
         event = {k: v for k, v in event.items() if k not in ("scores", "metrics")}
     return _normalise(event)
