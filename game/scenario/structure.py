@@ -1,0 +1,601 @@
+"""From plain YAML data to the frozen model: shorthand resolved, then structured by cattrs.
+
+Two steps, both collecting every problem instead of stopping at the first:
+
+1. `desugar` walks the data as the format describes it: it rejects unknown keys (with a
+   "did you mean" hint), injects ids from mapping keys, and resolves the shorthand of
+   SCENARIO_FORMAT.md into the model's field names: `if` → `if_`, `goto: x` → one route,
+   `actor: team` → every role with `is_team`, the default `decision`, choice ids c1, c2, ...,
+   `budget: 12000` → `{initial: 12000}`, `debrief: {questions}` → `debrief_questions`. A text
+   field takes a scalar as written (`title: 2025` is the text "2025"), and a list of texts
+   takes a single text as a one-item list (`questions: Waarom?`).
+2. `CONVERTER` (cattrs, `forbid_extra_keys=True`, detailed validation, strict scalar hooks:
+   no silent `str(12)` or `int(True)`) structures every item on its own, so one broken scene
+   does not hide the problems of the others; cattrs' exception groups are flattened into
+   (path, error) pairs and turned into problems at the YAML line/column of the path.
+
+The result is a `Structured`: the scenario built from every item that structured cleanly, the
+ids declared in each namespace (also those of broken items, so that references to them do not
+cascade into "unknown scene" errors), and the problems.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.errors import AttributeValidationNote, IterableValidationNote
+
+from game.scenario.messages import Kind, suggest
+from game.scenario.model import (
+    TEAM,
+    Dimension,
+    Ending,
+    Info,
+    Role,
+    Scenario,
+    Scene,
+    Variable,
+)
+
+# Keys the author may write, per kind of object (YAML names, not field names).
+KEYS: dict[str, tuple[str, ...]] = {
+    "scenario": (
+        "format", "id", "title", "language", "summary", "learning_goals", "roles", "info",
+        "variables", "scores", "start", "scenes", "endings", "debrief",
+    ),
+    "role": ("name", "academy", "briefing", "goals", "color"),
+    "info": ("owner", "title", "text", "sensitive", "consent", "on_share", "on_breach"),
+    "variable": ("initial", "min", "max", "label", "unit", "show"),
+    "dimension": ("label", "description", "max"),
+    "scene": (
+        "title", "text", "speaker", "actor", "decision", "tiebreak", "advice", "timer",
+        "on_timeout", "on_enter", "choices", "next",
+    ),
+    "choice": (
+        "id", "text", "roles", "if", "set", "add", "score", "learn", "feedback", "goto",
+    ),
+    "route": ("to", "if", "weight"),
+    "ending": ("title", "text", "outcome", "questions"),
+    "effects": ("set", "add", "score"),
+    "debrief": ("questions",),
+}
+SECTIONS: dict[str, tuple[str, type]] = {
+    "roles": ("role", Role),
+    "info": ("info", Info),
+    "variables": ("variable", Variable),
+    "scores": ("dimension", Dimension),
+    "scenes": ("scene", Scene),
+    "endings": ("ending", Ending),
+}
+# Field names that differ from the YAML key, for mapping an error path back to the file.
+_FIELD_TO_KEY = {"if_": "if", "actors": "actor"}
+
+# A problem found while structuring: code, path in the YAML document, message values.
+Finding = tuple[str, tuple, dict[str, Any]]
+
+
+@attrs.define
+class Structured:
+    """What structuring produced: a (possibly partial) scenario, declared ids, findings.
+
+    `choice_index` maps a scene whose broken choices were left out to the file index of each
+    choice kept, so later problems still name the right choice.
+    """
+
+    scenario: Scenario
+    declared: dict[str, frozenset[str] | None]
+    findings: list[Finding]
+    complete: bool
+    choice_index: dict[str, tuple[int, ...]] = attrs.field(factory=dict)
+
+
+class WrongType(TypeError):
+    """A value of the wrong YAML type for its field; `expected` names the wanted kind."""
+
+    def __init__(self, expected: str, value: object):
+        super().__init__(f"expected {expected}, got {value!r}")
+        self.expected = expected
+        self.value = value
+
+
+class BadOption(ValueError):
+    """A value outside a fixed set of options (decision, outcome)."""
+
+    def __init__(self, value: object, options: tuple[str, ...]):
+        super().__init__(f"{value!r} must be one of {options!r}")
+        self.value = value
+        self.options = options
+
+
+def kind_of(value: object) -> str:
+    """The YAML kind of a plain value, as the catalogue names it (`text`, `number`, ...)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "list"
+    return "mapping"
+
+
+_KIND_OF_TYPE = {str: "text", int: "int", float: "number", bool: "bool", type(None): "nothing"}
+
+
+def _strict(kind: str, accept: Callable[[object], bool]) -> Callable[[object, type], object]:
+    """A structure hook that returns the value unchanged when accepted, else WrongType."""
+
+    def hook(value: object, _type: type) -> object:
+        if accept(value):
+            return value
+        raise WrongType(kind, value)
+
+    return hook
+
+
+def _is_primitive_union(tp: object) -> bool:
+    """True for unions of scalar types only, like `int | float | None`."""
+    origin = typing.get_origin(tp)
+    return origin in (typing.Union, types.UnionType) and all(
+        a in _KIND_OF_TYPE for a in typing.get_args(tp)
+    )
+
+
+def _union_hook(value: object, tp: object) -> object:
+    """Accept a value whose exact type is one of the union's scalar types (int for float too)."""
+    args = typing.get_args(tp)
+    if type(value) in args or (type(value) is int and float in args):
+        return value
+    kinds = [a for a in args if a is not type(None)]
+    if bool in kinds and len(kinds) > 1:
+        raise WrongType("value", value)
+    raise WrongType("number" if kinds and set(kinds) <= {int, float} else "text", value)
+
+
+def _literal_hook(value: object, tp: object) -> object:
+    """Accept one of a Literal's options."""
+    options = typing.get_args(tp)
+    if isinstance(value, str) and value in options:
+        return value
+    raise BadOption(value, options)
+
+
+def make_converter() -> cattrs.Converter:
+    """The cattrs converter for the model: extra keys forbidden, every error collected, strict."""
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _strict("text", lambda v: type(v) is str))
+    conv.register_structure_hook(int, _strict("int", lambda v: type(v) is int))
+    conv.register_structure_hook(
+        float, _strict("number", lambda v: type(v) in (int, float))
+    )
+    conv.register_structure_hook(bool, _strict("bool", lambda v: type(v) is bool))
+    conv.register_structure_hook_func(_is_primitive_union, _union_hook)
+    conv.register_structure_hook_func(lambda t: typing.get_origin(t) is Literal, _literal_hook)
+    return conv
+
+
+CONVERTER = make_converter()
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 1: desugar
+
+
+class _Desugarer:
+    """Resolves shorthand and checks keys; records findings with YAML paths."""
+
+    def __init__(self, sources: Mapping[tuple, str]):
+        self.sources = sources
+        self.findings: list[Finding] = []
+        self.role_order: list[str] = []
+
+    def find(self, code: str, path: tuple, **values: Any) -> None:
+        """Record a finding."""
+        self.findings.append((code, path, values))
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def mapping(self, value: Any, path: tuple, what: str) -> dict | None:
+        """The value when it is a mapping, else a wrong-type finding and None."""
+        if isinstance(value, dict):
+            return value
+        self.find("wrong-type", path, key="wrong-type", expected=Kind("mapping"), found=Kind(kind_of(value)),
+                  value=_quote(value), what=what)
+        return None
+
+    def keys(self, obj: dict, kind: str, path: tuple) -> dict:
+        """The object without its unknown keys; each unknown key is a finding with a hint."""
+        allowed = KEYS[kind]
+        kept = {}
+        for key, value in obj.items():
+            if key in allowed:
+                kept[key] = value
+            else:
+                self.find("unknown-key", path + (key,), name=key, suggestion=suggest(key, allowed),
+                          allowed=allowed)
+        return kept
+
+    def text(self, value: Any, path: tuple) -> Any:
+        """A text field: a non-text scalar becomes its text as written; other values unchanged."""
+        if isinstance(value, bool | int | float) and path in self.sources:
+            return self.sources[path]
+        return value
+
+    def texts(self, value: Any, path: tuple) -> Any:
+        """A list of texts: a single text becomes a one-item list; items as `text`."""
+        if isinstance(value, list):
+            return [self.text(v, path + (i,)) for i, v in enumerate(value)]
+        if value is None:
+            return value
+        if isinstance(value, str | bool | int | float):
+            return [self.text(value, path)]
+        return value
+
+    def text_fields(self, obj: dict, path: tuple, names: tuple[str, ...]) -> None:
+        """Apply `text` to these keys of obj in place."""
+        for name in names:
+            if name in obj:
+                obj[name] = self.text(obj[name], path + (name,))
+
+    def effects(self, value: Any, path: tuple) -> Any:
+        """An effects mapping `{set, add, score}` with its keys checked."""
+        obj = self.mapping(value, path, "effects")
+        if obj is None:
+            return {}
+        return self.keys(obj, "effects", path)
+
+    # -- sections -----------------------------------------------------------------------------
+
+    def scenario(self, data: dict) -> tuple[dict, dict[str, dict], dict[str, frozenset | None]]:
+        """Top-level fields, the items of each section, and the ids declared per section."""
+        top = self.keys(data, "scenario", ())
+        self.text_fields(top, (), ("id", "title", "language", "summary", "start"))
+        if "learning_goals" in top:
+            top["learning_goals"] = self.texts(top["learning_goals"], ("learning_goals",))
+        if "debrief" in top:
+            debrief = self.mapping(top.pop("debrief"), ("debrief",), "debrief")
+            if debrief is not None:
+                debrief = self.keys(debrief, "debrief", ("debrief",))
+                if "questions" in debrief:
+                    top["debrief_questions"] = self.texts(
+                        debrief["questions"], ("debrief", "questions")
+                    )
+        roles = top.get("roles")
+        if isinstance(roles, dict):
+            self.role_order = list(roles)
+        items: dict[str, dict] = {}
+        declared: dict[str, frozenset | None] = {}
+        for section, (kind, _cls) in SECTIONS.items():
+            if section not in top:
+                items[section] = {}
+                declared[section] = frozenset()
+                continue
+            raw = top.pop(section)
+            obj = self.mapping(raw, (section,), section)
+            if obj is None:
+                items[section] = {}
+                declared[section] = None  # unknown: do not report references into it
+                continue
+            declared[section] = frozenset(obj)
+            items[section] = {}
+            for item_id, body in obj.items():
+                built = getattr(self, kind)(body, (section, item_id))
+                if built is not None:
+                    built["id"] = item_id
+                    items[section][item_id] = built
+        return top, items, declared
+
+    def role(self, body: Any, path: tuple) -> dict | None:
+        """A role."""
+        obj = self.mapping(body, path, "role")
+        if obj is None:
+            return None
+        obj = self.keys(obj, "role", path)
+        self.text_fields(obj, path, ("name", "academy", "briefing", "color"))
+        if "goals" in obj:
+            obj["goals"] = self.texts(obj["goals"], path + ("goals",))
+        return obj
+
+    def info(self, body: Any, path: tuple) -> dict | None:
+        """An information card."""
+        obj = self.mapping(body, path, "info")
+        if obj is None:
+            return None
+        obj = self.keys(obj, "info", path)
+        self.text_fields(obj, path, ("owner", "title", "text", "consent"))
+        for name in ("on_share", "on_breach"):
+            if name in obj:
+                obj[name] = self.effects(obj[name], path + (name,))
+        return obj
+
+    def variable(self, body: Any, path: tuple) -> dict | None:
+        """A variable; a bare number or bool is its initial value."""
+        if isinstance(body, bool | int | float):
+            return {"initial": body}
+        obj = self.mapping(body, path, "variable")
+        if obj is None:
+            return None
+        obj = self.keys(obj, "variable", path)
+        self.text_fields(obj, path, ("label", "unit"))
+        return obj
+
+    def dimension(self, body: Any, path: tuple) -> dict | None:
+        """A score dimension."""
+        obj = self.mapping(body, path, "dimension")
+        if obj is None:
+            return None
+        obj = self.keys(obj, "dimension", path)
+        self.text_fields(obj, path, ("label", "description"))
+        return obj
+
+    def ending(self, body: Any, path: tuple) -> dict | None:
+        """An ending."""
+        obj = self.mapping(body, path, "ending")
+        if obj is None:
+            return None
+        obj = self.keys(obj, "ending", path)
+        self.text_fields(obj, path, ("title", "text", "outcome"))
+        if "questions" in obj:
+            obj["questions"] = self.texts(obj["questions"], path + ("questions",))
+        return obj
+
+    def scene(self, body: Any, path: tuple) -> dict | None:
+        """A scene: actor and decision resolved, choices desugared."""
+        obj = self.mapping(body, path, "scene")
+        if obj is None:
+            return None
+        obj = self.keys(obj, "scene", path)
+        self.text_fields(
+            obj, path, ("title", "text", "speaker", "tiebreak", "on_timeout", "next", "decision")
+        )
+        if "actor" in obj:
+            actor = obj.pop("actor")
+            if actor == TEAM:
+                obj["actors"] = list(self.role_order)
+                obj["is_team"] = True
+            else:
+                obj["actors"] = self.texts(actor, path + ("actor",))
+        if "decision" not in obj:
+            actors = obj.get("actors")
+            many = isinstance(actors, list) and len(actors) > 1
+            obj["decision"] = "vote" if many else "single"
+        if "advice" in obj and isinstance(obj["advice"], dict):
+            obj["advice"] = {
+                k: self.text(v, path + ("advice", k)) for k, v in obj["advice"].items()
+            }
+        if "on_enter" in obj:
+            obj["on_enter"] = self.effects(obj["on_enter"], path + ("on_enter",))
+        if "choices" in obj:
+            choices = obj["choices"]
+            if isinstance(choices, list):
+                built = []
+                for i, c in enumerate(choices):
+                    choice = self.choice(c, path + ("choices", i), i)
+                    if choice is not None:
+                        built.append(choice)
+                obj["choices"] = built
+        return obj
+
+    def choice(self, body: Any, path: tuple, index: int) -> dict | None:
+        """A choice: default id, `if` renamed, roles/learn as lists, goto as routes."""
+        obj = self.mapping(body, path, "choice")
+        if obj is None:
+            return None
+        obj = self.keys(obj, "choice", path)
+        self.text_fields(obj, path, ("id", "text", "feedback", "if"))
+        obj.setdefault("id", f"c{index + 1}")
+        if "if" in obj:
+            obj["if_"] = obj.pop("if")
+        if "roles" in obj:
+            obj["roles"] = self.texts(obj["roles"], path + ("roles",))
+        if "learn" in obj and isinstance(obj["learn"], dict):
+            obj["learn"] = {
+                k: self.texts(v, path + ("learn", k)) for k, v in obj["learn"].items()
+            }
+        if "goto" in obj:
+            obj["goto"] = self.goto(obj["goto"], path + ("goto",))
+        return obj
+
+    def goto(self, value: Any, path: tuple) -> Any:
+        """`goto: x` as one route; a list of route mappings with their keys checked."""
+        value = self.text(value, path)
+        if isinstance(value, str):
+            return [{"to": value}]
+        if not isinstance(value, list):
+            return value
+        routes = []
+        for i, r in enumerate(value):
+            rpath = path + (i,)
+            obj = self.mapping(r, rpath, "route")
+            if obj is None:
+                continue
+            obj = self.keys(obj, "route", rpath)
+            self.text_fields(obj, rpath, ("to", "if"))
+            if "if" in obj:
+                obj["if_"] = obj.pop("if")
+            routes.append(obj)
+        return routes
+
+
+def _quote(value: object) -> str:
+    """A short quotation of a value for messages."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 2: cattrs, with its errors flattened into findings
+
+
+def _yaml_path(path: tuple) -> tuple:
+    """A path of model field names as a path of YAML keys."""
+    out: list = []
+    for p in path:
+        if p == "debrief_questions":
+            out.extend(["debrief", "questions"])
+        else:
+            out.append(_FIELD_TO_KEY.get(p, p) if isinstance(p, str) else p)
+    return tuple(out)
+
+
+def flatten(exc: BaseException, path: tuple = ()) -> list[tuple[tuple, BaseException]]:
+    """Every leaf error of a cattrs exception group with the path it happened at."""
+    here = path
+    for note in getattr(exc, "__notes__", ()):
+        if isinstance(note, AttributeValidationNote):
+            here = path + (note.name,)
+        elif isinstance(note, IterableValidationNote):
+            here = path + (note.index,)
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        leaves = []
+        for sub in exc.exceptions:
+            leaves.extend(flatten(sub, here))
+        return leaves
+    return [(here, exc)]
+
+
+def findings_from_error(exc: BaseException, base: tuple) -> list[Finding]:
+    """cattrs errors (already flattened or not) as findings under `base`."""
+    found: list[Finding] = []
+    for path, leaf in flatten(exc):
+        ypath = _yaml_path(base + path)
+        if isinstance(leaf, ForbiddenExtraKeysError):
+            for name in sorted(leaf.extra_fields):
+                found.append(("unknown-key", ypath + (name,), {"name": name, "suggestion": None,
+                                                             "allowed": ()}))
+        elif isinstance(leaf, KeyError):
+            name = ypath[-1] if ypath else "?"
+            found.append(("missing-key", ypath, {"name": name}))
+        elif isinstance(leaf, WrongType):
+            found.append(("wrong-type", ypath, {"key": "wrong-type", "expected": Kind(leaf.expected),
+                                                "found": Kind(kind_of(leaf.value)),
+                                                "value": _quote(leaf.value),
+                                                "what": ypath[-1] if ypath else ""}))
+        elif isinstance(leaf, BadOption):
+            found.append(("bad-value", ypath, {"value": _quote(leaf.value),
+                                               "options": leaf.options,
+                                               "name": ypath[-1] if ypath else ""}))
+        else:  # a shape cattrs could not handle at all, e.g. a list where a mapping belongs
+            found.append(("wrong-type", ypath, {"key": "wrong-type-generic",
+                                                "detail": str(leaf),
+                                                "what": ypath[-1] if ypath else ""}))
+    return found
+
+
+def structure(data: dict, sources: Mapping[tuple, str] | None = None) -> Structured:
+    """Desugar and structure plain data into a `Scenario`, every problem collected."""
+    d = _Desugarer(sources or {})
+    top, items, declared = d.scenario(data)
+    findings = list(d.findings)
+    built: dict[str, dict] = {}
+    choice_index: dict[str, tuple[int, ...]] = {}
+    for section, (_kind, cls) in SECTIONS.items():
+        built[section] = {}
+        for item_id, body in items[section].items():
+            try:
+                built[section][item_id] = CONVERTER.structure(body, cls)
+            except Exception as exc:  # noqa: BLE001 - every cattrs failure becomes findings
+                findings.extend(findings_from_error(exc, (section, item_id)))
+                salvaged = _salvage(body, cls, exc, choice_index)
+                if salvaged is not None:
+                    built[section][item_id] = salvaged
+    complete = not findings
+    # Top-level scalar fields: structured together, with the sections filled in afterwards.
+    for section in SECTIONS:
+        top[section] = {}
+    try:
+        scenario = CONVERTER.structure(top, Scenario)
+    except Exception as exc:  # noqa: BLE001
+        findings.extend(findings_from_error(exc, ()))
+        complete = False
+        scenario = _fallback_scenario(top)
+    # Sections that must exist: cattrs saw them filled in above, so report them here.
+    for section in ("roles", "scores", "scenes", "endings"):
+        if section not in data and isinstance(data, dict):
+            findings.append(("missing-key", (section,), {"name": section}))
+            complete = False
+    scenario = attrs.evolve(scenario, **built)
+    return Structured(scenario=scenario, declared=declared, findings=findings, complete=complete,
+                      choice_index=choice_index)
+
+
+_FILLERS: dict[str, Any] = {"outcome": "mixed", "initial": 0}
+
+
+def _salvage(
+    body: dict, cls: type, exc: BaseException, choice_index: dict[str, tuple[int, ...]]
+) -> Any | None:
+    """The item with its broken parts left out, so the rest of it can still be checked.
+
+    A broken choice is dropped from its scene, a broken optional field is dropped, a missing or
+    broken required field gets a neutral filler (empty text). None when that does not help.
+    The salvaged item only feeds the validator; a file with findings never loads. When choices
+    were dropped, `choice_index[scene id]` records the file index of each kept choice.
+    """
+    body = dict(body)
+    required = {a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
+    bad_choices: set[int] = set()
+    for path, _leaf in flatten(exc):
+        if not path:
+            return None
+        head = path[0]
+        if head == "choices" and len(path) > 1 and isinstance(path[1], int):
+            bad_choices.add(path[1])
+        elif head in required:
+            body[head] = _FILLERS.get(head, "")
+        else:
+            body.pop(head, None)
+    kept: tuple[int, ...] | None = None
+    if bad_choices and isinstance(body.get("choices"), list):
+        kept = tuple(i for i in range(len(body["choices"])) if i not in bad_choices)
+        body["choices"] = [body["choices"][i] for i in kept]
+    try:
+        item = CONVERTER.structure(body, cls)
+    except Exception:  # noqa: BLE001 - nothing more to save
+        return None
+    if kept is not None:
+        choice_index[body["id"]] = kept
+    return item
+
+
+def _fallback_scenario(top: dict) -> Scenario:
+    """A scenario shell from the top-level fields that are usable, for further checking."""
+    def pick(name: str, typ: type, default: Any) -> Any:
+        value = top.get(name)
+        return value if type(value) is typ else default
+
+    return Scenario(
+        format=pick("format", int, 1),
+        id=pick("id", str, ""),
+        title=pick("title", str, ""),
+        roles={},
+        scores={},
+        start=pick("start", str, ""),
+        scenes={},
+        endings={},
+        language=pick("language", str, "nl"),
+    )
+
+
+__all__ = [
+    "CONVERTER",
+    "KEYS",
+    "SECTIONS",
+    "BadOption",
+    "Finding",
+    "Structured",
+    "WrongType",
+    "flatten",
+    "kind_of",
+    "make_converter",
+    "structure",
+]

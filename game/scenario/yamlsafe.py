@@ -1,0 +1,384 @@
+"""The only YAML reader of Samenspel: safe, bounded, and with a line/column for every node.
+
+`read_yaml(data, source)` turns the bytes of a scenario file into plain Python values
+(dict, list, str, int, float, bool, None), a `marks` table from key/index paths to 1-based
+(line, column), and a list of problems. It composes the node tree with a `CSafeLoader`
+subclass (the pure-Python `SafeLoader` when libyaml is missing) and walks the nodes itself,
+which gives what `yaml.safe_load` does not:
+
+- duplicate keys are errors (PyYAML silently keeps the last one);
+- aliases are followed while counting: beyond `MAX_NODES` visited nodes or `MAX_DEPTH`
+  nesting the file is refused (`yaml-alias-bomb`), so an alias bomb is never expanded;
+- only the core tags (str, int, float, bool, null, seq, map, plus timestamp and merge) are
+  accepted; any other tag, such as `!!python/object/apply:os.system`, is an error and nothing
+  is constructed from it;
+- files over `MAX_BYTES`, bad UTF-8, UTF-16/32, tabs in indentation, empty files and a top
+  level that is not a mapping get their own clear errors.
+
+Mapping keys are always the key's text as written (`no:` is the key "no", not False), since
+every key in a scenario is an id or a field name. Timestamps are kept as their text.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import attrs
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from game.scenario.messages import Kind, problem
+from game.scenario.problems import Problem
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 5 * 1024 * 1024
+"""Largest scenario file accepted (5 MiB); the biggest real cases are well under 100 KB."""
+MAX_NODES = 100_000
+"""Most nodes visited while expanding aliases; beyond this the file is an alias bomb."""
+MAX_DEPTH = 100
+"""Deepest nesting of collections accepted (also stops self-referencing aliases)."""
+
+_BaseLoader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+_T = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_T}{n}" for n in ("str", "int", "float", "bool", "null", "timestamp")}
+_MERGE_TAG = f"{_T}merge"
+_SEQ_TAG = f"{_T}seq"
+_MAP_TAG = f"{_T}map"
+
+# A few libyaml/PyYAML messages in Dutch; others are quoted in English inside the Dutch text.
+_SYNTAX_NL = {
+    "mapping values are not allowed in this context": (
+        "hier mag geen ':' met een waarde staan (staat er een ':' in tekst zonder aanhalingstekens?)"
+    ),
+    "mapping values are not allowed here": (
+        "hier mag geen ':' met een waarde staan (staat er een ':' in tekst zonder aanhalingstekens?)"
+    ),
+    "did not find expected key": "hier werd een nieuwe sleutel verwacht (klopt het inspringen?)",
+    "did not find expected ',' or ']'": "een ',' of ']' ontbreekt (lijst niet afgesloten?)",
+    "did not find expected ',' or '}'": "een ',' of '}' ontbreekt (mapping niet afgesloten?)",
+    "found unexpected end of stream": "het bestand houdt onverwacht op (aanhalingsteken niet gesloten?)",
+    "could not find expected ':'": "een ':' ontbreekt na een sleutel",
+    "expected a single document in the stream": "het bestand bevat meer dan één document ('---')",
+    "but found another document": "het bestand bevat meer dan één document ('---')",
+}
+
+
+class MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe (C when available) loader used to compose the node tree; never constructs."""
+
+
+@attrs.frozen
+class ScalarSpot:
+    """Where a scalar sits in the file: start (1-based), quoting style, and if on one line."""
+
+    line: int
+    column: int
+    style: str | None
+    single_line: bool
+
+
+@attrs.define
+class YamlDocument:
+    """The result of reading: plain data (None when unreadable), marks, scalar spots, problems.
+
+    `marks` gives a scalar's value position and a collection's key position (a scene is
+    marked on its `id:` line); `key_marks` gives every mapping key's own position.
+    `sources` holds the text as written of every scalar that resolved to a non-string value
+    (so `title: 2025` can still be read as the text "2025").
+    """
+
+    data: Any
+    marks: dict[tuple, tuple[int, int]]
+    key_marks: dict[tuple, tuple[int, int]]
+    spots: dict[tuple, ScalarSpot]
+    sources: dict[tuple, str]
+    problems: list[Problem]
+
+    @property
+    def has_errors(self) -> bool:
+        """True when any problem is an error."""
+        return any(p.severity == "error" for p in self.problems)
+
+
+class _Refused(Exception):
+    """Raised inside the walk to stop at once (alias bomb, too deep)."""
+
+    def __init__(self, code: str, key: str, path: tuple, position: tuple[int, int]):
+        super().__init__(code)
+        self.code, self.key, self.path, self.position = code, key, path, position
+
+
+def read_yaml(data: bytes, source: str = "<text>") -> YamlDocument:
+    """Read scenario bytes into plain data, marks and problems; never raises for bad input."""
+    marks: dict[tuple, tuple[int, int]] = {}
+    doc = YamlDocument(None, marks, {}, {}, {}, [])
+
+    def fail(code: str, position: tuple[int, int], **values: object) -> YamlDocument:
+        doc.problems.append(
+            problem(code, (), source=source, marks=marks, position=position, **values)
+        )
+        return doc
+
+    if len(data) > MAX_BYTES:
+        return fail("yaml-too-large", (1, 1), size=len(data), limit=MAX_BYTES)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return fail("yaml-encoding", (1, 1), key="yaml-encoding-utf16")
+    if data.startswith(b"\xef\xbb\xbf"):
+        # Windows editors write a byte order mark; it is harmless, so only warn and drop it.
+        doc.problems.append(
+            problem("yaml-bom", (), source=source, marks=marks, severity="warning", position=(1, 1))
+        )
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return fail("yaml-encoding", (line, column), byte=f"0x{data[exc.start]:02x}")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return fail("yaml-encoding", (line, 1), byte="0x00")
+
+    for number, line_text in enumerate(text.splitlines(), start=1):
+        indent = len(line_text) - len(line_text.lstrip(" \t"))
+        if "\t" in line_text[:indent] and line_text.strip() and not line_text.lstrip().startswith("#"):
+            doc.problems.append(
+                problem(
+                    "yaml-tab",
+                    (),
+                    source=source,
+                    marks=marks,
+                    position=(number, line_text.index("\t") + 1),
+                )
+            )
+    if doc.has_errors:
+        return doc
+
+    try:
+        root = yaml.compose(text, Loader=MarkingLoader)
+    except yaml.MarkedYAMLError as exc:
+        return _syntax_problem(doc, exc, source)
+    except yaml.YAMLError as exc:  # unmarked reader errors (for example control characters)
+        return fail("yaml-syntax", (1, 1), detail=str(exc), detail_nl=str(exc))
+
+    if root is None:
+        return fail("yaml-empty", (1, 1))
+    marks[()] = _position(root)
+    if not isinstance(root, MappingNode):
+        return fail("yaml-not-mapping", _position(root), found=_kind(root))
+
+    walker = _Walker(doc, source, text)
+    try:
+        doc.data = walker.value(root, (), 0)
+    except _Refused as refused:
+        doc.data = None
+        doc.problems.append(
+            problem(
+                refused.code,
+                refused.path,
+                source=source,
+                marks=marks,
+                position=refused.position,
+                key=refused.key,
+                nodes=MAX_NODES,
+                depth=MAX_DEPTH,
+            )
+        )
+    return doc
+
+
+def _syntax_problem(doc: YamlDocument, exc: yaml.MarkedYAMLError, source: str) -> YamlDocument:
+    """A YAML syntax error as a problem at the parser's mark, with a Dutch text when known."""
+    mark = exc.problem_mark or exc.context_mark
+    position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    detail = exc.problem or str(exc)
+    if exc.context and exc.problem:
+        detail = f"{detail} ({exc.context})"
+    code = "yaml-tab" if "tab" in (exc.problem or "") else "yaml-syntax"
+    detail_nl = _SYNTAX_NL.get(exc.problem or "", detail)
+    if exc.context == "expected a single document in the stream":
+        detail_nl = _SYNTAX_NL[exc.context]
+    doc.problems.append(
+        problem(
+            code,
+            (),
+            source=source,
+            marks=doc.marks,
+            position=position,
+            detail=detail,
+            detail_nl=detail_nl,
+        )
+    )
+    return doc
+
+
+def _position(node: Node) -> tuple[int, int]:
+    """The node's start as 1-based (line, column)."""
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _kind(node: Node) -> str:
+    """What kind of YAML value a node is, as a catalogue word (`Kind`) or the scalar quoted."""
+    if isinstance(node, SequenceNode):
+        return Kind("list")
+    return repr(node.value)
+
+
+class _Walker:
+    """Builds plain values from composed nodes, recording marks and counting every visit."""
+
+    _constructor = SafeConstructor()
+
+    def __init__(self, doc: YamlDocument, source: str, text: str):
+        self.doc = doc
+        self.source = source
+        self.text = text
+        self.visited = 0
+
+    def report(self, code: str, path: tuple, position: tuple[int, int], **values: object) -> None:
+        """Add an error at an explicit position."""
+        self.doc.problems.append(
+            problem(code, path, source=self.source, marks=self.doc.marks, position=position, **values)
+        )
+
+    def value(self, node: Node, path: tuple, depth: int) -> Any:
+        """The plain value of a node at `path`; aliases are walked again, and counted again."""
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            raise _Refused("yaml-alias-bomb", "yaml-alias-bomb", path, _position(node))
+        if depth > MAX_DEPTH:
+            raise _Refused("yaml-alias-bomb", "yaml-too-deep", path, _position(node))
+        if isinstance(node, ScalarNode):
+            # A scalar is marked where its value starts; a collection where its key is.
+            self.doc.marks[path] = _position(node)
+            return self.scalar(node, path)
+        self.doc.marks.setdefault(path, _position(node))
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ_TAG:
+                self.report("yaml-tag", path, _position(node), tag=node.tag)
+                return None
+            return [self.value(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag != _MAP_TAG:
+            self.report("yaml-tag", path, _position(node), tag=node.tag)
+            return None
+        return self.mapping(node, path, depth)
+
+    def scalar(self, node: ScalarNode, path: tuple) -> Any:
+        """A scalar of one of the core tags, constructed by PyYAML's safe constructor."""
+        self.doc.spots[path] = ScalarSpot(
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
+            style=node.style,
+            single_line=node.start_mark.line == node.end_mark.line,
+        )
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            self.report("yaml-tag", path, _position(node), tag=tag)
+            return None
+        if tag == f"{_T}str":
+            return node.value
+        if tag == f"{_T}timestamp":
+            return node.value  # the format has no dates; keep what the author wrote
+        c = self._constructor
+        try:
+            value = {
+                f"{_T}int": c.construct_yaml_int,
+                f"{_T}float": c.construct_yaml_float,
+                f"{_T}bool": c.construct_yaml_bool,
+                f"{_T}null": c.construct_yaml_null,
+            }[tag](node)
+        except (ValueError, yaml.YAMLError):
+            self.report("wrong-type", path, _position(node), key="yaml-bad-scalar", value=node.value)
+            return None
+        if node.value != "" or value is not None:
+            self.doc.sources[path] = node.value
+        return value
+
+    def mapping(self, node: MappingNode, path: tuple, depth: int) -> dict[str, Any]:
+        """A mapping with text keys; duplicate keys are errors, `<<` merges are honoured."""
+        result: dict[str, Any] = {}
+        seen: dict[str, tuple[int, int]] = {}
+        merged: list[tuple[MappingNode, tuple]] = []
+        previous: tuple[str, Node] | None = None
+        for key_node, value_node in node.value:
+            if previous is not None and self._continues_text(node, previous[1], key_node, value_node):
+                # `{description: Delen wat nodig is, met toestemming.}`: the author meant the
+                # comma as part of the text, not as the start of a key without a value.
+                prev_key, prev_value = previous
+                result[prev_key] = self.text[prev_value.start_mark.index:key_node.end_mark.index]
+                continue
+            previous = None
+            if isinstance(key_node, ScalarNode) and key_node.tag == _MERGE_TAG:
+                self.visited += 1
+                merged.extend(self._merge_sources(value_node, path))
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.report("wrong-type", path, _position(key_node), key="yaml-complex-key")
+                continue
+            if key_node.tag not in _SCALAR_TAGS:
+                self.report("yaml-tag", path, _position(key_node), tag=key_node.tag)
+                continue
+            key = key_node.value
+            if key in seen:
+                line, column = seen[key]
+                self.report(
+                    "yaml-duplicate-key", path, _position(key_node), name=key, line=line,
+                    keyed=True,
+                )
+                continue
+            seen[key] = _position(key_node)
+            self.doc.marks[path + (key,)] = _position(key_node)
+            self.doc.key_marks[path + (key,)] = _position(key_node)
+            result[key] = self.value(value_node, path + (key,), depth + 1)
+            if isinstance(result[key], str):
+                previous = (key, value_node)
+        # Merged keys come after explicit ones and never override them (YAML merge semantics).
+        for source_node, _ in merged:
+            for key_node, value_node in source_node.value:
+                if not isinstance(key_node, ScalarNode) or key_node.tag == _MERGE_TAG:
+                    continue
+                key = key_node.value
+                if key in result:
+                    continue
+                self.doc.marks.setdefault(path + (key,), _position(key_node))
+                self.doc.key_marks.setdefault(path + (key,), _position(key_node))
+                result[key] = self.value(value_node, path + (key,), depth + 1)
+        return result
+
+    @staticmethod
+    def _continues_text(node: MappingNode, prev_value: Node, key_node: Node, value_node: Node) -> bool:
+        """True for a bare word after a comma in a flow mapping, following a plain text value.
+
+        In `{a: one, two}` YAML reads `two` as a key without a value; no key of the format is
+        ever written without a value, so this is the comma of a sentence.
+        """
+        return (
+            node.flow_style is True
+            and isinstance(prev_value, ScalarNode)
+            and prev_value.style in (None, "")
+            and prev_value.tag == f"{_T}str"
+            and isinstance(key_node, ScalarNode)
+            and key_node.style in (None, "")
+            and key_node.tag == f"{_T}str"
+            and isinstance(value_node, ScalarNode)
+            and value_node.tag == f"{_T}null"
+            and value_node.value == ""
+            and value_node.start_mark.index == key_node.end_mark.index
+            and prev_value.start_mark.line == key_node.end_mark.line
+        )
+
+    def _merge_sources(self, value_node: Node, path: tuple) -> list[tuple[MappingNode, tuple]]:
+        """The mappings a `<<` key merges in: one mapping or a list of them."""
+        nodes = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+        found = []
+        for n in nodes:
+            if isinstance(n, MappingNode) and n.tag == _MAP_TAG:
+                found.append((n, path))
+            else:
+                self.report("wrong-type", path, _position(n), key="yaml-bad-merge")
+        return found
+
