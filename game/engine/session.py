@@ -580,6 +580,8 @@ class Session:
             self._expire_timer()
         elif kind == ev.SCENE_ENTERED and event.get("via", "next") == "next":
             self.proceed()
+        elif kind == ev.SESSION_ENDED and self.scenario.scenes[self._model.state].next:
+            self.proceed()  # a narration scene leading straight to an ending
         else:
             raise SessionError(translate("play.resume.unexpected", self.lang, type=kind))
 
@@ -768,6 +770,7 @@ class Session:
                 scores=scores,
                 metrics=metrics,
             )
+            self.close()  # nothing can follow the ending
             return
         scene = self.scenario.scenes[node]
         self._visited.add(node)
