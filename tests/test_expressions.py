@@ -377,9 +377,25 @@ def test_syntax_error_str_quotes_the_source_and_position():
 
 
 def test_non_text_is_refused():
-    """parse() of something that is not a string raises ExpressionError, not TypeError."""
-    with pytest.raises(ExpressionError):
-        parse(12)  # type: ignore[arg-type]
+    """parse() of something that is not a scalar raises ExpressionError, not TypeError."""
+    for bad in (None, ["a"], {"a": 1}, float("nan")):
+        with pytest.raises(ExpressionError):
+            parse(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("scalar", "source", "root"),
+    [
+        (False, "false", Boolean(False)),
+        (True, "true", Boolean(True)),
+        (12, "12", Number(12)),
+        (-2.5, "-2.5", Unary("-", Number(2.5))),
+    ],
+)
+def test_yaml_scalars_read_as_literals(scalar, source, root):
+    """YAML turns `consent: false` into a bool: it parses as the literal `false`."""
+    expr = parse(scalar)  # type: ignore[arg-type]
+    assert expr.source == source and expr.root == root
 
 
 # --------------------------------------------------------------------------- safety

@@ -39,7 +39,7 @@ import operator
 from collections.abc import Callable, Collection, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
-from typing import Protocol, Union
+from typing import Protocol
 
 from attrs import field, frozen
 
@@ -225,7 +225,7 @@ class Binary:
     offset: int = field(default=0, eq=False)
 
 
-Node = Union[Number, Boolean, Text, Name, Call, Unary, Binary]  # noqa: UP007 (runtime alias)
+Node = Number | Boolean | Text | Name | Call | Unary | Binary
 
 
 @frozen
@@ -535,9 +535,16 @@ class _Parser:
 def parse(source: str) -> Expr:
     """Parse expression text into an `Expr`; raises `ExpressionError` at the first syntax error.
 
+    A YAML boolean or number (`consent: false`, `if: 1`) is accepted as the same literal text.
+
     >>> parse("vertrouwen >= 50 and knows(jeugdprofessional, opa)").root.op
     'and'
     """
+    if isinstance(source, bool):
+        # YAML reads `consent: false` as a boolean, not text; it means the expression `false`.
+        source = "true" if source else "false"
+    elif isinstance(source, int | float) and math.isfinite(source):
+        source = unparse(Number(source)) if source >= 0 else f"-{unparse(Number(-source))}"
     if not isinstance(source, str):
         raise ExpressionError(
             *bilingual("expressions.not_text", value=repr(source)), offset=0, source=str(source)
@@ -663,7 +670,8 @@ def _typed_messages(key: str, kinds: Mapping[str, str], **values: object) -> tup
     """Like `bilingual`, with type names (number, true/false, text) said in each language."""
     return tuple(  # type: ignore[return-value]
         translate(key, lang, **values,
-                  **{slot: translate(f"expressions.type.{kind}", lang) for slot, kind in kinds.items()})
+                  **{slot: translate(f"expressions.type.{kind}", lang)
+                     for slot, kind in kinds.items()})
         for lang in ("en", "nl")
     )
 
@@ -892,7 +900,7 @@ def _runtime_error(key: str, source: str, offset: int, **values: object) -> Expr
     return ExpressionError(en, nl, offset=offset, source=source, code="expr-runtime")
 
 
-def _compile_node(node: Node, source: str) -> Compiled:  # noqa: C901 (one branch per node)
+def _compile_node(node: Node, source: str) -> Compiled:
     if isinstance(node, (Number, Boolean, Text)):
         value = node.value
         return lambda ctx: value
@@ -1042,5 +1050,6 @@ def constant_value(expr: Expr) -> object | None:
             return None
     try:
         return compile(expr)(None)  # type: ignore[arg-type]  # no names: the context is unused
-    except ExpressionError:
+    except ExpressionError as exc:
+        logger.debug("constant expression %r does not evaluate: %s", expr.source, exc)
         return None

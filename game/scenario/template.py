@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Mapping
 from functools import lru_cache
-from typing import Literal, Union
+from typing import Literal
 
 from attrs import field, frozen
 
@@ -54,7 +54,7 @@ class Placeholder:
         return "{" + (self.name if self.kind == "var" else f"{self.kind}:{self.name}") + "}"
 
 
-Part = Union[str, Placeholder]  # noqa: UP007 (runtime alias)
+Part = str | Placeholder
 
 
 @frozen
@@ -164,7 +164,9 @@ def unparse_template(parts: Template | tuple[Part, ...] | list[Part]) -> str:
     return "".join(out)
 
 
-def check_template(tpl: Template, variables: Collection[str], roles: Collection[str]) -> list[Issue]:
+def check_template(
+    tpl: Template, variables: Collection[str], roles: Collection[str]
+) -> list[Issue]:
     """Every placeholder naming an unknown variable or role, with a close-match suggestion.
 
     Codes: `template-unknown-variable`, `template-unknown-role`. Offsets point at the `{`.
