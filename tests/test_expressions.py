@@ -352,6 +352,9 @@ def test_ids_starting_with_digits_are_names():
         ("a ; b", 2, "';'"),
         ("a é b", 2, "'é'"),
         ("1" * 41, 0, "too long"),
+        ("\u2018tekst\u2019 == 'a'", 0, "straight quote"),
+        ("budget \u2265 10", 7, "write '>='"),
+        ("budget \u2212 10 > 1", 7, "write '-'"),
     ],
 )
 def test_syntax_errors_point_at_the_right_character(source, offset, fragment):
@@ -362,6 +365,20 @@ def test_syntax_errors_point_at_the_right_character(source, offset, fragment):
     assert error.message_nl and error.message_nl != error.message
     assert error.code == "expr-syntax"
     assert isinstance(error, SamenspelError) and isinstance(error, ValueError)
+
+
+def test_no_break_spaces_count_as_spaces():
+    """Spaces pasted from a word processor (no-break, thin) separate tokens like a space."""
+    assert value("vertrouwen\u00a0>=\u2009 50") is True
+
+
+def test_errors_survive_pickling():
+    """An ExpressionError keeps every field through pickle (worker processes)."""
+    import pickle
+
+    error = pickle.loads(pickle.dumps(syntax_error("a = 1")))
+    assert (error.offset, error.code, error.source) == (2, "expr-syntax", "a = 1")
+    assert error.message_nl.startswith("'=' is geen vergelijking")
 
 
 def test_syntax_error_becomes_an_issue():
@@ -558,6 +575,13 @@ def test_unknown_names_do_not_cascade_into_type_errors():
 def test_expected_result_type(source, expect, expected_codes):
     """`expect` names the result type needed (None: any); int and float both mean number."""
     assert codes(source, expect=expect) == expected_codes
+
+
+def test_scope_may_hold_values_instead_of_types():
+    """A scope built from initial values (12000, False) checks like one built from types."""
+    scope = Scope(variables={"budget": 12000, "toestemming": False})
+    assert codes("budget > 1 and not toestemming", scope) == []
+    assert codes("budget and toestemming", scope) == ["expr-type"]
 
 
 def test_float_and_int_variables_are_both_numbers():

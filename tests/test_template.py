@@ -113,6 +113,18 @@ def test_syntax_errors_point_at_the_brace_at_fault(text, offset, fragment):
     assert isinstance(error, SamenspelError) and isinstance(error, ValueError)
 
 
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [("{speler:leerkracht}", "{player:leerkracht}"), ("{rol:leerkracht}", "{role:leerkracht}"),
+     ("{playr:leerkracht}", "{player:leerkracht}")],
+)
+def test_unknown_kind_suggests_the_kind_meant(text, suggestion):
+    """Dutch words and typos for a kind get the placeholder the author meant as a hint."""
+    error = template_error(text)
+    assert f"did you mean '{suggestion}'" in error.message
+    assert f"bedoelde je '{suggestion}'" in error.message_nl
+
+
 def test_messages_show_single_braces():
     """Messages quote braces as the author typed them, not doubled."""
     error = template_error("a } b")

@@ -69,6 +69,11 @@ _ID_CHARS = _ID_START | _DIGITS
 _SPACE = frozenset(" \t\r\n")
 _TWO_CHAR_OPS = frozenset({"==", "!=", "<=", ">="})
 _ONE_CHAR_OPS = frozenset("+-*/<>(),")
+# Characters a word processor substitutes, and what to type instead.
+_LOOKALIKES = {
+    "\u2264": "<=", "\u2265": ">=", "\u2260": "!=", "\u2212": "-", "\u2013": "-",
+    "\u00d7": "*", "\u00f7": "/",
+}
 
 
 def bilingual(key: str, **values: object) -> tuple[str, str]:
@@ -111,6 +116,10 @@ class LocatedError(SamenspelError, ValueError):
         self.source = source
         self.code = code or self.default_code
         super().__init__(message)
+
+    def __reduce__(self):
+        # Keep every field when pickled (for example across simulation worker processes).
+        return type(self), (self.message, self.message_nl, self.offset, self.source, self.code)
 
     def __str__(self) -> str:
         if not self.source:
@@ -282,7 +291,7 @@ def _tokenize(source: str) -> list[_Token]:
 
     while i < n:
         c = source[i]
-        if c in _SPACE:
+        if c in _SPACE or c.isspace():  # also the no-break spaces of text pasted from Word
             i += 1
         elif c in _DIGITS or (c == "." and i + 1 < n and source[i + 1] in _DIGITS):
             j = i
@@ -337,6 +346,10 @@ def _tokenize(source: str) -> list[_Token]:
             op = source[i : i + 2] if source[i : i + 2] in ("&&", "||") else c
             word = {"&": "and", "|": "or", "!": "not"}[c]
             raise fail("expressions.use_word", i, op=op, word=word)
+        elif c in "\u2018\u2019\u201a\u201c\u201d\u201e":  # curly quotes
+            raise fail("expressions.curly_quote", i, char=c)
+        elif c in _LOOKALIKES:
+            raise fail("expressions.use_word", i, op=c, word=_LOOKALIKES[c])
         elif c == ".":
             raise fail("expressions.attribute", i)
         elif c in "[]{}":
@@ -646,6 +659,8 @@ def _kind_of(python_type: type | None) -> str | None:
     """The expression type for a Python type: bool, number (int/float), text (str)."""
     if python_type is None:
         return None
+    if not isinstance(python_type, type):  # a value given where its type was meant: 12000
+        python_type = type(python_type)
     if python_type is bool:
         return _BOOL
     if python_type in (int, float):

@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 Kind = Literal["var", "player", "role"]
 KINDS = ("player", "role")  # the kinds written `{kind:role}`; a bare name is a variable
+# Words a Dutch (or English) author may write for a kind, and the kind they mean.
+_KIND_ALIASES = {"speler": "player", "naam": "player", "name": "player", "rol": "role"}
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
@@ -97,7 +99,13 @@ def _placeholder(text: str, inner: str, at: int) -> Placeholder:
     if ":" in content:
         kind, name = (piece.strip() for piece in content.split(":", 1))
         if _is_id(kind) and _is_id(name) and kind not in KINDS:
-            raise fail("expressions.template.unknown_kind", kind=kind, text=inner)
+            error = fail("expressions.template.unknown_kind", kind=kind, text=inner)
+            close = _KIND_ALIASES.get(kind.lower()) or closest(kind, KINDS)
+            if close:
+                hint = bilingual("expressions.hint.did_you_mean", name=f"{{{close}:{name}}}")
+                error.message += hint[0]
+                error.message_nl += hint[1]
+            raise error
         if kind not in KINDS or not _is_id(name):
             raise fail("expressions.template.bad_name", text=inner)
         return Placeholder(kind, name, at)  # type: ignore[arg-type]
