@@ -81,6 +81,8 @@ def load_scenario_bytes_with_problems(
     problems = list(doc.problems)
     result = structure(doc.data, doc.sources)
     for code, where, values in result.findings:
+        if any(where[: len(bad)] == bad for bad in doc.poisoned):
+            continue  # already reported by the YAML reader (a refused tag, a bad scalar)
         values = dict(values)
         hint = None
         hint_values = None
@@ -103,7 +105,8 @@ def load_scenario_bytes_with_problems(
         marks=doc.marks,
     )
     problems.extend(validate(scenario, declared=result.declared, spots=doc.spots,
-                             choice_index=result.choice_index))
+                             choice_index=result.choice_index,
+                             partial=not result.complete or doc.has_errors))
     problems.sort(key=lambda p: (p.line, p.column))
     has_errors = any(p.severity == "error" for p in problems)
     if has_errors:

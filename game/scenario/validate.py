@@ -37,6 +37,7 @@ def validate(
     declared: Mapping[str, frozenset[str] | None] | None = None,
     spots: Mapping[tuple, ScalarSpot] | None = None,
     choice_index: Mapping[str, tuple[int, ...]] | None = None,
+    partial: bool = False,
 ) -> list[Problem]:
     """Every error and warning of a scenario, in file order.
 
@@ -44,9 +45,11 @@ def validate(
     None was unreadable and references into it are not checked. `spots`: where each scalar
     sits, to place expression and placeholder problems on the exact column. `choice_index`:
     the file index of each choice of a scene some of whose choices could not be read.
+    `partial`: parts of the file could not be read, so the graph warnings (which would be
+    guesses about a graph with holes) are left out until the errors are fixed.
     """
     checker = _Validator(scenario, declared, spots or {}, choice_index or {})
-    checker.run()
+    checker.run(graph=not partial)
     return sorted(checker.problems, key=lambda p: (p.line, p.column, p.severity != "error"))
 
 
@@ -128,8 +131,8 @@ class _Validator:
 
     # -- the checks -----------------------------------------------------------------------------
 
-    def run(self) -> None:
-        """All checks in turn."""
+    def run(self, graph: bool = True) -> None:
+        """All checks in turn; the graph warnings only when `graph`."""
         self.top()
         self.ids()
         for role in self.s.roles.values():
@@ -146,7 +149,8 @@ class _Validator:
             self.scene(scene)
         for ending in self.s.endings.values():
             self.template(ending.text, ("endings", ending.id, "text"))
-        self.graph()
+        if graph:
+            self.graph()
 
     def top(self) -> None:
         """Format, language, minimum counts, start."""
@@ -248,7 +252,7 @@ class _Validator:
         path = ("scenes", scene.id)
         if scene.choices and scene.next is not None:
             self.add("choices-and-next", path + ("next",))
-        if not scene.choices and scene.next is None:
+        if not scene.choices and scene.next is None and scene.id not in self.choice_index:
             self.add("no-choices-or-next", path)
         if scene.next is not None:
             self.ref("nodes", scene.next, path + ("next",), "unknown-scene")

@@ -87,6 +87,7 @@ class YamlDocument:
 
     `marks` gives a scalar's value position and a collection's key position (a scene is
     marked on its `id:` line); `key_marks` gives every mapping key's own position.
+    `poisoned` holds the paths whose value was refused (a tag): later stages stay quiet there.
     `sources` holds the text as written of every scalar that resolved to a non-string value
     (so `title: 2025` can still be read as the text "2025").
     """
@@ -97,6 +98,7 @@ class YamlDocument:
     spots: dict[tuple, ScalarSpot]
     sources: dict[tuple, str]
     problems: list[Problem]
+    poisoned: set[tuple] = attrs.field(factory=set)
 
     @property
     def has_errors(self) -> bool:
@@ -240,7 +242,8 @@ class _Walker:
         self.visited = 0
 
     def report(self, code: str, path: tuple, position: tuple[int, int], **values: object) -> None:
-        """Add an error at an explicit position."""
+        """Add an error at an explicit position; the path's value is not to be judged further."""
+        self.doc.poisoned.add(path)
         self.doc.problems.append(
             problem(code, path, source=self.source, marks=self.doc.marks, position=position, **values)
         )
