@@ -1,0 +1,302 @@
+"""The game window: one pygame window, one pygame_gui manager, one screen at a time.
+
+The loop is the classic one (handle input, update, draw, flip) with two twists for a
+classroom laptop: it waits on events when nothing moves (near-zero CPU while a team talks) and
+it redraws only when something changed; while the mouse or keyboard is busy it runs at most
+60 frames per second. Screens never block: a screen change or a session move requested by a
+button is deferred until the current event has been handled.
+
+Global keys: F11 fullscreen, F5 reload the scenario (authoring loop), Esc the menu.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import pygame  # noqa: E402
+import pygame_gui  # noqa: E402
+from pygame_gui.core.utility import set_default_manager  # noqa: E402
+
+from game.i18n import translate  # noqa: E402
+from game.ui import theme  # noqa: E402
+from game.ui.settings import Settings, load_settings, save_settings  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+FPS = 60
+MIN_SIZE = (800, 560)
+ACTIVE_AFTER_INPUT = 0.35  # seconds of full frame rate after input, for hover and focus changes
+IDLE_WAKE = 1.0  # seconds between idle wake-ups when no screen asks for more
+TRANSLATIONS = str(Path(__file__).resolve().parent / "translations")
+
+
+class App:
+    """The running window: owns the display, the GUI manager, the settings and the screen.
+
+    `logs_dir`, `scenario_folders` and `persist_settings` exist for tests and screenshots, so
+    they never touch the user's real folders.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        size: tuple[int, int] = (1280, 720),
+        *,
+        logs_dir: Path | None = None,
+        scenario_folders: list[Path] | None = None,
+        persist_settings: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        pygame.display.init()
+        pygame.font.init()
+        self.persist_settings = persist_settings
+        self.settings = (settings or (load_settings() if persist_settings else Settings())).normalised()
+        self.logs_dir = logs_dir
+        self.scenario_folders = list(scenario_folders or [])
+        self.clock_fn = clock
+        flags = pygame.RESIZABLE
+        self.window = pygame.display.set_mode(size, flags)
+        pygame.display.set_caption("Samenspel")
+        self._windowed_size = size
+        self._set_icon()
+        self.manager: pygame_gui.UIManager | None = None
+        self._make_manager()
+        self.screen = None
+        self.game = None  # the Game controller once a scenario is chosen (game.ui.flow)
+        self._deferred: list[Callable[[], None]] = []
+        self.dirty = True
+        self.running = True
+        self.exit_code = 0
+        self.frame_clock = pygame.time.Clock()
+        self.active_until = 0.0
+        self.frames_drawn = 0
+        self.last_frame_ms = 0.0
+
+    # ----- set-up -------------------------------------------------------------------------
+
+    def _set_icon(self) -> None:
+        """A small window icon drawn in code (two overlapping role colours)."""
+        icon = pygame.Surface((32, 32), pygame.SRCALPHA)
+        pygame.draw.circle(icon, theme.hex_to_rgb("#2a9d8f"), (12, 16), 10)
+        pygame.draw.circle(icon, theme.hex_to_rgb("#f4a261"), (20, 16), 10)
+        pygame.display.set_icon(icon)
+
+    def _make_manager(self) -> None:
+        """A fresh pygame_gui manager for the current font scale, contrast and language."""
+        data = theme.build_theme(self.settings.font_scale, self.settings.high_contrast)
+        manager = pygame_gui.UIManager(
+            self.window.get_size(),
+            theme_path=data,
+            enable_live_theme_updates=False,
+            starting_language=self.settings.lang,
+            translation_directory_paths=[TRANSLATIONS],
+        )
+        set_default_manager(manager)
+        manager.preload_fonts(
+            [
+                {"name": theme.FONT_NAME, "point_size": theme.font_size(kind, self.settings.font_scale),
+                 "style": style}
+                for kind in ("body", "small")
+                for style in ("italic",)  # bold is already loaded by the theme
+            ]
+        )
+        self.manager = manager
+
+    # ----- what screens use ---------------------------------------------------------------
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """The window's current size in pixels."""
+        return self.window.get_size()
+
+    @property
+    def scale(self) -> int:
+        """The font scale in percent."""
+        return self.settings.font_scale
+
+    @property
+    def palette(self) -> theme.Palette:
+        """The colours for custom drawing in the current theme."""
+        return theme.palette(self.settings.high_contrast)
+
+    @property
+    def lang(self) -> str:
+        """The interface language."""
+        return self.settings.lang
+
+    def px(self, value: float) -> int:
+        """A length in pixels at 100 %, scaled with the font setting."""
+        return round(value * self.settings.font_scale / 100)
+
+    def t(self, key: str, **values: object) -> str:
+        """A UI string (`ui.<key>`) in the interface language."""
+        return translate(f"ui.{key}", self.lang, **values)
+
+    def defer(self, action: Callable[[], None]) -> None:
+        """Run an action after the current event (screen changes must not happen mid-event)."""
+        self._deferred.append(action)
+
+    def show(self, screen) -> None:
+        """Replace the current screen and build it."""
+        if self.screen is not None:
+            self.screen.leave()
+        self.manager.clear_and_reset()
+        self.screen = screen
+        screen.build()
+        self.dirty = True
+        log.debug("screen %s", type(screen).__name__)
+
+    def rebuild(self) -> None:
+        """Lay the current screen out again (window resized, language switched)."""
+        self.manager.set_window_resolution(self.window.get_size())
+        self.manager.clear_and_reset()
+        if self.screen is not None:
+            self.screen.build()
+        self.dirty = True
+
+    def apply_settings(self, new: Settings) -> None:
+        """Switch settings; the theme is rebuilt only when scale or contrast changed."""
+        new = new.normalised()
+        old = self.settings
+        self.settings = new
+        if (old.font_scale, old.high_contrast) != (new.font_scale, new.high_contrast):
+            self._make_manager()
+        elif old.lang != new.lang:
+            self.manager.set_locale(new.lang)
+        if old.fullscreen != new.fullscreen:
+            self._apply_fullscreen()
+        if self.persist_settings:
+            save_settings(new)
+        self.rebuild()
+
+    def toggle_fullscreen(self) -> None:
+        """F11: fullscreen on/off, remembered in the settings."""
+        self.apply_settings(self.settings.with_(fullscreen=not self.settings.fullscreen))
+
+    def _apply_fullscreen(self) -> None:
+        if self.settings.fullscreen:
+            self._windowed_size = self.window.get_size()
+            self.window = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        else:
+            self.window = pygame.display.set_mode(self._windowed_size, pygame.RESIZABLE)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """Resize the window (also what a window-manager resize does) and reflow."""
+        size = (max(MIN_SIZE[0], size[0]), max(MIN_SIZE[1], size[1]))
+        if size != self.window.get_size():
+            self.window = pygame.display.set_mode(size, pygame.RESIZABLE)
+        self.rebuild()
+
+    def quit(self, code: int = 0) -> None:
+        """Close the window at the end of this frame."""
+        self.exit_code = code
+        self.running = False
+
+    # ----- the loop -----------------------------------------------------------------------
+
+    def _handle_global(self, event: pygame.event.Event) -> bool:
+        """Window-level events and keys; True when used."""
+        if event.type == pygame.QUIT:
+            if self.screen is not None:
+                self.screen.on_quit()
+            self.quit(0)
+            return True
+        if event.type == pygame.VIDEORESIZE and not self.settings.fullscreen:
+            self.resize((event.w, event.h))
+            return True
+        if event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_F11:
+                self.toggle_fullscreen()
+                return True
+            if event.key == pygame.K_F5 and self.game is not None:
+                self.game.reload()
+                return True
+        return False
+
+    def handle(self, event: pygame.event.Event) -> None:
+        """One event through the global keys, the GUI, then the screen."""
+        if event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP,
+                          pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.MOUSEWHEEL,
+                          pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE, pygame.WINDOWFOCUSGAINED):
+            self.dirty = True
+            self.active_until = self.clock_fn() + ACTIVE_AFTER_INPUT
+        if self._handle_global(event):
+            return
+        if self.screen is not None and self.screen.pre_event(event):
+            return
+        used = self.manager.process_events(event)
+        if event.type >= pygame.USEREVENT:  # pygame_gui's own events (button pressed, ...)
+            self.dirty = True
+        if self.screen is None:
+            return
+        if used and event.type == pygame.KEYDOWN:
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.screen.on_escape()
+            return
+        self.screen.handle_event(event)
+
+    def _run_deferred(self) -> None:
+        while self._deferred:
+            action = self._deferred.pop(0)
+            action()
+            self.dirty = True
+
+    def draw(self) -> None:
+        """Draw the whole frame: background, the screen's own drawing, widgets, overlays."""
+        t0 = time.perf_counter()
+        surface = self.window
+        surface.fill(theme.hex_to_rgb(self.palette.background))
+        if self.screen is not None:
+            self.screen.draw(surface)
+        self.manager.draw_ui(surface)
+        if self.screen is not None:
+            self.screen.draw_over(surface)
+        pygame.display.flip()
+        self.frames_drawn += 1
+        self.last_frame_ms = (time.perf_counter() - t0) * 1000
+
+    def step(self, block: bool = False) -> bool:
+        """One pass of the loop; with `block` it sleeps until an event or a wake-up is due.
+
+        Returns False once the window should close.
+        """
+        now = self.clock_fn()
+        if block and not self.dirty and not self._deferred and now >= self.active_until:
+            wake = self.screen.wake_interval() if self.screen is not None else None
+            first = pygame.event.wait(round(1000 * (wake or IDLE_WAKE)))
+            events = [first] if first.type != pygame.NOEVENT else []
+            events += pygame.event.get()
+        else:
+            events = pygame.event.get()
+        dt = self.frame_clock.tick(FPS if block else 0) / 1000
+        for event in events:
+            self.handle(event)
+            self._run_deferred()
+            if not self.running:
+                return False
+        self.manager.update(dt)
+        if self.screen is not None and self.screen.update(dt):
+            self.dirty = True
+        self._run_deferred()
+        if self.dirty or self.clock_fn() < self.active_until:
+            self.draw()
+            self.dirty = False
+        return self.running
+
+    def run(self) -> int:
+        """Run until the window closes; the exit code."""
+        try:
+            while self.step(block=True):
+                pass
+        finally:
+            if self.screen is not None:
+                self.screen.leave()
+            pygame.display.quit()
+        return self.exit_code

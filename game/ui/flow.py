@@ -1,0 +1,265 @@
+"""The running game behind the screens: one `Session`, its scenario file, and what comes next.
+
+`Game` is the only place the window talks to the engine. It passes the team's moves to the
+`Session` and, after every move, asks the session what the situation is and shows the screen
+that fits (play, ending, hand-over for a private view). No game rule lives here: who may act,
+which choices are open, when a vote is decided and what a share costs are all the session's.
+
+Decisions where the docs are silent (also in docs/window.md):
+- The log goes where `samenspel play` puts it (`<user data>/samenspel/logs/`), so the text
+  mode can resume a window session and the other way round.
+- A new game gets a random seed (so classes do not all get the same weighted routes); the
+  seed is in the log, so resume and debrief replay it exactly. `--seed` fixes it.
+- "Timer off" does not freeze the clock (tempo metrics need real times); the window simply
+  never calls `tick()` and shows no countdown, so `on_timeout` is never taken.
+- F5 reloads the scenario file. With errors, the problems are shown and the session stays as
+  it was. Without errors, the log is replayed against the new file with `force=True`; when the
+  current scene no longer exists the team is offered a fresh start with the same players.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime
+from pathlib import Path
+
+from game.errors import LogError, SamenspelError, ScenarioError
+from game.scenario.model import Scenario
+from game.ui import catalog
+
+log = logging.getLogger(__name__)
+
+
+class Game:
+    """A session in the window: the scenario file, the session and the flow between screens."""
+
+    def __init__(self, app, path: Path, scenario: Scenario, session) -> None:
+        self.app = app
+        self.path = Path(path)
+        self.scenario = scenario
+        self.session = session
+        self.notices: list[tuple[str, str]] = []  # (kind, text) shown once on the play screen
+        self.seen_decision = session.last_decision
+        app.game = self
+
+    # ----- creating and resuming ----------------------------------------------------------
+
+    @staticmethod
+    def new_log_path(app, scenario_id: str) -> Path:
+        """A fresh log file name in the logs folder."""
+        folder = app.logs_dir or catalog.logs_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = folder / f"{scenario_id}-{stamp}.jsonl"
+        n = 2
+        while path.exists():
+            path = folder / f"{scenario_id}-{stamp}-{n}.jsonl"
+            n += 1
+        return path
+
+    @classmethod
+    def start(cls, app, path: Path, scenario: Scenario, players: dict[str, str],
+              seed: int | None = None, log_path: Path | None = None, briefings: bool = True) -> Game:
+        """Create the session, then hand the laptop to each role for its private briefing."""
+        from game.engine.session import Session
+
+        log_path = Path(log_path) if log_path else cls.new_log_path(app, scenario.id)
+        session = Session(
+            scenario,
+            players=players,
+            log=log_path,
+            seed=secrets.randbelow(2**31) if seed is None else seed,
+            lang=app.lang,
+            clock=app.clock_fn,
+        )
+        game = cls(app, path, scenario, session)
+        if briefings:
+            game.briefings(list(scenario.roles))
+        else:
+            game.continue_play()
+        return game
+
+    @classmethod
+    def resume(cls, app, log_path: Path, path: Path, force: bool = False) -> Game | None:
+        """Continue a session from its log; a refused log is explained on screen."""
+        from game.engine.session import Session
+        from game.scenario.loader import load_scenario
+
+        try:
+            scenario = load_scenario(path, lang=app.lang)
+            session = Session.resume(log_path, scenario, force=force, clock=app.clock_fn,
+                                     lang=app.lang)
+        except (SamenspelError, OSError) as exc:
+            cls._show_error(app, app.t("resume.failed_title"), exc)
+            return None
+        game = cls(app, path, scenario, session)
+        game.notices.append(("info", app.t("resume.resumed", time=datetime.now().strftime("%H:%M"))))
+        game.continue_play()
+        return game
+
+    @staticmethod
+    def _show_error(app, title: str, exc: Exception) -> None:
+        from game.ui.screens.message import MessageScreen
+        from game.ui.screens.picker import PickerScreen
+
+        text = exc.format(app.lang) if isinstance(exc, ScenarioError) else str(exc)
+        app.show(MessageScreen(app, title, text, back=lambda: app.show(PickerScreen(app))))
+
+    # ----- names for screens --------------------------------------------------------------
+
+    def player(self, role: str) -> str:
+        """The name of the player in a role."""
+        return self.session.player_name(role)
+
+    def role_name(self, role: str) -> str:
+        """A role's display name."""
+        return self.scenario.roles[role].name
+
+    def who(self, role: str) -> str:
+        """'Anna (Jeugdprofessional)'."""
+        return f"{self.player(role)} ({self.role_name(role)})"
+
+    # ----- the flow -----------------------------------------------------------------------
+
+    def briefings(self, roles: list[str]) -> None:
+        """Each role's private briefing behind its own hand-over screen, then play."""
+        from game.ui.screens.briefing import BriefingScreen
+
+        if not roles:
+            self.continue_play()
+            return
+        role, rest = roles[0], roles[1:]
+        self.handover(role, lambda: self.app.show(BriefingScreen(self.app, self, role,
+                                                                 done=lambda: self.briefings(rest))))
+
+    def handover(self, role: str, then, purpose: str = "") -> None:
+        """Fill the window with the role's colour and name; `then` runs on click or Enter."""
+        from game.ui.screens.handover import HandoverScreen
+
+        self.app.show(HandoverScreen(self.app, self, role, then, purpose))
+
+    def continue_play(self) -> None:
+        """Show the screen the session's state calls for."""
+        from game.ui.screens.ending import EndingScreen
+        from game.ui.screens.play import PlayScreen
+
+        if self.session.finished:
+            self.app.show(EndingScreen(self.app, self))
+        else:
+            self.app.show(PlayScreen(self.app, self))
+
+    def _after_move(self) -> None:
+        decision = self.session.last_decision
+        if decision is not None and decision is not self.seen_decision:
+            self.seen_decision = decision
+        self.continue_play()
+
+    def _try(self, move) -> bool:
+        """Run a move; a refused one is shown as a notice (the log stays valid)."""
+        try:
+            move()
+        except SamenspelError as exc:
+            log.info("move refused: %s", exc)
+            self.notices.append(("error", str(exc)))
+            return False
+        return True
+
+    # ----- moves (each asks the session, then shows what fits) ------------------------------
+
+    def choose(self, role: str, choice_id: str) -> None:
+        """A decision or a vote by `role`."""
+        self._try(lambda: self.session.choose(role, choice_id))
+        self._after_move()
+
+    def proceed(self) -> None:
+        """Leave a narration scene."""
+        self._try(self.session.proceed)
+        self._after_move()
+
+    def share(self, role: str, card: str, to: str) -> None:
+        """Share a card; a breach is flagged on the play screen afterwards."""
+        before = len(self.session.events)
+        if self._try(lambda: self.session.share(role, card, to)):
+            shared = [e for e in self.session.events[before:] if e.get("type") == "info_shared"]
+            title = self.scenario.info[card].title
+            target = self.app.t("share.whole_team") if to == "team" else self.who(to)
+            if shared and shared[-1].get("breach"):
+                self.notices.append(("breach", self.app.t("share.breach", card=title,
+                                                          who=self.who(role))))
+            else:
+                self.notices.append(("info", self.app.t("share.done", who=self.who(role),
+                                                        card=title, to=target)))
+        self._after_move()
+
+    def consult(self, role: str, other: str) -> None:
+        """`role` asks `other`; the advice is shown to `other` behind a hand-over screen."""
+        from game.ui.screens.panels import AdviceScreen
+
+        advice: list[str | None] = []
+        if not self._try(lambda: advice.append(self.session.consult(role, other))):
+            self._after_move()
+            return
+        text = advice[0] if advice else None
+        self.handover(other, lambda: self.app.show(AdviceScreen(self.app, self, role, other, text)),
+                      purpose="consult")
+
+    def tick(self) -> bool:
+        """Let the session take `on_timeout` when a timed scene ran out (timers on only)."""
+        if not self.app.settings.timers or self.session.finished:
+            return False
+        try:
+            fired = self.session.tick()
+        except SamenspelError as exc:
+            log.warning("tick refused: %s", exc)
+            return False
+        if fired:
+            self.notices.append(("timeout", self.app.t("play.timeout")))
+            self.continue_play()
+        return fired
+
+    # ----- authoring loop -----------------------------------------------------------------
+
+    def reload(self) -> None:
+        """F5: load the scenario file again and continue on the new version when possible."""
+        from game.engine.session import Session
+        from game.scenario.loader import load_scenario_with_problems
+        from game.ui.screens.message import ProblemsScreen
+
+        scenario, problems = load_scenario_with_problems(self.path)
+        errors = [p for p in problems if p.severity == "error"]
+        if scenario is None or errors:
+            self.app.show(ProblemsScreen(self.app, self, errors or problems))
+            return
+        current = self.session.scene_id or self.session.ending_id
+        if current not in scenario.scenes and current not in scenario.endings:
+            from game.ui.screens.message import MessageScreen
+
+            players = dict(self.session.players)
+            self.app.show(MessageScreen(
+                self.app, self.app.t("reload.gone_title"),
+                self.app.t("reload.gone", scene=current),
+                back=self.continue_play,
+                action=(self.app.t("reload.restart"),
+                        lambda: Game.start(self.app, self.path, scenario, players, briefings=False)),
+            ))
+            return
+        log_path = self.session.log_path
+        self.session.close()
+        try:
+            session = Session.resume(log_path, scenario, force=True, clock=self.app.clock_fn,
+                                     lang=self.app.lang)
+        except (LogError, SamenspelError, OSError) as exc:
+            self._show_error(self.app, self.app.t("reload.failed_title"), exc)
+            return
+        self.scenario = scenario
+        self.session = session
+        self.seen_decision = session.last_decision
+        warnings = len(problems)
+        self.notices.append(("info", self.app.t("reload.done", warnings=warnings)))
+        self.continue_play()
+
+    def stop(self) -> None:
+        """Save and stop: the log is already on disk; close it and close the window."""
+        self.session.close()
+        self.app.quit(0)

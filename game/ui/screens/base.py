@@ -1,0 +1,209 @@
+"""The small interface every screen shares, and the helpers to lay one out.
+
+A screen is built from the window size every time (first show, resize, language or font
+change), so layouts reflow by construction. Screens hold no game rules: they show what the
+`Session` (through `game.ui.flow.Game`) says and pass moves back to it.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import pygame
+import pygame_gui
+from pygame_gui.core import ObjectID
+
+from game.ui.theme import initials, role_colour
+from game.ui.widgets import ChoiceButton, FocusRing, badge, rgb, text
+
+
+def esc(value: object) -> str:
+    """Text made safe for pygame_gui's HTML-like markup (names and scenario text are data)."""
+    return html.escape(str(value), quote=False).replace("\n", "<br>")
+
+
+def academy_name(app, academy: str) -> str:
+    """An academy's display name in the interface language (its id when unknown)."""
+    name = app.t(f"academy.{academy}")
+    return academy if name.startswith("ui.academy.") else name
+
+
+def draw_role_row(screen: Screen, surface: pygame.Surface, rect: pygame.Rect, role,
+                  stacked: bool = False) -> None:
+    """A badge in the role's colour, the role name and its academy (beside or below)."""
+    app = screen.app
+    pal = app.palette
+    rad = rect.height // 2
+    badge(surface, (rect.x + rad, rect.centery), rad, role_colour(role), initials(role.name), app.scale)
+    tx = rect.x + 2 * rad + screen.px(12)
+    academy = academy_name(app, role.academy)
+    if stacked:
+        text(surface, role.name, (tx, rect.centery - screen.px(1)), scale=app.scale, colour=pal.text,
+             bold=True, anchor="bottomleft", width=rect.right - tx)
+        text(surface, academy, (tx, rect.centery + screen.px(1)), kind="small", scale=app.scale,
+             colour=pal.muted, anchor="topleft")
+        return
+    r = text(surface, role.name, (tx, rect.centery), scale=app.scale, colour=pal.text, bold=True,
+             anchor="midleft")
+    text(surface, f"· {academy}", (r.right + screen.px(8), rect.centery), scale=app.scale,
+         colour=pal.muted, anchor="midleft")
+
+
+def draw_role_band(screen: Screen, surface: pygame.Surface, rect: pygame.Rect, role, title: str,
+                   subtitle: str = "", right: str = "") -> None:
+    """A header band for a private view: surface, a stripe in the role's colour, badge, texts."""
+    app = screen.app
+    pal = app.palette
+    colour = role_colour(role)
+    pygame.draw.rect(surface, rgb(pal.surface), rect)
+    pygame.draw.rect(surface, rgb(colour), (rect.x, rect.bottom - screen.px(8), rect.width, screen.px(8)))
+    cy = rect.centery - screen.px(4)
+    rad = min(screen.px(32), rect.height // 2 - screen.px(10))
+    badge(surface, (rect.x + screen.px(24) + rad, cy), rad, colour, initials(role.name), app.scale)
+    x = rect.x + screen.px(24) + 2 * rad + screen.px(16)
+    if subtitle:
+        text(surface, title, (x, cy), kind="title", scale=app.scale, colour=pal.text, bold=True,
+             anchor="bottomleft")
+        text(surface, subtitle, (x, cy + screen.px(2)), scale=app.scale, colour=pal.muted,
+             anchor="topleft")
+    else:
+        text(surface, title, (x, cy), kind="subtitle", scale=app.scale, colour=pal.text, bold=True,
+             anchor="midleft")
+    if right:
+        text(surface, right, (rect.right - screen.px(24), cy), kind="small", scale=app.scale,
+             colour=pal.muted, anchor="midright")
+
+
+class Screen:
+    """One screen of the window: `build`, `handle_event`, `update`, `draw`, `draw_over`."""
+
+    #: a stable name for tests and screenshots
+    name = "screen"
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.focus = FocusRing()
+        self.choices: list[ChoiceButton] = []
+
+    # ----- the interface ------------------------------------------------------------------
+
+    def build(self) -> None:
+        """Create the widgets for the current window size (the manager is empty)."""
+        self.focus.clear()
+        self.choices = []
+        self.layout()
+
+    def layout(self) -> None:
+        """Create this screen's widgets; subclasses override."""
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        """Keyboard focus, number keys and choice buttons; True when the event was used."""
+        if event.type == pygame.KEYDOWN:
+            if pygame.K_1 <= event.key <= pygame.K_9 or pygame.K_KP1 <= event.key <= pygame.K_KP9:
+                base = pygame.K_1 if event.key <= pygame.K_9 else pygame.K_KP1
+                return self.on_number(event.key - base + 1)
+            if self.focus.handle_key(event):
+                return True
+            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                return self.on_enter()
+        elif event.type == pygame.MOUSEMOTION:
+            for c in self.choices:
+                c.hovered = c.enabled and c.rect.collidepoint(event.pos)
+        elif event.type == pygame.MOUSEBUTTONUP and event.button == 1:
+            for c in self.choices:
+                if c.enabled and c.rect.collidepoint(event.pos):
+                    self.app.defer(c.action)
+                    return True
+        elif event.type == pygame.MOUSEWHEEL:
+            return self.on_wheel(event.y)
+        return False
+
+    def pre_event(self, event: pygame.event.Event) -> bool:
+        """Look at an event before the widgets do (e.g. Tab out of a text field)."""
+        return False
+
+    def update(self, dt: float) -> bool:
+        """Advance time; True when the screen must be redrawn."""
+        return False
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Draw below the widgets (backgrounds, badges, meters)."""
+
+    def draw_over(self, surface: pygame.Surface) -> None:
+        """Draw above the widgets (choice buttons, focus rings)."""
+        pal = self.app.palette
+        for c in self.choices:
+            c.draw(surface, pal, self.app.scale)
+
+    def wake_interval(self) -> float | None:
+        """Seconds until the screen wants to be looked at again while idle (None: no need)."""
+        return None
+
+    def on_escape(self) -> None:
+        """Esc: open the menu (screens without a menu override)."""
+        from game.ui.screens.menu import MenuScreen
+
+        self.app.show(MenuScreen(self.app, back=self))
+
+    def on_enter(self) -> bool:
+        """Enter with nothing focused: the screen's main action, if it has one."""
+        return False
+
+    def on_number(self, number: int) -> bool:
+        """A number key 1–9: the matching choice button, if any."""
+        enabled = [c for c in self.choices if c.number == number and c.enabled]
+        if enabled:
+            self.app.defer(enabled[0].action)
+            return True
+        return False
+
+    def on_wheel(self, dy: int) -> bool:
+        """The mouse wheel outside scrolling widgets."""
+        return False
+
+    def on_quit(self) -> None:
+        """The window is being closed (the session log is already saved after every move)."""
+
+    def leave(self) -> None:
+        """The screen is being replaced."""
+
+    # ----- helpers ------------------------------------------------------------------------
+
+    @property
+    def manager(self) -> pygame_gui.UIManager:
+        """The GUI manager widgets are created in."""
+        return self.app.manager
+
+    def t(self, key: str, **values: object) -> str:
+        """A UI string in the interface language."""
+        return self.app.t(key, **values)
+
+    def px(self, value: float) -> int:
+        """A scaled length."""
+        return self.app.px(value)
+
+    def button(self, rect, label: str, action: Callable[[], None], *, kind: str | None = None,
+               focus: bool = True, container=None, tooltip: str | None = None) -> pygame_gui.elements.UIButton:
+        """A pygame_gui button whose action runs deferred; also reachable with Tab + Enter."""
+        object_id = ObjectID(class_id=f"@{kind}") if kind else None
+        btn = pygame_gui.elements.UIButton(
+            pygame.Rect(rect), label, manager=self.manager, container=container,
+            object_id=object_id, tool_tip_text=tooltip,
+            command=lambda: self.app.defer(action),
+        )
+        if focus:
+            self.focus.add(btn, lambda: self.app.defer(action))
+        return btn
+
+    def label(self, rect, value: str, kind: str | None = None, container=None) -> pygame_gui.elements.UILabel:
+        """A one-line label with a text kind (title, subtitle, small, muted)."""
+        object_id = ObjectID(class_id=f"@{kind}") if kind else None
+        return pygame_gui.elements.UILabel(pygame.Rect(rect), value, manager=self.manager,
+                                           container=container, object_id=object_id)
+
+    def textbox(self, rect, markup: str, kind: str | None = None, container=None) -> pygame_gui.elements.UITextBox:
+        """A wrapped, scrollable text box (markup already escaped with `esc`)."""
+        object_id = ObjectID(class_id=f"@{kind}") if kind else None
+        return pygame_gui.elements.UITextBox(markup, pygame.Rect(rect), manager=self.manager,
+                                             container=container, object_id=object_id)

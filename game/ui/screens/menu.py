@@ -1,0 +1,131 @@
+"""The Esc menu (continue, settings, save and stop, back to the start) and the settings screen."""
+
+from __future__ import annotations
+
+from game.ui.screens.base import Screen
+from game.ui.theme import FONT_SCALES
+
+
+class MenuScreen(Screen):
+    """Esc: a calm list of big buttons; the game behind it is paused (nothing ticks)."""
+
+    name = "menu"
+
+    def __init__(self, app, back: Screen | None = None) -> None:
+        super().__init__(app)
+        self.back_to = back
+
+    def layout(self) -> None:
+        w, h = self.app.size
+        bw = min(w - self.px(48), self.px(480))
+        bh = self.px(60)
+        items = [(self.t("menu.continue"), self.resume_screen, "primary"),
+                 (self.t("menu.settings"), self.settings, None)]
+        if self.app.game is not None:
+            items.append((self.t("menu.save_stop"), self.app.game.stop, None))
+            items.append((self.t("menu.to_start"), self.to_start, None))
+        else:
+            items.append((self.t("menu.quit"), lambda: self.app.quit(0), None))
+        total = len(items) * (bh + self.px(12)) + self.px(70)
+        y = max(self.px(20), (h - total) // 2)
+        x = (w - bw) // 2
+        self.label((x, y, bw, self.px(52)), self.t("menu.title"), "title")
+        y += self.px(70)
+        for label, action, kind in items:
+            self.button((x, y, bw, bh), label, action, kind=kind)
+            y += bh + self.px(12)
+        if self.app.game is not None:
+            log_path = self.app.game.session.log_path
+            self.label((self.px(24), h - self.px(44), w - self.px(48), self.px(30)),
+                       self.t("menu.saved_in", path=str(log_path)), "small")
+        self.focus.move(1)
+
+    def resume_screen(self) -> None:
+        """Back to where the team was."""
+        if self.app.game is not None:
+            self.app.game.continue_play()
+        elif self.back_to is not None:
+            self.app.show(self.back_to)
+        else:
+            self.to_start()
+
+    def settings(self) -> None:
+        """The settings screen, returning to this menu."""
+        self.app.show(SettingsScreen(self.app, back=self))
+
+    def to_start(self) -> None:
+        """Back to the scenario picker (the session stays resumable from its log)."""
+        from game.ui.screens.picker import PickerScreen
+
+        if self.app.game is not None:
+            self.app.game.session.close()
+            self.app.game = None
+        self.app.show(PickerScreen(self.app))
+
+    def on_escape(self) -> None:
+        """Esc again closes the menu."""
+        self.app.defer(self.resume_screen)
+
+
+class SettingsScreen(Screen):
+    """Language, font size, contrast, fullscreen, timers and the voting mode."""
+
+    name = "settings"
+
+    def __init__(self, app, back: Screen) -> None:
+        super().__init__(app)
+        self.back_to = back
+
+    def layout(self) -> None:
+        w, h = self.app.size
+        s = self.app.settings
+        m = self.px(32)
+        self.label((m, m, w - 2 * m, self.px(48)), self.t("menu.settings"), "title")
+        y = m + self.px(70)
+        label_w = min(self.px(300), w // 3)
+        bw = min(self.px(200), (w - 3 * m - label_w) // max(2, len(FONT_SCALES)) * 2)
+        bh = self.px(48)
+
+        def row(title: str, options: list[tuple[str, bool, object]]) -> None:
+            nonlocal y
+            self.label((m, y, label_w, bh), title)
+            x = m + label_w
+            width = min(bw, (w - x - m) // len(options) - self.px(8))
+            for label, on, action in options:
+                self.button((x, y, width, bh), label, action, kind="toggle_on" if on else None)
+                x += width + self.px(8)
+            y += bh + self.px(14)
+
+        row(self.t("setup.language"), [("Nederlands", s.lang == "nl", lambda: self._set(lang="nl")),
+                                        ("English", s.lang == "en", lambda: self._set(lang="en"))])
+        row(self.t("setup.font_size"), [(f"{v}%", s.font_scale == v, lambda v=v: self._set(font_scale=v))
+                                         for v in FONT_SCALES])
+        row(self.t("settings.contrast"), [(self.t("common.normal"), not s.high_contrast,
+                                           lambda: self._set(high_contrast=False)),
+                                          (self.t("settings.high"), s.high_contrast,
+                                           lambda: self._set(high_contrast=True))])
+        row(self.t("settings.fullscreen"), [(self.t("common.off"), not s.fullscreen,
+                                             lambda: self._set(fullscreen=False)),
+                                            (self.t("common.on"), s.fullscreen,
+                                             lambda: self._set(fullscreen=True))])
+        row(self.t("setup.timer"), [(self.t("common.on"), s.timers, lambda: self._set(timers=True)),
+                                    (self.t("common.off"), not s.timers, lambda: self._set(timers=False))])
+        row(self.t("setup.votes"), [(self.t("setup.vote_open"), s.vote_mode == "open",
+                                     lambda: self._set(vote_mode="open")),
+                                    (self.t("setup.vote_secret"), s.vote_mode == "secret",
+                                     lambda: self._set(vote_mode="secret"))])
+        self.label((m, y, w - 2 * m, self.px(30)), self.t("settings.keys"), "small")
+        bh2 = self.px(56)
+        self.button((w - m - self.px(240), h - m - bh2, self.px(240), bh2), self.t("common.done"),
+                    self.done, kind="primary")
+
+    def _set(self, **changes) -> None:
+        self.app.apply_settings(self.app.settings.with_(**changes))
+
+    def done(self) -> None:
+        """Back to where the settings were opened from."""
+        self.app.show(self.back_to)
+
+    def on_escape(self) -> None:
+        """Esc is "done"."""
+        self.app.defer(self.done)

@@ -1,0 +1,244 @@
+"""The moves every scene offers besides choosing: share a card, consult a role, vote in secret.
+
+Each private view (your cards, the advice you are shown, your secret vote) comes after a
+hand-over screen, so the rest of the team never sees it by accident. The shared steps before
+it (who wants to share, who asks whom) are on the shared screen.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from game.scenario.model import TEAM
+from game.ui.screens.base import Screen, draw_role_band, esc
+from game.ui.screens.briefing import cards_markup
+from game.ui.theme import initials, role_colour
+from game.ui.widgets import ChoiceButton, badge
+
+
+class _PrivateScreen(Screen):
+    """A private view for one role: a header band in the role's colour and a way back."""
+
+    def __init__(self, app, game, role: str) -> None:
+        super().__init__(app)
+        self.game = game
+        self.role = role
+        self.header = pygame.Rect(0, 0, 0, 0)
+
+    def top(self) -> int:
+        """Lay out the header band; returns the y where content starts."""
+        w, _ = self.app.size
+        self.header = pygame.Rect(0, 0, w, self.px(80))
+        return self.header.bottom + self.px(20)
+
+    def back(self) -> None:
+        """Back to the shared play screen."""
+        self.game.continue_play()
+
+    def on_escape(self) -> None:
+        """Esc leaves the private view (back to the shared screen)."""
+        self.back()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The role's colour band with badge, '<name> · <role>' and 'for your eyes only'."""
+        role = self.game.scenario.roles[self.role]
+        draw_role_band(self, surface, self.header, role, f"{self.game.player(self.role)} · {role.name}",
+                       right=self.t("private.only_you"))
+
+
+class PickRoleScreen(Screen):
+    """Shared step: who shares (then a hand-over), or who consults whom."""
+
+    name = "pick_role"
+
+    def __init__(self, app, game, purpose: str, asker: str | None = None) -> None:
+        super().__init__(app)
+        self.game = game
+        self.purpose = purpose  # "share" or "consult"
+        self.asker = asker
+        self.rows: list[str] = []
+
+    def layout(self) -> None:
+        w, h = self.app.size
+        m = self.px(24)
+        if self.purpose == "share":
+            title = self.t("pick.share_title")
+            hint = self.t("pick.share_hint")
+        elif self.asker is None:
+            title = self.t("pick.consult_title")
+            hint = self.t("pick.consult_hint")
+        else:
+            title = self.t("pick.consult_whom", who=self.game.who(self.asker))
+            hint = self.t("pick.consult_whom_hint")
+        self.label((m, m, w - 2 * m, self.px(48)), title, "title")
+        self.label((m, m + self.px(48), w - 2 * m, self.px(32)), hint, "muted")
+        roles = [r for r in self.game.scenario.roles if r != self.asker]
+        y = m + self.px(100)
+        width = min(w - 2 * m, self.px(720))
+        self.rows = roles
+        for i, rid in enumerate(roles, start=1):
+            note = ""
+            if self.purpose == "share":
+                n = len(self.game.session.cards(rid))
+                note = self.t("pick.cards_count", n=n)
+            label = self.game.who(rid)
+            bh = ChoiceButton.height_for(label, note, width, self.app.scale)
+            btn = ChoiceButton(pygame.Rect(m, y, width, bh), i, label,
+                               lambda r=rid: self.pick(r), note=note)
+            self.choices.append(btn)
+            self.focus.add(btn, lambda r=rid: self.app.defer(lambda: self.pick(r)))
+            y += bh + self.px(8)
+        bh = self.px(52)
+        self.button((m, h - m - bh, self.px(200), bh), self.t("common.back"), self.game.continue_play)
+
+    def pick(self, role: str) -> None:
+        """Go on with the picked role."""
+        if self.purpose == "share":
+            self.game.handover(role, lambda: self.app.show(ShareScreen(self.app, self.game, role)),
+                               purpose="share")
+        elif self.asker is None:
+            self.app.show(PickRoleScreen(self.app, self.game, "consult", asker=role))
+        else:
+            self.game.consult(self.asker, role)
+
+    def on_escape(self) -> None:
+        """Esc goes back to the play screen."""
+        self.game.continue_play()
+
+    def draw_over(self, surface: pygame.Surface) -> None:
+        """Choice buttons plus a small badge in each role's colour."""
+        super().draw_over(surface)
+        for btn, rid in zip(self.choices, self.rows):
+            role = self.game.scenario.roles[rid]
+            rad = self.px(14)
+            badge(surface, (btn.rect.right - rad - self.px(12), btn.rect.centery), rad,
+                  role_colour(role), initials(role.name), self.app.scale)
+
+
+class ShareScreen(_PrivateScreen):
+    """Private: the cards this role knows; pick one and whom to share it with."""
+
+    name = "share"
+
+    def __init__(self, app, game, role: str, card: str | None = None) -> None:
+        super().__init__(app, game, role)
+        cards = game.session.cards(role)
+        self.card = card or (cards[0].id if cards else None)
+
+    def layout(self) -> None:
+        w, h = self.app.size
+        m = self.px(24)
+        y = self.top()
+        cards = self.game.session.cards(self.role)
+        bh = self.px(52)
+        if not cards:
+            self.label((m, y, w - 2 * m, self.px(40)), self.t("share.no_cards"), "muted")
+            self.button((m, h - m - bh, self.px(200), bh), self.t("common.back"), self.back)
+            return
+        list_w = max(self.px(260), (w - 3 * m) * 2 // 5)
+        self.label((m, y, list_w, self.px(32)), self.t("share.your_cards"), "muted")
+        cy = y + self.px(36)
+        for i, info in enumerate(cards, start=1):
+            note = self.t("cards.sensitive") if info.sensitive else ""
+            if info.id in self.game.session.shared_cards:
+                note = (note + " · " if note else "") + self.t("cards.shared")
+            bh_c = ChoiceButton.height_for(info.title, note, list_w, self.app.scale)
+            btn = ChoiceButton(pygame.Rect(m, cy, list_w, bh_c), i, info.title,
+                               lambda c=info.id: self.select(c), note=note)
+            btn.focused = info.id == self.card
+            self.choices.append(btn)
+            self.focus.add(btn, lambda c=info.id: self.app.defer(lambda: self.select(c)))
+            cy += bh_c + self.px(8)
+        info = self.game.scenario.info[self.card]
+        x = 2 * m + list_w
+        cw = w - x - m
+        mark = ""
+        if info.sensitive:
+            mark = f"<br><font color='{self.app.palette.bad}'><b>{esc(self.t('share.sensitive_hint'))}</b></font>"
+        self.textbox((x, y, cw, h // 2 - y + self.px(40)),
+                     f"<b>{esc(info.title)}</b><br>{esc(self.game.session.render(info.text))}{mark}", "card")
+        ty = h // 2 + self.px(56)
+        self.label((x, ty, cw, self.px(32)), self.t("share.to"), "muted")
+        ty += self.px(36)
+        targets = [(TEAM, self.t("share.whole_team"))] + [
+            (r, self.game.who(r)) for r in self.game.scenario.roles if r != self.role]
+        cols = 2 if cw > self.px(520) else 1
+        tw = (cw - (cols - 1) * self.px(8)) // cols
+        for i, (target, label) in enumerate(targets):
+            bx = x + (i % cols) * (tw + self.px(8))
+            by = ty + (i // cols) * (bh + self.px(8))
+            self.button((bx, by, tw, bh), label, lambda t=target: self.share(t),
+                        kind="primary" if target == TEAM else None)
+        self.button((m, h - m - bh, self.px(200), bh), self.t("common.back"), self.back)
+
+    def select(self, card: str) -> None:
+        """Show another card."""
+        self.card = card
+        self.app.rebuild()
+
+    def share(self, to: str) -> None:
+        """Share the selected card; the play screen flags a breach afterwards."""
+        self.game.share(self.role, self.card, to)
+
+
+class AdviceScreen(_PrivateScreen):
+    """Private: the advice the consulted role is shown for this scene."""
+
+    name = "advice"
+
+    def __init__(self, app, game, asker: str, role: str, advice: str | None) -> None:
+        super().__init__(app, game, role)
+        self.asker = asker
+        self.advice = advice
+
+    def layout(self) -> None:
+        w, h = self.app.size
+        m = self.px(24)
+        y = self.top()
+        self.label((m, y, w - 2 * m, self.px(44)), self.t("advice.asked_by", who=self.game.who(self.asker)),
+                   "subtitle")
+        y += self.px(52)
+        body = esc(self.advice) if self.advice else esc(self.t("advice.none"))
+        bh = self.px(56)
+        cards = cards_markup(self.app, self.game, self.role)
+        if cards:
+            body += f"<br><br><b>{esc(self.t('advice.your_cards'))}</b><br>{cards}"
+        self.textbox((m, y, w - 2 * m, h - y - bh - 2 * m), body, "card")
+        self.button((w - m - self.px(320), h - m - bh, self.px(320), bh), self.t("advice.done"),
+                    self.back, kind="primary")
+
+    def on_enter(self) -> bool:
+        """Enter goes back to the team."""
+        self.app.defer(self.back)
+        return True
+
+
+class SecretVoteScreen(_PrivateScreen):
+    """Private: one voter's ballot in a secret vote or consensus round."""
+
+    name = "secret_vote"
+
+    def layout(self) -> None:
+        w, h = self.app.size
+        m = self.px(24)
+        y = self.top()
+        scene = self.game.session.scene
+        rnd = self.game.session.vote_round
+        self.label((m, y, w - 2 * m, self.px(44)),
+                   self.t("vote.title", scene=scene.title or "", round=rnd.number), "subtitle")
+        y += self.px(56)
+        options = {c.id for c in self.game.session.options(self.role)}
+        width = w - 2 * m
+        n = 0
+        for c in self.game.session.open_choices():
+            if c.id not in options:
+                continue
+            n += 1
+            bh = ChoiceButton.height_for(c.text, "", width, self.app.scale)
+            btn = ChoiceButton(pygame.Rect(m, y, width, bh), n, c.text,
+                               lambda cid=c.id: self.game.choose(self.role, cid))
+            self.choices.append(btn)
+            self.focus.add(btn, lambda a=btn.action: self.app.defer(a))
+            y += bh + self.px(8)
+        bh = self.px(52)
+        self.button((m, h - m - bh, self.px(200), bh), self.t("common.back"), self.back)

@@ -1,0 +1,205 @@
+"""The first screen: choose a case (bundled or the teacher's own), or resume a session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+import pygame_gui
+
+from game.ui import catalog
+from game.ui.screens.base import Screen, draw_role_row, esc
+
+
+class PickerScreen(Screen):
+    """Scenario picker: a list of cases, the details of the selected one, and resume links."""
+
+    name = "picker"
+
+    def __init__(self, app, entries: list[catalog.ScenarioEntry] | None = None,
+                 resumable: list[catalog.ResumeEntry] | None = None, selected: int = 0) -> None:
+        super().__init__(app)
+        self.entries = entries if entries is not None else catalog.discover(app.scenario_folders)
+        if resumable is None:
+            resumable = catalog.interrupted_sessions(app.logs_dir or catalog.logs_dir())
+        self.resumable = resumable
+        self.selected = min(selected, max(0, len(self.entries) - 1))
+        self.dialog = None
+        self.detail_rect = pygame.Rect(0, 0, 0, 0)
+        self.role_rows: list[tuple[pygame.Rect, object]] = []
+
+    # ----- layout -------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        w, h = self.app.size
+        m = self.px(24)
+        line = self.px(34)
+        self.label((m, m, w // 2, self.px(48)), "Samenspel", "title")
+        self.label((m, m + self.px(44), w // 2, line), self.t("picker.subtitle"), "muted")
+        bw = self.px(170)
+        self.button((w - m - bw, m, bw, self.px(44)), self.t("menu.settings"), self.open_settings)
+        top = m + self.px(92)
+        for entry in self.resumable[:2]:
+            players = ", ".join(p.get("name", "") for p in entry.players)
+            label = self.t("picker.resume", time=entry.started.strftime("%H:%M"),
+                           title=entry.scenario_title, players=players)
+            self.button((m, top, w - 2 * m, self.px(44)), label, lambda e=entry: self.resume(e))
+            top += self.px(52)
+        list_w = max(self.px(260), min(w // 3, self.px(420)))
+        bottom = h - m - self.px(48)
+        self._list(pygame.Rect(m, top, list_w, bottom - top - self.px(12)))
+        self.button((m, bottom, list_w, self.px(48)), self.t("picker.open_file"), self.open_file)
+        self.detail_rect = pygame.Rect(m + list_w + m, top, w - list_w - 3 * m, h - top - m)
+        self._details()
+
+    def _list(self, rect: pygame.Rect) -> None:
+        row = self.px(64)
+        container = pygame_gui.elements.UIScrollingContainer(rect, manager=self.manager,
+                                                             allow_scroll_x=False)
+        inner_w = rect.width - self.px(20) if len(self.entries) * row > rect.height else rect.width
+        container.set_scrollable_area_dimensions((inner_w, max(rect.height, len(self.entries) * row)))
+        if not self.entries:
+            self.label((0, 0, inner_w, self.px(40)), self.t("picker.none"), "muted", container=container)
+        for i, entry in enumerate(self.entries):
+            title = entry.scenario.title if entry.ok else entry.path.name
+            if entry.own:
+                title = f"{title} · {self.t('picker.own')}"
+            if not entry.ok:
+                title = f"{title} · {self.t('picker.broken')}"
+            kind = "toggle_on" if i == self.selected else "list"
+            self.button((0, i * row, inner_w, row - self.px(8)), title,
+                        lambda i=i: self.select(i), kind=kind, container=container)
+
+    def _details(self) -> None:
+        r = self.detail_rect
+        pad = self.px(20)
+        self.role_rows = []
+        pygame_gui.elements.UIPanel(r, manager=self.manager, starting_height=0)
+        if not self.entries:
+            return
+        entry = self.entries[self.selected]
+        x, y, w = r.x + pad, r.y + pad, r.width - 2 * pad
+        if not entry.ok:
+            self.label((x, y, w, self.px(40)), entry.path.name, "subtitle")
+            lines = "<br>".join(esc(p.format(self.lang)) for p in entry.problems[:30])
+            self.textbox((x, y + self.px(48), w, r.bottom - y - self.px(48) - pad),
+                         f"<b>{esc(self.t('picker.problems'))}</b><br>{lines}", "problems")
+            return
+        sc = entry.scenario
+        self.label((x, y, w, self.px(44)), sc.title, "subtitle")
+        y += self.px(46)
+        scenes, minutes = catalog.length_estimate(sc)
+        self.label((x, y, w, self.px(30)), self.t("picker.length", scenes=scenes, minutes=minutes,
+                                                  roles=len(sc.roles)), "muted")
+        y += self.px(36)
+        start_h = self.px(56)
+        roles_h = len(sc.roles) * self.px(44) + self.px(34)
+        summary_h = max(self.px(60), r.bottom - pad - start_h - self.px(16) - roles_h - y)
+        markup = esc(sc.summary or "")
+        if sc.learning_goals:
+            goals = "".join(f"<br>• {esc(g)}" for g in sc.learning_goals)
+            markup += f"<br><br><b>{esc(self.t('picker.goals'))}</b>{goals}"
+        self.textbox((x - self.px(4), y, w, summary_h), markup)
+        y += summary_h + self.px(4)
+        self.label((x, y, w, self.px(30)), self.t("picker.roles"), "muted")
+        y += self.px(34)
+        for role in sc.roles.values():
+            self.role_rows.append((pygame.Rect(x, y, w, self.px(40)), role))
+            y += self.px(44)
+        bw = min(w, self.px(320))
+        self.button((r.right - pad - bw, r.bottom - pad - start_h, bw, start_h),
+                    self.t("picker.start"), self.choose, kind="primary")
+
+    # ----- drawing ------------------------------------------------------------------------
+
+    def draw_over(self, surface: pygame.Surface) -> None:
+        """Role rows: a badge in the role colour, the role name and its academy."""
+        super().draw_over(surface)
+        for rect, role in self.role_rows:
+            draw_role_row(self, surface, rect, role)
+
+    # ----- actions ------------------------------------------------------------------------
+
+    @property
+    def lang(self) -> str:
+        """The interface language."""
+        return self.app.lang
+
+    def select(self, index: int) -> None:
+        """Show the details of another scenario."""
+        self.selected = index
+        self.app.rebuild()
+
+    def choose(self) -> None:
+        """Go to the team set-up for the selected scenario."""
+        entry = self.entries[self.selected] if self.entries else None
+        if entry is None or not entry.ok:
+            return
+        from game.ui.screens.setup import SetupScreen
+
+        self.app.show(SetupScreen(self.app, entry))
+
+    def on_enter(self) -> bool:
+        """Enter without focus starts the selected scenario."""
+        self.choose()
+        return True
+
+    def on_number(self, number: int) -> bool:
+        """1–9 select a scenario in the list."""
+        if number <= len(self.entries):
+            self.app.defer(lambda: self.select(number - 1))
+            return True
+        return False
+
+    def resume(self, entry: catalog.ResumeEntry) -> None:
+        """Continue an interrupted session from its log."""
+        from game.ui.flow import Game
+
+        match = catalog.find_scenario_for(entry, self.entries)
+        if match is None:
+            from game.ui.screens.message import MessageScreen
+
+            self.app.show(MessageScreen(self.app, self.t("picker.resume_missing_title"),
+                                        self.t("picker.resume_missing", id=entry.scenario_id),
+                                        back=lambda: self.app.show(PickerScreen(self.app))))
+            return
+        Game.resume(self.app, entry.log_path, match.path)
+
+    def open_settings(self) -> None:
+        """The settings screen, returning here."""
+        from game.ui.screens.menu import SettingsScreen
+
+        self.app.show(SettingsScreen(self.app, back=self))
+
+    def open_file(self) -> None:
+        """A file dialog for a scenario anywhere on disk."""
+        w, h = self.app.size
+        rect = pygame.Rect(w // 8, h // 10, w * 3 // 4, h * 4 // 5)
+        self.dialog = pygame_gui.windows.UIFileDialog(
+            rect, self.manager, window_title=self.t("picker.open_title"),
+            allowed_suffixes={".yaml", ".yml"}, initial_file_path=str(catalog.own_dir()),
+            allow_existing_files_only=True,
+        )
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        """File picked in the dialog → load it and add it to the list."""
+        if event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED:
+            self.add_file(Path(event.text))
+            return True
+        if self.dialog is not None and self.dialog.alive():
+            return False  # keys belong to the dialog while it is open
+        return super().handle_event(event)
+
+    def add_file(self, path: Path) -> None:
+        """Load a file chosen with "Open bestand..." and select it."""
+        entry = catalog.load_entry(path, own=True)
+        self.entries.append(entry)
+        self.selected = len(self.entries) - 1
+        self.app.defer(self.app.rebuild)
+
+    def on_escape(self) -> None:
+        """Esc on the first screen closes an open dialog, else opens the menu."""
+        if self.dialog is not None and self.dialog.alive():
+            self.dialog.kill()
+            return
+        super().on_escape()

@@ -1,0 +1,442 @@
+"""The play screen: scene, speaker, who acts, choices as large numbered buttons, team, meters.
+
+Everything shown is asked from the session: the scene and its rendered text, the roles it waits
+for, the options open to each, the current vote round, the last decision, the shown variables
+and the time left. The screen decides only how to show them:
+- a single decision offers the acting role's choices;
+- an open vote (the default) offers the choices to the first role that still has to vote, on
+  the shared screen, one voter after the other;
+- a secret vote shows the choices for discussion and a button that hands the laptop to the
+  next voter, who votes behind a hand-over screen;
+- a failed consensus round is shown to everyone before they vote again.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from game.i18n import format_number
+from game.ui.screens.base import Screen, esc
+from game.ui.theme import initials, role_colour
+from game.ui.widgets import ChoiceButton, badge, font_line, meter, rgb, text, text_size
+
+
+def format_value(app, variable, value) -> str:
+    """A variable's value for display: 8.500 with its unit (currency symbols go in front)."""
+    shown = format_number(value, app.lang)
+    unit = variable.unit or ""
+    if not unit:
+        return shown
+    if unit in ("€", "$", "£"):
+        return f"{unit}{shown}"
+    return f"{shown} {unit}"
+
+
+def meter_fraction(variable, value) -> float | None:
+    """Where a value sits on its meter: between min and max, or against its initial value."""
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    lo = variable.min if variable.min is not None else 0
+    if variable.max is not None and variable.max > lo:
+        return (value - lo) / (variable.max - lo)
+    initial = variable.initial if not isinstance(variable.initial, bool) else 0
+    if initial and initial > lo:
+        return min(1.0, (value - lo) / (initial - lo))
+    return None
+
+
+def draw_header(screen: Screen, surface: pygame.Surface, game, rect: pygame.Rect) -> None:
+    """The top bar: game and scenario title on the left, a meter per shown variable on the right."""
+    app = screen.app
+    pal = app.palette
+    s = app.scale
+    pygame.draw.rect(surface, rgb(pal.surface), rect)
+    pygame.draw.line(surface, rgb(pal.border), rect.bottomleft, rect.bottomright, 2)
+    x = rect.right - screen.px(16)
+    for vid, value in reversed(game.session.shown_variables()):
+        var = game.scenario.variables[vid]
+        bar_w = screen.px(110)
+        bar = pygame.Rect(x - bar_w, rect.centery - screen.px(6), bar_w, screen.px(12))
+        meter(surface, bar, meter_fraction(var, value), pal)
+        label = f"{var.display_label} {format_value(app, var, value)}"
+        r = text(surface, label, (bar.x - screen.px(10), rect.centery), scale=s, colour=pal.text,
+                 anchor="midright", bold=True)
+        x = r.x - screen.px(24)
+    title = f"Samenspel · {game.scenario.title}"
+    max_w = x - rect.x - screen.px(24)
+    if max_w > screen.px(120):
+        w, _ = text_size(title, scale=s, bold=True)
+        while w > max_w and len(title) > 12:
+            title = title[:-2].rstrip() + "…"
+            w, _ = text_size(title, scale=s, bold=True)
+        text(surface, title, (rect.x + screen.px(20), rect.centery), scale=s, colour=pal.text,
+             bold=True, anchor="midleft")
+
+
+class PlayScreen(Screen):
+    """One scene of the case, for the whole team on the shared screen."""
+
+    name = "play"
+
+    def __init__(self, app, game) -> None:
+        super().__init__(app)
+        self.game = game
+        self.session = game.session
+        self.notices = list(game.notices)
+        game.notices.clear()
+        # The decision that led into this scene stays visible (with its feedback) until the
+        # next one: teams often read it aloud before they go on.
+        decision = self.session.last_decision
+        self.decision = decision if decision is not None and decision.scene != self.session.scene_id else None
+        self.header = pygame.Rect(0, 0, 0, 0)
+        self.sidebar = pygame.Rect(0, 0, 0, 0)
+        self.team_rows: list[tuple[pygame.Rect, str]] = []
+        self.turn_rect = pygame.Rect(0, 0, 0, 0)
+        self.turn_roles: list[str] = []
+        self.turn_text = ""
+        self.choice_area = pygame.Rect(0, 0, 0, 0)
+        self.scroll = 0
+        self.timer_rect = pygame.Rect(0, 0, 0, 0)
+        self.shown_seconds: int | None = None
+        self.tick_wait = 0.0
+
+    # ----- what to offer ------------------------------------------------------------------
+
+    @property
+    def secret(self) -> bool:
+        """Secret voting is on for this team."""
+        return self.app.settings.vote_mode == "secret"
+
+    def acting(self) -> tuple[str, list]:
+        """(mode, entries): how the choices are offered now.
+
+        mode is "narration", "single", "open_vote", "secret_vote" or "stalled"; entries are
+        (choice, role or None, note) rows: role None means shown but not clickable.
+        """
+        scene = self.session.scene
+        waiting = list(self.session.waiting_for())
+        if scene.is_narration:
+            return "narration", []
+        if not waiting:
+            return "stalled", [(c, None, "") for c in self.session.open_choices()]
+        if scene.decision == "single":
+            rows, seen = [], set()
+            for role in waiting:
+                for c in self.session.options(role):
+                    if c.id not in seen:
+                        seen.add(c.id)
+                        rows.append((c, role, ""))
+            order = {c.id: i for i, c in enumerate(scene.choices)}
+            rows.sort(key=lambda r: order[r[0].id])
+            return "single", rows
+        voter = waiting[0]
+        if self.secret:
+            return "secret_vote", [(c, None, "") for c in self.session.open_choices()]
+        open_ids = {c.id for c in self.session.options(voter)}
+        rows = []
+        for c in self.session.open_choices():
+            if c.id in open_ids:
+                rows.append((c, voter, ""))
+            else:
+                names = ", ".join(self.game.role_name(r) for r in (c.roles or ()))
+                rows.append((c, None, self.t("play.only_for", roles=names) if names else ""))
+        return "open_vote", rows
+
+    # ----- layout -------------------------------------------------------------------------
+
+    def layout(self) -> None:
+        w, h = self.app.size
+        m = self.px(20)
+        self.header = pygame.Rect(0, 0, w, self.px(56))
+        side_w = max(self.px(230), min(w * 2 // 9, self.px(330)))
+        if w < self.px(820):
+            side_w = self.px(200)
+        self.sidebar = pygame.Rect(0, self.header.bottom, side_w, h - self.header.bottom)
+        self._sidebar()
+        main = pygame.Rect(side_w + m, self.header.bottom + self.px(14), w - side_w - 2 * m,
+                           h - self.header.bottom - self.px(14) - m)
+        scene = self.session.scene
+        title_h = self.px(46)
+        y = main.y
+        self.timer_rect = pygame.Rect(main.right - self.px(150), y, self.px(150), title_h)
+        self.label((main.x, y, main.width - self.px(160), title_h), scene.title or "", "title")
+        y += title_h
+        if scene.speaker:
+            self.label((main.x, y, main.width, self.px(30)), f"{scene.speaker}:", "muted")
+            y += self.px(30)
+        for kind, markup in self._banners():
+            bh = self._banner_height(markup, main.width)
+            self.textbox((main.x, y, main.width, bh), markup, "problems" if kind in ("breach", "error") else "card")
+            y += bh + self.px(6)
+        mode, rows = self.acting()
+        # the bottom: turn line, then choice buttons (measured), then the scene text above
+        turn_h = self.px(40)
+        bottom = main.bottom
+        button_rows = self._choice_rows(mode, rows, main.width)
+        heights = [ChoiceButton.height_for(lbl, note, main.width, self.app.scale)
+                   for _, lbl, note, _ in button_rows]
+        gap = self.px(8)
+        total = sum(heights) + gap * max(0, len(heights) - 1)
+        extra_h = self._extra_buttons(mode, main, bottom, dry=True)
+        avail = bottom - y - turn_h - extra_h - self.px(90)
+        area_h = min(total, max(self.px(120), avail))
+        choices_top = bottom - extra_h - area_h
+        self.choice_area = pygame.Rect(main.x, choices_top, main.width, area_h)
+        self.turn_rect = pygame.Rect(main.x, choices_top - turn_h - self.px(4), main.width, turn_h)
+        text_h = self.turn_rect.y - y - self.px(6)
+        self.textbox((main.x - self.px(4), y, main.width + self.px(4), max(self.px(40), text_h)),
+                     esc(self.session.scene_text()))
+        self.scroll = max(0, min(self.scroll, total - area_h))
+        cy = choices_top - self.scroll
+        for (number, label, note, action), bh in zip(button_rows, heights):
+            btn = ChoiceButton(pygame.Rect(main.x, cy, main.width, bh), number, label, action,
+                               note=note, enabled=action is not None)
+            self.choices.append(btn)
+            if action is not None:
+                self.focus.add(btn, lambda a=action: self.app.defer(a))
+            cy += bh + gap
+        self._extra_buttons(mode, main, bottom)
+        self._turn(mode)
+
+    def _choice_rows(self, mode: str, rows: list, width: int) -> list:
+        """(number, label, note, action or None) for each choice button."""
+        if mode == "narration":
+            return [(1, self.t("play.continue"), "", self.game.proceed)]
+        out = []
+        for i, (choice, role, note) in enumerate(rows, start=1):
+            action = None
+            if role is not None:
+                action = (lambda c=choice.id, r=role: self.game.choose(r, c))
+            out.append((i, choice.text, note, action))
+        return out
+
+    def _extra_buttons(self, mode: str, main: pygame.Rect, bottom: int, dry: bool = False) -> int:
+        """The secret-vote button under the choices; returns the height it needs."""
+        if mode != "secret_vote":
+            return 0
+        bh = self.px(56)
+        if not dry:
+            voter = self.session.waiting_for()[0]
+            bw = min(main.width, self.px(520))
+            self.button((main.right - bw, bottom - bh, bw, bh),
+                        self.t("play.cast_vote", who=self.game.who(voter)),
+                        lambda: self.secret_vote(voter), kind="primary")
+        return bh + self.px(10)
+
+    def _sidebar(self) -> None:
+        r = self.sidebar
+        m = self.px(14)
+        self.team_rows = []
+        y = r.y + self.px(10)
+        self.label((m, y, r.width - 2 * m, self.px(30)), self.t("play.team"), "muted")
+        y += self.px(34)
+        row_h = self.px(58)
+        for role in self.game.scenario.roles:
+            self.team_rows.append((pygame.Rect(m, y, r.width - 2 * m, row_h - self.px(6)), role))
+            y += row_h
+        bh = self.px(48)
+        buttons = [(self.t("play.cards"), self.open_share), (self.t("play.consult"), self.open_consult),
+                   (self.t("play.menu"), self.on_escape)]
+        by = r.bottom - m - len(buttons) * (bh + self.px(8)) + self.px(8)
+        by = max(by, y + self.px(8))
+        for label, action in buttons:
+            self.button((m, by, r.width - 2 * m, bh), label, action)
+            by += bh + self.px(8)
+
+    def _banners(self) -> list[tuple[str, str]]:
+        """Feedback on the last decision, a failed consensus round, notices (breach, timeout)."""
+        out = []
+        pal = self.app.palette
+        for kind, msg in self.notices:
+            colour = {"breach": pal.bad, "error": pal.bad, "timeout": pal.mixed}.get(kind)
+            body = esc(msg)
+            if colour:
+                body = f"<font color='{colour}'><b>{body}</b></font>"
+            out.append((kind, body))
+        d = self.decision
+        if d is not None:
+            who = ", ".join(self.game.player(r) for r in d.by)
+            parts = [f"<b>{esc(self.t('play.decided', who=who, choice=d.text))}</b>"]
+            if d.feedback:
+                parts.append(f"<i>{esc(d.feedback)}</i>")
+            shown = {vid for vid, _ in self.session.shown_variables()}
+            changes = []
+            for vid, (old, new) in d.changes.items():
+                if vid in shown and old != new:
+                    var = self.game.scenario.variables[vid]
+                    changes.append(esc(self.t("play.change", label=var.display_label,
+                                              old=format_value(self.app, var, old),
+                                              new=format_value(self.app, var, new))))
+            if changes:
+                parts.append(" · ".join(changes))
+            out.append(("feedback", "<br>".join(parts)))
+        prev = self.session.previous_round
+        if prev is not None and self.session.scene.decision == "consensus" and prev.votes:
+            scene = self.session.scene
+            votes = "; ".join(
+                f"{self.game.player(r)}: {scene.choice(c).text}" for r, c in prev.votes.items()
+            )
+            msg = self.t("play.no_consensus", round=prev.number, votes=votes)
+            out.append(("consensus", f"<font color='{pal.mixed}'><b>{esc(msg)}</b></font>"))
+        return out
+
+    def _banner_height(self, markup: str, width: int) -> int:
+        plain = markup.replace("<br>", "\n")
+        for tag in ("<b>", "</b>", "<i>", "</i>", "</font>"):
+            plain = plain.replace(tag, "")
+        while "<font" in plain:
+            a = plain.index("<font")
+            plain = plain[:a] + plain[plain.index(">", a) + 1:]
+        _, th = text_size(plain, scale=self.app.scale, width=width - self.px(40))
+        lines = max(1, round(th / font_line(self.app.scale)))
+        # pygame_gui's text box spaces lines 1.25×; leave room for its padding
+        return min(round(lines * font_line(self.app.scale) * 1.3) + self.px(30), self.px(170))
+
+    def _turn(self, mode: str) -> None:
+        scene = self.session.scene
+        waiting = list(self.session.waiting_for())
+        self.turn_roles = []
+        if mode == "narration":
+            self.turn_text = self.t("play.anyone_continues")
+        elif mode == "stalled":
+            self.turn_text = self.t("play.stalled")
+        elif mode == "single":
+            self.turn_roles = waiting
+            self.turn_text = self.t("play.decides", who=" / ".join(self.game.who(r) for r in waiting))
+        else:
+            rnd = self.session.vote_round
+            kind = self.t("play.consensus" if scene.decision == "consensus" else "play.vote")
+            voted = ", ".join(self.game.player(r) for r in rnd.votes)
+            self.turn_roles = waiting[:1]
+            self.turn_text = self.t("play.voting", kind=kind, round=rnd.number,
+                                    who=self.game.who(waiting[0]))
+            if voted:
+                self.turn_text += " · " + self.t("play.voted", names=voted)
+
+    # ----- drawing ------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Header, sidebar with the team, the turn line with the acting roles' badges."""
+        pal = self.app.palette
+        s = self.app.scale
+        draw_header(self, surface, self.game, self.header)
+        pygame.draw.rect(surface, rgb(pal.surface), self.sidebar)
+        pygame.draw.line(surface, rgb(pal.border), self.sidebar.topright, self.sidebar.bottomright, 2)
+        waiting = set(self.session.waiting_for()) if not self.session.scene.is_narration else set()
+        for rect, rid in self.team_rows:
+            role = self.game.scenario.roles[rid]
+            colour = role_colour(role)
+            on = rid in waiting
+            if on:
+                pygame.draw.rect(surface, rgb("#1a1a1a" if pal.high_contrast else "#eef3f8"),
+                                 rect.inflate(self.px(8), self.px(4)), border_radius=8)
+                pygame.draw.rect(surface, rgb(colour), (rect.x - self.px(4), rect.y - self.px(2),
+                                                        self.px(5), rect.height + self.px(4)))
+            rad = min(rect.height // 2, self.px(22))
+            badge(surface, (rect.x + rad + self.px(4), rect.centery), rad, colour,
+                  initials(role.name), s)
+            tx = rect.x + 2 * rad + self.px(14)
+            tw = rect.right - tx
+            name = text(surface, self.game.player(rid), (tx, rect.centery), scale=s, colour=pal.text,
+                        bold=True, anchor="bottomleft")
+            if on:
+                text(surface, self.t("play.your_turn"), (max(name.right + self.px(8), rect.right),
+                     name.centery), kind="small", scale=s, colour=pal.accent, bold=True,
+                     anchor="midright")
+            text(surface, role.name, (tx, rect.centery), kind="small", scale=s,
+                 colour=pal.text if on else pal.muted, anchor="topleft", width=tw)
+        # turn line
+        x = self.turn_rect.x
+        for rid in self.turn_roles:
+            role = self.game.scenario.roles[rid]
+            rad = self.turn_rect.height // 2 - self.px(2)
+            badge(surface, (x + rad, self.turn_rect.centery), rad, role_colour(role), initials(role.name), s)
+            x += 2 * rad + self.px(8)
+        text(surface, self.turn_text, (x + self.px(4), self.turn_rect.centery), scale=s,
+             colour=pal.text, bold=True, anchor="midleft")
+        self._draw_timer(surface)
+
+    def _draw_timer(self, surface: pygame.Surface) -> None:
+        left = self.session.time_left() if self.app.settings.timers else None
+        if left is None:
+            return
+        pal = self.app.palette
+        secs = int(left + 0.999)
+        colour = pal.bad if secs <= 30 else pal.text
+        label = f"{secs // 60:02d}:{secs % 60:02d}"
+        r = text(surface, label, (self.timer_rect.right, self.timer_rect.centery), kind="title",
+                 scale=self.app.scale, colour=colour, bold=True, anchor="midright")
+        c = (r.x - self.px(18), self.timer_rect.centery)
+        rad = self.px(12)
+        pygame.draw.circle(surface, rgb(colour), c, rad, max(2, self.px(3)))
+        pygame.draw.line(surface, rgb(colour), c, (c[0], c[1] - rad + self.px(4)), max(2, self.px(3)))
+        pygame.draw.line(surface, rgb(colour), c, (c[0] + rad - self.px(5), c[1]), max(2, self.px(3)))
+
+    def draw_over(self, surface: pygame.Surface) -> None:
+        """Choice buttons, clipped to their area (it scrolls with the wheel when crowded)."""
+        clip = surface.get_clip()
+        surface.set_clip(self.choice_area.inflate(self.px(6), self.px(6)))
+        super().draw_over(surface)
+        surface.set_clip(clip)
+
+    # ----- time ---------------------------------------------------------------------------
+
+    def update(self, dt: float) -> bool:
+        """Count down; let the session take `on_timeout` when time is up."""
+        if not self.app.settings.timers:
+            return False
+        left = self.session.time_left()
+        if left is None:
+            return False
+        self.tick_wait -= dt
+        if left <= 0 and self.tick_wait <= 0:
+            self.tick_wait = 0.25
+            if self.game.tick():
+                return True
+        secs = int(left + 0.999)
+        if secs != self.shown_seconds:
+            self.shown_seconds = secs
+            return True
+        return False
+
+    def wake_interval(self) -> float | None:
+        """Wake up for the countdown while a timer runs."""
+        if self.app.settings.timers and self.session.time_left() is not None:
+            return 0.25
+        return None
+
+    # ----- input and actions --------------------------------------------------------------
+
+    def on_wheel(self, dy: int) -> bool:
+        """Scroll crowded choices."""
+        if not self.choices or self.choices[-1].rect.bottom <= self.choice_area.bottom and self.scroll == 0:
+            return False
+        self.scroll = max(0, self.scroll - dy * self.px(40))
+        self.app.defer(self.app.rebuild)
+        return True
+
+    def on_enter(self) -> bool:
+        """Enter continues a narration scene."""
+        if self.session.scene.is_narration:
+            self.app.defer(self.game.proceed)
+            return True
+        return False
+
+    def secret_vote(self, voter: str) -> None:
+        """Hand the laptop to the voter, who votes where nobody else sees."""
+        from game.ui.screens.panels import SecretVoteScreen
+
+        self.game.handover(voter, lambda: self.app.show(SecretVoteScreen(self.app, self.game, voter)),
+                           purpose="vote")
+
+    def open_share(self) -> None:
+        """Ask who wants to look at or share their cards."""
+        from game.ui.screens.panels import PickRoleScreen
+
+        self.app.show(PickRoleScreen(self.app, self.game, "share"))
+
+    def open_consult(self) -> None:
+        """Ask who consults whom."""
+        from game.ui.screens.panels import PickRoleScreen
+
+        self.app.show(PickRoleScreen(self.app, self.game, "consult"))

@@ -1,0 +1,207 @@
+"""Things the screens draw themselves: role badges, meters, wrapped text, large choice buttons.
+
+pygame_gui covers ordinary buttons, text entries, drop-downs and scrolling text; these
+widgets cover what it does not do well: multi-line choice buttons with a key number, portrait
+badges in a role's colour, and horizontal meters. All sizes follow the font scale; all
+colours come from the active `Palette`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
+
+import pygame
+
+from game.ui.theme import Palette, font_path, font_size, hex_to_rgb, text_on
+
+
+@lru_cache(maxsize=64)
+def font(kind: str, scale: int, bold: bool = False) -> pygame.font.Font:
+    """A Noto Sans font of a text kind (body, title, ...) at a scale, cached."""
+    return pygame.font.Font(font_path("bold" if bold else "regular"), font_size(kind, scale))
+
+
+def font_line(scale: int, kind: str = "body") -> int:
+    """The line height of a text kind at a scale."""
+    return font(kind, scale).get_linesize()
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    """A palette colour as an RGB tuple for pygame drawing."""
+    return hex_to_rgb(colour)
+
+
+@lru_cache(maxsize=512)
+def _render(text: str, kind: str, scale: int, bold: bool, colour: str, width: int) -> pygame.Surface:
+    """Rendered (and wrapped, when width > 0) text, cached: static screens redraw cheaply."""
+    f = font(kind, scale, bold)
+    return f.render(text, True, rgb(colour), None, max(0, width))
+
+
+def text(
+    surface: pygame.Surface,
+    value: str,
+    pos: tuple[int, int],
+    *,
+    kind: str = "body",
+    scale: int = 100,
+    colour: str = "#000000",
+    bold: bool = False,
+    width: int = 0,
+    anchor: str = "topleft",
+) -> pygame.Rect:
+    """Draw text (wrapped to `width` when given) and return the rectangle it took."""
+    img = _render(value, kind, scale, bold, colour, width)
+    rect = img.get_rect(**{anchor: pos})
+    surface.blit(img, rect)
+    return rect
+
+
+def text_size(value: str, *, kind: str = "body", scale: int = 100, bold: bool = False, width: int = 0):
+    """The (w, h) that `text` would take, without drawing."""
+    return _render(value, kind, scale, bold, "#000000", width).get_size()
+
+
+def badge(surface: pygame.Surface, center: tuple[int, int], radius: int, colour: str, label: str,
+          scale: int = 100, ring: str | None = None) -> None:
+    """A round portrait badge: initials on the role colour, black or white by contrast."""
+    pygame.draw.circle(surface, rgb(colour), center, radius)
+    if ring:
+        pygame.draw.circle(surface, rgb(ring), center, radius + max(2, radius // 10), max(2, radius // 10))
+    kind = "small" if radius < 22 * scale / 100 else ("body" if radius < 34 * scale / 100 else "title")
+    text(surface, label, center, kind=kind, scale=scale, colour=text_on(colour), bold=True,
+         anchor="center")
+
+
+def meter(surface: pygame.Surface, rect: pygame.Rect, fraction: float | None, pal: Palette,
+          colour: str | None = None) -> None:
+    """A horizontal bar; `fraction` None draws only the frame (a value without a range)."""
+    radius = rect.height // 2
+    pygame.draw.rect(surface, rgb(pal.bar_empty), rect, border_radius=radius)
+    if fraction is not None:
+        filled = rect.copy()
+        filled.width = max(rect.height if fraction > 0 else 0, round(rect.width * min(1, max(0, fraction))))
+        if filled.width:
+            pygame.draw.rect(surface, rgb(colour or pal.accent), filled, border_radius=radius)
+    if pal.high_contrast:
+        pygame.draw.rect(surface, rgb(pal.border), rect, 1, border_radius=radius)
+
+
+@dataclass
+class ChoiceButton:
+    """A large, multi-line choice button with its key number (1–9) and an optional note."""
+
+    rect: pygame.Rect
+    number: int
+    label: str
+    action: Callable[[], None]
+    note: str = ""
+    enabled: bool = True
+    hovered: bool = False
+    focused: bool = False
+    text_rect: pygame.Rect = field(default_factory=pygame.Rect)
+
+    @staticmethod
+    def height_for(label: str, note: str, width: int, scale: int) -> int:
+        """The height the button needs for its text at a width."""
+        pad = round(14 * scale / 100)
+        key_w = round(44 * scale / 100)
+        _, h = text_size(label, kind="choice", scale=scale, width=width - key_w - 3 * pad)
+        if note:
+            h += text_size(note, kind="small", scale=scale, width=width - key_w - 3 * pad)[1]
+        return h + 2 * pad
+
+    def draw(self, surface: pygame.Surface, pal: Palette, scale: int) -> None:
+        """Draw the button in its current hover/focus/enabled state."""
+        pad = round(14 * scale / 100)
+        key_w = round(44 * scale / 100)
+        bg = pal.surface
+        border = pal.border
+        if self.enabled and (self.hovered or self.focused):
+            bg = "#1a1a1a" if pal.high_contrast else "#e8eef5"
+            border = pal.accent
+        width = 3 if (self.focused or pal.high_contrast) else 2
+        pygame.draw.rect(surface, rgb(bg), self.rect, border_radius=10)
+        pygame.draw.rect(surface, rgb(pal.focus if self.focused else border), self.rect, width,
+                         border_radius=10)
+        key = pygame.Rect(self.rect.x + pad, self.rect.y + pad, key_w, key_w)
+        key_bg = pal.accent if self.enabled else pal.bar_empty
+        pygame.draw.rect(surface, rgb(key_bg), key, border_radius=8)
+        text(surface, str(self.number), key.center, kind="subtitle", scale=scale,
+             colour=text_on(key_bg), bold=True, anchor="center")
+        tx = key.right + pad
+        colour = pal.text if self.enabled else pal.muted
+        r = text(surface, self.label, (tx, self.rect.y + pad), kind="choice", scale=scale,
+                 colour=colour, width=self.rect.right - tx - pad)
+        if self.note:
+            text(surface, self.note, (tx, r.bottom), kind="small", scale=scale, colour=pal.muted,
+                 width=self.rect.right - tx - pad)
+
+
+class FocusRing:
+    """Keyboard focus over a screen's targets: Tab/arrows move, Enter/Space activates.
+
+    A target is either a pygame_gui button (highlighted with `select()`) or a `ChoiceButton`.
+    """
+
+    def __init__(self) -> None:
+        self.items: list[tuple[object, Callable[[], None]]] = []
+        self.index: int | None = None
+
+    def clear(self) -> None:
+        """Forget every target (the screen is being rebuilt)."""
+        self.items.clear()
+        self.index = None
+
+    def add(self, target: object, action: Callable[[], None]) -> None:
+        """Register a target and what activating it does."""
+        self.items.append((target, action))
+
+    def _mark(self, on: bool) -> None:
+        if self.index is None or not self.items:
+            return
+        target = self.items[self.index][0]
+        if isinstance(target, ChoiceButton):
+            target.focused = on
+        elif on and hasattr(target, "select"):
+            target.select()
+        elif hasattr(target, "unselect"):
+            target.unselect()
+
+    def move(self, step: int) -> None:
+        """Move focus forward (+1) or back (-1), wrapping around."""
+        if not self.items:
+            return
+        self._mark(False)
+        if self.index is None:
+            self.index = 0 if step > 0 else len(self.items) - 1
+        else:
+            self.index = (self.index + step) % len(self.items)
+        self._mark(True)
+
+    def activate(self) -> bool:
+        """Run the focused target's action; False when nothing has focus."""
+        if self.index is None or not self.items:
+            return False
+        target, action = self.items[self.index]
+        if isinstance(target, ChoiceButton) and not target.enabled:
+            return False
+        action()
+        return True
+
+    def handle_key(self, event: pygame.event.Event) -> bool:
+        """Tab / Shift+Tab / arrows / Enter / Space; True when the key was used."""
+        if event.key == pygame.K_TAB:
+            self.move(-1 if event.mod & pygame.KMOD_SHIFT else 1)
+            return True
+        if event.key in (pygame.K_DOWN, pygame.K_RIGHT):
+            self.move(1)
+            return True
+        if event.key in (pygame.K_UP, pygame.K_LEFT):
+            self.move(-1)
+            return True
+        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
+            return self.activate()
+        return False
