@@ -108,8 +108,10 @@ def _cached(name: str, scenario: Scenario, build: Callable[[Scenario], Any]) -> 
 
 
 def clear_caches() -> None:
-    """Forget every cached maximum and static analysis (tests and long-running tools)."""
+    """Forget every cached maximum, static analysis and metrics result."""
+    global _last_metrics
     _CACHES.clear()
+    _last_metrics = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -581,6 +583,7 @@ def scores(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
     first time a card is shared while sharing is allowed and from `on_breach` on every breach
     (team and the sharing role). Works on a partial log (mid-session). Shape: module docstring.
     """
+    source = events
     events = list(events)
     dims = list(scenario.scores)
     team = dict.fromkeys(dims, 0.0)
@@ -635,7 +638,8 @@ def scores(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
         "sources": {dim: {k: _num(v) for k, v in src.items()} for dim, src in sources.items()},
         "maxima": details,
     }
-    result["index"] = cooperation_index(result, metrics(events, scenario))
+    result["index"] = cooperation_index(
+        result, metrics(source if isinstance(source, list) else events, scenario))
     return result
 
 
@@ -702,6 +706,9 @@ def _ms_summary(values: list[float]) -> dict[str, Any]:
     }
 
 
+_last_metrics: tuple | None = None
+
+
 def metrics(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
     """Derived cooperation metrics from the log alone; works mid-session. Shape: module docstring.
 
@@ -714,8 +721,27 @@ def metrics(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
       team first entered that scene, breaches;
     - agreement: votes against the final choice, consensus rounds;
     - tempo: time from the start of a decision round to each role's decision or vote.
+
+    The session calls `scores` (which needs the metrics for the index) and `metrics` on the
+    same event list when a session ends; the second call returns the first one's result when
+    the list object, its length, its last event and the scenario are unchanged (logs only grow).
     """
-    events = list(events)
+    global _last_metrics
+    hit = _last_metrics
+    if (hit is not None and isinstance(events, list) and hit[0] is events
+            and hit[1] == len(events) and hit[3] is scenario
+            and (not events or hit[2] is events[-1])):
+        return hit[4]
+    source = events
+    result = _metrics(list(events), scenario)
+    if isinstance(source, list):
+        # keeping the list referenced means its id cannot be reused by another list
+        _last_metrics = (source, len(source), source[-1] if source else None, scenario, result)
+    return result
+
+
+def _metrics(events: list[Mapping], scenario: Scenario) -> dict[str, Any]:
+    """`metrics` without the repeat-call cache."""
     roles = list(scenario.roles)
     actions = {r: {"choices": 0, "votes": 0, "shares": 0, "consults": 0} for r in roles}
     shares: list[tuple[int, Mapping]] = []

@@ -422,3 +422,17 @@ def test_index_none_without_any_part():
     """No part measurable at all: the index is None, never a misleading 0."""
     index = scoring.cooperation_index({"team": {}}, {})
     assert index["value"] is None
+
+
+def test_metrics_repeat_call_reuses_result_until_log_grows(team_case):
+    """scores() then metrics() on the same list compute the metrics once; appending an
+    event gives fresh metrics."""
+    scoring.clear_caches()
+    log = team_log()[:4]
+    scoring.scores(log, team_case)
+    first = scoring.metrics(log, team_case)
+    assert scoring.metrics(log, team_case) is first
+    log.append(ev("consulted", scene="s1", role="lk", target="vp"))
+    again = scoring.metrics(log, team_case)
+    assert again is not first
+    assert again["participation"]["actions"]["lk"]["consults"] == 1
