@@ -11,7 +11,7 @@ from conftest import go, make_scenario, number
 
 from game.engine.log import LogWriter, read_log
 from game.engine.session import Session
-from game.errors import LogError
+from game.errors import LogError, SessionError
 from game.scenario.model import Choice, Effects, Info, Route, Scene, Variable
 
 
@@ -262,4 +262,16 @@ def test_resume_with_timer_expiry_and_narration_replays(tmp_path, clock):
     live.close()
     resumed = Session.resume(path, sc, clock=clock)
     assert resumed.ending_id == "end" and resumed.events == live.events
+    resumed.close()
+
+
+def test_resume_in_another_language_keeps_the_log_and_switches_messages(tmp_path, clock):
+    """Resuming a Dutch log with lang='en' replays exactly and then speaks English."""
+    path = tmp_path / "a.jsonl"
+    live = played(path, clock)
+    live.close()
+    resumed = Session.resume(path, live.scenario, clock=clock, lang="en")
+    assert resumed.events == live.events and resumed.events[0]["lang"] == "nl"
+    with pytest.raises(SessionError, match="unknown choice"):
+        resumed.choose("b", "nope")
     resumed.close()

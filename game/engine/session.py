@@ -499,9 +499,10 @@ class Session:
             log=None,
             seed=started.get("seed", 1),
             clock=clock,
-            lang=msg_lang,
+            lang=started.get("lang", "nl"),
             _replay=logged,
         )
+        session.lang = msg_lang if msg_lang in ("nl", "en") else session.lang
         session._replay_log(logged, str(log_path), force)
         session.dropped_line = contents.dropped_line
         # Continue the same file: cut a damaged tail off, then append.
@@ -532,9 +533,10 @@ class Session:
                 continue
             if index >= len(self.events) or not _same_event(self.events[index], event):
                 got = self.events[index] if index < len(self.events) else None
+                logged_text, replayed_text = _difference(event, got)
                 raise LogError(
                     translate("play.resume.mismatch", self.lang, path=path, line=line,
-                              logged=_short(event), replayed=_short(got))
+                              logged=logged_text, replayed=replayed_text)
                 )
         if not force and len(self.events) > len(logged):
             raise LogError(
@@ -820,8 +822,19 @@ def _same_event(replayed: dict[str, Any], logged: dict[str, Any]) -> bool:
     return _comparable(replayed) == _comparable(logged)
 
 
-def _short(event: dict[str, Any] | None) -> str:
+def _difference(logged: dict[str, Any], replayed: dict[str, Any] | None) -> tuple[str, str]:
+    """The fields in which two events differ, as short JSON texts (logged, replayed)."""
+    if replayed is None:
+        return _short(logged), "-"
+    a, b = _comparable(logged), _comparable(replayed)
+    keys = [k for k in {**a, **b} if a.get(k) != b.get(k)]
+    keys = ["type", *[k for k in keys if k != "type"]]
+    return (_short({k: a.get(k) for k in keys}, False),
+            _short({k: b.get(k) for k in keys}, False))
+
+
+def _short(event: dict[str, Any] | None, strip_time: bool = True) -> str:
     if event is None:
         return "-"
-    text = json.dumps(ev.without_time(event), ensure_ascii=False)
+    text = json.dumps(ev.without_time(event) if strip_time else event, ensure_ascii=False)
     return text if len(text) <= 200 else text[:197] + "..."

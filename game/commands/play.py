@@ -1,0 +1,123 @@
+"""`samenspel play SCENARIO [--text] [--player ROLE=NAME ...] [--log FILE] [--seed N] [--lang nl|en] [--secret-vote]`.
+
+Without `--text` the game window plays (`game.commands.window.play_window`); when that module
+is not there, the terminal does, after a one-line notice. Exit codes: 0 ended or saved, 1 bad
+scenario (problems printed as `path:line:col: error: message`) or unusable log file, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import random
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from game.i18n import t
+
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+
+
+def register(subparsers: argparse._SubParsersAction, lang: str = "nl") -> None:
+    """Add the `play` subcommand."""
+    p = subparsers.add_parser("play", help=t("play.cli.help", lang),
+                              description=t("play.cli.help", lang))
+    p.add_argument("scenario", metavar="SCENARIO", help=t("play.cli.help.scenario", lang))
+    p.add_argument("--text", action="store_true", help=t("play.cli.help.text", lang))
+    p.add_argument("--player", action="append", default=[], metavar="ROLE=NAME",
+                   help=t("play.cli.help.player", lang))
+    p.add_argument("--log", metavar="FILE", help=t("play.cli.help.log", lang))
+    p.add_argument("--seed", type=int, metavar="N", help=t("play.cli.help.seed", lang))
+    p.add_argument("--secret-vote", action="store_true", help=t("play.cli.help.secret_vote", lang))
+    p.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS,
+                   help=t("cli.help.lang", lang))
+
+
+def parse_players(items: list[str], lang: str) -> dict[str, str] | str:
+    """`ROLE=NAME` items as a dict, or the error message for the first malformed one."""
+    players: dict[str, str] = {}
+    for item in items:
+        role, sep, name = item.partition("=")
+        if not sep or not role.strip() or not name.strip():
+            return t("play.cli.bad_player", lang, value=item)
+        players[role.strip()] = name.strip()
+    return players
+
+
+def default_log_path(scenario_id: str) -> Path:
+    """`<user data dir>/samenspel/logs/<scenario>-<YYYYmmdd-HHMMSS>.jsonl` (never an existing file)."""
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("samenspel", appauthor=False)) / "logs"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{scenario_id}-{stamp}.jsonl"
+    n = 2
+    while path.exists():
+        path = folder / f"{scenario_id}-{stamp}-{n}.jsonl"
+        n += 1
+    return path
+
+
+def window_module():
+    """`game.commands.window` when it exists (the window is built separately), else None."""
+    try:
+        return importlib.import_module("game.commands.window")
+    except ModuleNotFoundError as exc:
+        if exc.name == "game.commands.window":
+            return None
+        raise
+
+
+def load_or_report(path, lang: str):
+    """The scenario at `path`, or None after printing its problems (`path:line:col: ...`)."""
+    from game.errors import ScenarioError
+    from game.scenario.loader import load_scenario
+
+    try:
+        return load_scenario(path, lang=lang)
+    except ScenarioError as exc:
+        print(exc.format(lang), file=sys.stderr)
+    except OSError as exc:
+        print(t("play.cli.cannot_read", lang, path=path, reason=exc.strerror or exc),
+              file=sys.stderr)
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Play a scenario; returns the exit code."""
+    lang = args.lang
+    if not args.text:
+        window = window_module()
+        if window is not None and hasattr(window, "play_window"):
+            return int(window.play_window(args) or 0)
+        print(t("play.cli.no_window", lang), file=sys.stderr)
+
+    from game.engine.session import Session
+    from game.errors import LogError, SessionError
+    from game.textmode import play_text
+
+    players = parse_players(args.player, lang)
+    if isinstance(players, str):
+        print(players, file=sys.stderr)
+        return EXIT_USAGE
+    scenario = load_or_report(args.scenario, lang)
+    if scenario is None:
+        return EXIT_BAD_INPUT
+    unknown = [r for r in players if r not in scenario.roles]
+    if unknown:
+        print(t("play.cli.unknown_player_role", lang, role=unknown[0],
+                roles=", ".join(scenario.roles)), file=sys.stderr)
+        return EXIT_USAGE
+    log_path = Path(args.log) if args.log else default_log_path(scenario.id)
+    # Without --seed every game differs; the seed is in the log, so resume stays exact.
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    try:
+        session = Session(scenario, players=players, log=log_path, seed=seed, lang=lang)
+    except (LogError, SessionError, OSError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(t("play.cli.log_at", lang, path=log_path))
+    return play_text(session, secret_vote=args.secret_vote,
+                     resume_command=f"samenspel resume {log_path} --text")

@@ -1,0 +1,233 @@
+"""Tests for game.textmode and the `play`/`resume` commands: the terminal protocol, piped."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import VALID, FakeClock
+
+from game.commands import play as play_command
+from game.engine.log import read_log
+from game.engine.session import Session
+from game.scenario.loader import load_scenario
+from game.textmode import play_text
+
+KEUKENTAFEL = VALID / "keukentafel.yaml"
+ROOT = Path(__file__).resolve().parents[1]
+
+# A whole game of keukentafel: consent, share the diary, consult, vote, a failed consensus.
+GOOD_GAME = [
+    "1",  # kennismaking: ask what mother needs
+    "vraag_toestemming",  # by choice id
+    "deel slaapdagboek team als verpleegkundige",
+    "raadpleeg verpleegkundige",
+    "1", "1", "1",  # teamoverleg: everyone votes netwerk
+    "1", "2",  # plan: no consensus
+    "1", "1",  # plan round 2: samen
+]
+
+
+def play(lines, lang="nl", clock=None, log=None, **kwargs):
+    """Play keukentafel from these input lines; returns (exit code, output, session)."""
+    scenario = load_scenario(KEUKENTAFEL)
+    session = Session(scenario, players={"leerkracht": "Sara"}, lang=lang, seed=1,
+                      clock=clock or FakeClock(), log=log)
+    out = io.StringIO()
+    code = play_text(session, io.StringIO("".join(x + "\n" for x in lines)), out, **kwargs)
+    return code, out.getvalue(), session
+
+
+def test_a_whole_game_reaches_the_ending_with_scores_and_questions(tmp_path):
+    """Numbers, ids, share and consult play to the good ending; scores and questions show."""
+    code, out, s = play(GOOD_GAME, log=tmp_path / "k.jsonl")
+    assert code == 0 and s.ending_id == "samen_verder"
+    assert "[jeugdprofessional] Kies 1-2: 1" in out
+    assert "[leerkracht] Kies 1-3:" in out  # the teacher may also vote `observeren`
+    assert "Einde: Samen verder (goede afloop)" in out
+    assert "Regie bij het gezin: 6 / 6 (100%)" in out
+    assert "? Welke informatie maakte het verschil, en wie had die?" in out
+    assert "? Wie had in welk gesprek de regie, en merkte het gezin dat?" in out
+    assert list(read_log(tmp_path / "k.jsonl").events) == s.events
+
+
+def test_scene_shows_title_speaker_text_variables_and_timer():
+    """A scene shows its title, speaker, rendered text, shown variables and the time left."""
+    _, out, _ = play(GOOD_GAME)
+    assert "Kennismaking\n" in out and "Moeder Lisa:\n" in out
+    assert '"Fijn dat u er bent, Jeugdprofessional.' in out
+    assert "Budget: €6.000   Vertrouwen gezin: 50" in out
+    assert "Tijd: nog 03:00" in out
+    assert "Vertrouwen gezin: 50 -> 60" in out and "Moeder ontspant zichtbaar." in out
+
+
+def test_private_text_comes_after_a_hand_over_line():
+    """Every briefing, card list and advice is preceded by a hand-over line naming the player."""
+    _, out, _ = play(GOOD_GAME)
+    handover = out.index(">>> Geef het toetsenbord aan Sara (Leerkracht groep 6)")
+    assert handover < out.index("Jij bent de juf van Sem.")
+    assert out.index(">>> Geef het toetsenbord aan Jeugdverpleegkundige") < out.index(
+        "Sem sliep vorig jaar al slecht")
+    advice = out.index("Slaapproblemen die met de wisseling")
+    assert out.rindex(">>> Geef het toetsenbord aan Jeugdverpleegkundige", 0, advice) < advice
+
+
+def test_consensus_disagreement_is_shown_to_everyone():
+    """A failed consensus round lists who voted what and opens round 2."""
+    _, out, _ = play(GOOD_GAME)
+    assert "Geen overeenstemming" in out and "(ronde 2)" in out
+    assert "Sara (Leerkracht groep 6): Schrijf zelf een plan en stuur het op" in out
+
+
+def test_english_interface():
+    """With lang=en every interface string is English (scenario text stays as written)."""
+    _, out, _ = play(GOOD_GAME, lang="en")
+    assert "[jeugdprofessional] Choose 1-2:" in out
+    assert ">>> Hand the keyboard to Sara (Leerkracht groep 6)" in out
+    assert "Ending: Samen verder (good outcome)" in out
+    assert "Kies" not in out
+
+
+def test_end_of_input_saves_and_says_how_to_resume(tmp_path):
+    """EOF mid-game exits 0 with a resume line; resuming continues to the same ending."""
+    log = tmp_path / "k.jsonl"
+    code, out, first = play(GOOD_GAME[:5], log=log)
+    assert code == 0 and not first.finished
+    assert f"samenspel resume {log} --text" in out
+    scenario = load_scenario(KEUKENTAFEL)
+    resumed = Session.resume(log, scenario, clock=FakeClock())
+    out2 = io.StringIO()
+    code = play_text(resumed, io.StringIO("".join(x + "\n" for x in GOOD_GAME[5:])), out2,
+                     intro=False)
+    assert code == 0 and resumed.ending_id == "samen_verder"
+    assert "Sessie hervat in 'teamoverleg'" in out2.getvalue()
+
+
+def test_stop_saves_and_unknown_input_and_refused_moves_are_explained():
+    """`stop` ends with 0; nonsense and illegal moves print a message and ask again."""
+    code, out, s = play(["onzin", "deel slaapdagboek team", "raadpleeg jeugdprofessional",
+                         "9", "help", "stop"])
+    assert code == 0 and not s.finished
+    assert "Onbekende invoer 'onzin'" in out
+    assert "Dat kan niet: rol 'jeugdprofessional' kent kaart 'slaapdagboek' niet" in out
+    assert "Dat kan niet: rol 'jeugdprofessional' kan zichzelf niet raadplegen" in out
+    assert "deel KAART ROL" in out  # help
+    assert "Sessie opgeslagen." in out
+    assert out.count("[jeugdprofessional] Kies 1-2:") == 6
+
+
+def test_secret_vote_hides_each_vote_behind_a_hand_over():
+    """With secret voting a vote shows only that the role voted, after a hand-over line."""
+    _, out, _ = play(GOOD_GAME, secret_vote=True)
+    assert "Sara (Leerkracht groep 6) heeft gestemd." in out
+    assert "stemt voor" not in out
+    vote = out.index("Stem van Sara (Leerkracht groep 6) (ronde 1)")
+    assert out.rindex(">>> Geef het toetsenbord aan Sara", 0, vote) < vote
+
+
+class ClockedInput(io.StringIO):
+    """An input stream that lets time pass before handing over a line."""
+
+    def __init__(self, lines, clock, pause):
+        super().__init__("".join(x + "\n" for x in lines))
+        self.clock, self.pause = clock, pause
+
+    def readline(self, *args):
+        self.clock.advance(self.pause.pop(0) if self.pause else 0)
+        return super().readline(*args)
+
+
+def test_timer_runs_out_while_the_team_thinks():
+    """Input that arrives after the deadline does not count; on_timeout is taken."""
+    clock = FakeClock()
+    scenario = load_scenario(KEUKENTAFEL)
+    s = Session(scenario, clock=clock)
+    out = io.StringIO()
+    lines = ["1", "1", "1", "1", "1", "1", ""]
+    pauses = [0, 0, 0, 0, 0, 500]  # the vote in `plan` comes 500 s late
+    code = play_text(s, ClockedInput(lines, clock, pauses), out)
+    text = out.getvalue()
+    assert code == 0
+    assert "De tijd was al om" in text and "Tijd op" in text
+    assert s.ending_id == "vastgelopen"
+
+
+# --------------------------------------------------------------------- the commands
+
+
+def run_cli(*args, stdin="", cwd=ROOT):
+    """Run `python -m game ...` in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "game", *args], input=stdin, cwd=cwd,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_cli_play_text_to_the_end_and_resume_a_stopped_game(tmp_path):
+    """`play --text` piped plays; `resume --text` continues the same log to the ending."""
+    log = tmp_path / "cli.jsonl"
+    first = run_cli("play", str(KEUKENTAFEL), "--text", "--log", str(log), "--seed", "2",
+                    "--player", "leerkracht=Sara", stdin="\n".join(GOOD_GAME[:4]) + "\n")
+    assert first.returncode == 0, first.stderr
+    assert f"samenspel resume {log} --text" in first.stdout
+    second = run_cli("resume", str(log), "--text", "--lang", "en",
+                     stdin="\n".join(GOOD_GAME[4:]) + "\n")
+    assert second.returncode == 0, second.stderr
+    assert "Ending: Samen verder" in second.stdout
+    events = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()]
+    assert events[0]["seed"] == 2 and events[-1]["type"] == "session_ended"
+    assert [e["seq"] for e in events] == list(range(len(events)))
+
+
+def test_cli_bad_scenario_exits_1_with_compiler_style_problems(tmp_path):
+    """A scenario with errors: exit 1, `path:line:col: error: ...`, no traceback."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(KEUKENTAFEL.read_text(encoding="utf-8").replace("goto: plan", "gotoo: plan"),
+                   encoding="utf-8")
+    result = run_cli("play", str(bad), "--text")
+    assert result.returncode == 1
+    assert f"{bad}:" in result.stderr and ": error: " in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_usage_errors_exit_2(tmp_path):
+    """A malformed --player, a player for an unknown role, or no scenario: exit 2."""
+    bad_player = run_cli("play", str(KEUKENTAFEL), "--text", "--player", "Sara")
+    assert bad_player.returncode == 2 and "ROL=NAAM" in bad_player.stderr
+    unknown = run_cli("play", str(KEUKENTAFEL), "--text", "--player", "piloot=Mo")
+    assert unknown.returncode == 2 and "'piloot'" in unknown.stderr
+    assert run_cli("play").returncode == 2
+
+
+def test_cli_resume_of_a_damaged_log_exits_1(tmp_path):
+    """A log with garbage in the middle cannot be resumed: exit 1 with the line named."""
+    log = tmp_path / "x.jsonl"
+    run_cli("play", str(KEUKENTAFEL), "--text", "--log", str(log), stdin="1\n1\n")
+    lines = log.read_text(encoding="utf-8").splitlines()
+    lines[1] = "{kapot"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("resume", str(log), "--text")
+    assert result.returncode == 1 and f"{log}:2:" in result.stderr
+
+
+def test_without_a_window_module_play_falls_back_to_text(monkeypatch, capsys, tmp_path):
+    """Without --text and without game.commands.window, a notice, then the terminal plays."""
+    monkeypatch.setattr(play_command, "window_module", lambda: None)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("stop\n"))
+    parser_args = [str(KEUKENTAFEL), "--log", str(tmp_path / "w.jsonl")]
+    from game.cli import build_parser
+
+    args = build_parser().parse_args(["play", *parser_args])
+    args.lang = "nl"
+    assert play_command.run(args) == 0
+    captured = capsys.readouterr()
+    assert "terminal" in captured.err and "Sessie opgeslagen." in captured.out
+
+
+@pytest.mark.parametrize("value", ["a=b", "leerkracht = Sara"])
+def test_parse_players_accepts_role_equals_name(value):
+    """`ROLE=NAME` (spaces around are fine) parses to a mapping."""
+    role, name = (x.strip() for x in value.split("="))
+    assert play_command.parse_players([value], "nl") == {role: name}
