@@ -598,4 +598,107 @@ __all__ = [
     "kind_of",
     "make_converter",
     "structure",
+    "unstructure",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The way back: a model as the plain data an author would write
+
+
+def _effects_data(obj: Any) -> dict[str, Any]:
+    """The set/add/score keys of an object that are not empty."""
+    return {k: dict(getattr(obj, k)) for k in ("set", "add", "score") if getattr(obj, k)}
+
+
+def _optional(data: dict[str, Any], **values: Any) -> dict[str, Any]:
+    """`data` plus the values that are not None, empty or False."""
+    for key, value in values.items():
+        if value is None or value is False:
+            continue
+        if isinstance(value, list | tuple | dict) and not value:
+            continue
+        data[key] = value
+    return data
+
+
+def unstructure(scenario: Scenario) -> dict[str, Any]:
+    """A scenario as plain YAML data in format v1 that loads back to an equal scenario.
+
+    Used by authoring tools and by the round-trip tests; defaults are left out and every id is
+    written as its mapping key, so the output reads like a hand-written file.
+    """
+    roles = {
+        r.id: _optional({"name": r.name, "academy": r.academy, "briefing": r.briefing},
+                        goals=list(r.goals), color=r.color)
+        for r in scenario.roles.values()
+    }
+    info = {}
+    for c in scenario.info.values():
+        info[c.id] = _optional({"title": c.title, "text": c.text}, owner=c.owner,
+                               sensitive=c.sensitive, consent=c.consent,
+                               on_share=_effects_data(c.on_share),
+                               on_breach=_effects_data(c.on_breach))
+    variables = {
+        v.id: _optional({"initial": v.initial}, min=v.min, max=v.max, label=v.label,
+                        unit=v.unit, show=v.show)
+        for v in scenario.variables.values()
+    }
+    scores = {
+        d.id: _optional({"label": d.label}, description=d.description, max=d.max)
+        for d in scenario.scores.values()
+    }
+    scenes = {sid: _scene_data(s, list(scenario.roles)) for sid, s in scenario.scenes.items()}
+    endings = {
+        e.id: _optional({"title": e.title, "text": e.text, "outcome": e.outcome},
+                        questions=list(e.questions))
+        for e in scenario.endings.values()
+    }
+    data: dict[str, Any] = {"format": scenario.format, "id": scenario.id, "title": scenario.title}
+    if scenario.language != "nl":
+        data["language"] = scenario.language
+    _optional(data, summary=scenario.summary, learning_goals=list(scenario.learning_goals))
+    data["roles"] = roles
+    _optional(data, info=info, variables=variables)
+    data.update(scores=scores, start=scenario.start, scenes=scenes, endings=endings)
+    if scenario.debrief_questions:
+        data["debrief"] = {"questions": list(scenario.debrief_questions)}
+    return data
+
+
+def _scene_data(scene: Scene, role_order: list[str]) -> dict[str, Any]:
+    """One scene as plain data (see `unstructure`)."""
+    data: dict[str, Any] = _optional({}, title=scene.title)
+    data["text"] = scene.text
+    _optional(data, speaker=scene.speaker)
+    if scene.is_team:
+        data["actor"] = TEAM
+    elif len(scene.actors) == 1:
+        data["actor"] = scene.actors[0]
+    elif scene.actors:
+        data["actor"] = list(scene.actors)
+    default = "vote" if len(scene.actors) > 1 else "single"
+    if scene.decision != default:
+        data["decision"] = scene.decision
+    _optional(data, tiebreak=scene.tiebreak, advice=dict(scene.advice), timer=scene.timer,
+              on_timeout=scene.on_timeout, on_enter=_effects_data(scene.on_enter))
+    if scene.choices:
+        data["choices"] = []
+        for c in scene.choices:
+            choice = _optional({"id": c.id, "text": c.text},
+                               roles=list(c.roles) if c.roles is not None else None)
+            if c.if_ is not None:
+                choice["if"] = c.if_
+            choice.update(_effects_data(c))
+            _optional(choice, learn={r: list(cards) for r, cards in c.learn.items()},
+                      feedback=c.feedback)
+            if len(c.goto) == 1 and c.goto[0].if_ is None and c.goto[0].weight is None:
+                choice["goto"] = c.goto[0].to
+            else:
+                choice["goto"] = [
+                    _optional({"to": r.to}, **{"if": r.if_}, weight=r.weight) for r in c.goto
+                ]
+            data["choices"].append(choice)
+    if scene.next is not None:
+        data["next"] = scene.next
+    return data

@@ -355,7 +355,7 @@ class _Validator:
                  source: str) -> Problem:
         """A problem inside a piece of text, placed at the offending character."""
         return problem(code, path, source=self.s.source, marks=self.s.marks,
-                       position=self.column_of(path, offset), key="located",
+                       position=self.column_of(path, offset),
                        detail=en, detail_nl=nl, text=_short(source))
 
     # -- graph warnings -----------------------------------------------------------------------

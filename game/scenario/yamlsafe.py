@@ -139,7 +139,8 @@ def read_yaml(data: bytes, source: str = "<text>") -> YamlDocument:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8")) + 1  # characters, not bytes
         return fail("yaml-encoding", (line, column), byte=f"0x{data[exc.start]:02x}")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
