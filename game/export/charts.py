@@ -1,0 +1,134 @@
+"""Charts for the HTML report: matplotlib (Agg) drawn to SVG text that is inlined in the page.
+
+Text stays text in the SVG (`svg.fonttype: none`), so the charts are small, sharp in print and
+use the page's font. Labels come from scenario files and player names, so mathtext parsing is
+switched off (a name like "$x$" is shown as typed) and matplotlib escapes the XML.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+_RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "samenspel",
+    "text.parse_math": False,
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Noto Sans", "DejaVu Sans", "Arial", "sans-serif"],
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#888888",
+    "axes.labelcolor": "#333333",
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+}
+NEUTRAL = "#6c757d"
+SERIES = ["#2a9d8f", "#f4a261", "#e76f51", "#264653", "#e9c46a", "#8ab17d", "#6d597a", "#b56576"]
+
+
+def _svg(fig) -> str:
+    """The figure as an inline <svg> element (no XML prolog, no fixed pixel size)."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    # Let CSS size the chart: drop the fixed width/height, keep the viewBox.
+    text = re.sub(r'^<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", text, count=1)
+    return text.replace("<svg", '<svg role="img" preserveAspectRatio="xMidYMid meet"', 1)
+
+
+def percent_bars(labels: Sequence[str], percents: Sequence[float | None], title: str = "") -> str:
+    """Horizontal bars, one per dimension, 0..100 % of the maximum, value written at the bar."""
+    with plt.rc_context(_RC):
+        height = 0.42 * len(labels) + 0.7
+        fig, ax = plt.subplots(figsize=(7.0, height))
+        values = [p or 0 for p in percents]
+        y = list(range(len(labels)))[::-1]
+        low = min([0.0, *values])
+        if low < 0:  # negative points (a breach penalty): show the bar left of zero
+            low = min(-10.0, low * 1.1)
+            ax.axvline(0, color="#888888", linewidth=0.8)
+        ax.barh(y, [100] * len(values), color="#eeeeee", height=0.6)
+        ax.barh(y, values, color=[SERIES[0] if v >= 0 else "#c62828" for v in values], height=0.6)
+        for yi, p in zip(y, percents):
+            text = "–" if p is None else f"{p:.0f}%"
+            ax.text(max(0, min((p or 0), 100)) + 1.5, yi, text, va="center", fontsize=10)
+        ax.set_yticks(y, labels)
+        ax.set_xlim(low, 112)
+        ticks = [v for v in range(-100, 101, 25) if v >= low]
+        ax.set_xticks(ticks, [f"{v}%" if v == 100 else str(v) for v in ticks])
+        ax.tick_params(axis="y", length=0)
+        if title:
+            ax.set_title(title, loc="left", fontsize=11)
+        return _svg(fig)
+
+
+def stacked_bars(
+    labels: Sequence[str],
+    series: dict[str, Sequence[float]],
+    colors: Sequence[str] | None = None,
+    title: str = "",
+    xlabel: str = "",
+) -> str:
+    """Horizontal stacked bars: one bar per label (a role), one segment per series (an action)."""
+    with plt.rc_context(_RC):
+        height = 0.6 * len(labels) + 1.2
+        fig, ax = plt.subplots(figsize=(7.0, height))
+        y = list(range(len(labels)))[::-1]
+        left = [0.0] * len(labels)
+        colors = list(colors or SERIES)
+        for i, (name, values) in enumerate(series.items()):
+            ax.barh(y, values, left=left, color=colors[i % len(colors)], height=0.6, label=name)
+            left = [a + b for a, b in zip(left, values)]
+        for yi, total in zip(y, left):
+            ax.text(total + 0.1, yi, f"{total:g}", va="center", fontsize=9)
+        ax.set_yticks(y, labels)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlim(0, max(left + [1]) * 1.12)
+        if xlabel:
+            ax.set_xlabel(xlabel)
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.18 if xlabel else -0.1),
+            ncol=min(4, len(series)), frameon=False,
+        )
+        if title:
+            ax.set_title(title, loc="left", fontsize=11)
+        return _svg(fig)
+
+
+def grouped_bars(
+    groups: Sequence[str], series: dict[str, Sequence[float | None]], title: str = ""
+) -> str:
+    """Vertical grouped bars: per group (a dimension) one bar per series (a team), in percent."""
+    with plt.rc_context(_RC):
+        n = max(1, len(series))
+        width = 0.8 / n
+        fig, ax = plt.subplots(figsize=(7.2, 3.4))
+        for i, (name, values) in enumerate(series.items()):
+            xs = [g + (i - (n - 1) / 2) * width for g in range(len(groups))]
+            ax.bar(xs, [v or 0 for v in values], width=width, label=name,
+                   color=SERIES[i % len(SERIES)])
+        ax.set_xticks(range(len(groups)), groups)
+        low = min([0.0, *(v or 0 for vs in series.values() for v in vs)])
+        if low < 0:  # negative points (a breach penalty) go below the zero line
+            ax.axhline(0, color="#888888", linewidth=0.8)
+        bottom = min(0.0, low * 1.1)
+        ax.set_ylim(bottom, 105)
+        ticks = [v for v in range(-100, 101, 25) if v >= bottom]
+        ax.set_yticks(ticks, [f"{v}%" if v == 100 else str(v) for v in ticks])
+        if n <= 12:
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(6, n),
+                      frameon=False, fontsize=8)
+        if title:
+            ax.set_title(title, loc="left", fontsize=11)
+        return _svg(fig)

@@ -1,0 +1,229 @@
+"""Session logs as the debrief sees them: one `TeamLog` per file, and the scenario it names.
+
+The debrief works from log files alone. `read_team_log` reads one JSON Lines log (through the
+engine's reader when it is installed, so resume and debrief agree on what a log is), and
+`find_scenario` looks for the scenario file the log names by id and sha256: an explicit file,
+next to the log, the bundled `scenarios/` folder, the user's own folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from attrs import field, frozen
+
+from game.errors import LogError
+from game.i18n import translate
+
+log = logging.getLogger(__name__)
+
+#: Namespace for the UUIDv5 of a log without a session id (derived from its first event).
+SESSION_NAMESPACE = uuid.UUID("6f1f3c2e-5a8b-5d0e-9c47-3b2a1e0d9f64")
+
+
+@frozen
+class TeamLog:
+    """One team's session log: where it came from, its events, and what went wrong reading it.
+
+    `events` are the event dicts exactly as logged (DESIGN.md "Session log"); `warnings` holds
+    human-readable notes such as a dropped truncated last line.
+    """
+
+    path: Path
+    events: tuple[dict, ...]
+    warnings: tuple[str, ...] = ()
+    label: str = field(default="")
+    pseudonymized: bool = False
+
+    @property
+    def started(self) -> dict:
+        """The `session_started` event (always the first event of a readable log)."""
+        return self.events[0]
+
+    @property
+    def ended(self) -> dict | None:
+        """The `session_ended` event, or None for a session that was stopped or interrupted."""
+        last = self.events[-1]
+        return last if last.get("type") == "session_ended" else None
+
+    @property
+    def scenario_id(self) -> str:
+        """The id of the scenario this session played."""
+        return str(self.started.get("scenario_id", ""))
+
+    @property
+    def scenario_sha256(self) -> str:
+        """The sha256 of the scenario file's bytes at the time of play."""
+        return str(self.started.get("scenario_sha256", ""))
+
+    @property
+    def players(self) -> list[dict]:
+        """The players as logged: [{role, name, academy}]."""
+        return list(self.started.get("players", []))
+
+    @property
+    def session_id(self) -> str:
+        """The session's UUID: the logged `session_id`, else a stable UUIDv5 of the first event."""
+        return session_id(self.events)
+
+
+def session_id(events: Sequence[dict]) -> str:
+    """The session UUID of a list of events.
+
+    Uses `session_id` from `session_started` when the engine wrote one (and it is a UUID);
+    otherwise derives a UUIDv5 from the canonical JSON of the first event, so the same log
+    always gets the same id (xAPI `context.registration` needs a UUID).
+    """
+    first = events[0] if events else {}
+    sid = first.get("session_id")
+    if sid:
+        try:
+            return str(uuid.UUID(str(sid)))
+        except ValueError:
+            return str(uuid.uuid5(SESSION_NAMESPACE, str(sid)))
+    canonical = json.dumps(first, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return str(uuid.uuid5(SESSION_NAMESPACE, canonical))
+
+
+def read_team_log(path: str | Path, lang: str = "nl") -> TeamLog:
+    """Read one session log for the debrief, with the engine's reader (`game.engine.log`).
+
+    A truncated or garbled *last* line (a crash while writing) is dropped with a warning and the
+    rest is kept; garbage anywhere else, an empty file, a file that does not start with
+    `session_started`, or events out of sequence raise `LogError` naming the file and line.
+    """
+    path = Path(path)
+    from game.engine.log import read_log
+
+    contents = read_log(path, lang)  # LogError naming the file and line for a damaged log
+    events, warnings = list(contents.events), []
+    if contents.dropped_line is not None:
+        warnings.append(
+            translate("report.warning.truncated", lang, path=path, line=contents.dropped_line)
+        )
+    if not events:
+        raise LogError(translate("report.error.empty", lang, path=path))
+    if events[0].get("type") != "session_started":
+        raise LogError(
+            translate("report.error.no_start", lang, path=path, found=events[0].get("type"))
+        )
+    for index, event in enumerate(events):
+        if event.get("seq", index) != index:
+            raise LogError(
+                translate(
+                    "report.error.sequence", lang, path=path, expected=index, found=event.get("seq")
+                )
+            )
+    return TeamLog(path=path, events=tuple(events), warnings=tuple(warnings))
+
+
+def read_team_logs(paths: Iterable[str | Path], lang: str = "nl", progress=None) -> list[TeamLog]:
+    """Read several logs; `progress(path)` is called after each one (for a progress bar).
+
+    Teams are labelled "Team 1..n" in the order of their start time (then file name), so the
+    same class gets the same labels whatever order the files were given in.
+    """
+    logs = []
+    for path in paths:
+        logs.append(read_team_log(path, lang))
+        if progress is not None:
+            progress(path)
+    logs.sort(key=lambda t: (str(t.started.get("time", "")), t.path.name))
+    return [
+        TeamLog(t.path, t.events, t.warnings, label=translate("report.team_label", lang, n=i))
+        for i, t in enumerate(logs, start=1)
+    ]
+
+
+def check_same_scenario(logs: Sequence[TeamLog], lang: str = "nl") -> None:
+    """Raise LogError naming the files when the logs are not all of one scenario."""
+    ids = {t.scenario_id for t in logs}
+    if len(ids) > 1:
+        listing = ", ".join(f"{t.path.name} ({t.scenario_id})" for t in logs)
+        raise LogError(translate("report.error.mixed_scenarios", lang, logs=listing))
+
+
+def bundled_scenario_dir() -> Path:
+    """The `scenarios/` folder shipped with Samenspel."""
+    return Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def user_scenario_dir() -> Path:
+    """The user's own scenario folder (platformdirs user data dir / scenarios)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("samenspel")) / "scenarios"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def scenario_candidates(team_log: TeamLog, explicit: str | Path | None = None) -> list[Path]:
+    """Where the scenario of a log may be, in the order they are tried.
+
+    `explicit` alone when given; else the path logged in `session_started` (`scenario_path`),
+    then every YAML file next to the log, in the bundled folder and in the user's folder.
+    """
+    if explicit is not None:
+        return [Path(explicit)]
+    found: list[Path] = []
+    logged_path = team_log.started.get("scenario_path")
+    if logged_path:  # where the engine found the file when the session was played
+        found.append(Path(str(logged_path)))
+    folders = [team_log.path.parent, bundled_scenario_dir(), user_scenario_dir()]
+    for folder in folders:
+        if folder.is_dir():
+            for pattern in ("*.yaml", "*.yml"):
+                found.extend(sorted(folder.glob(pattern)))
+    return found
+
+
+def find_scenario(team_log: TeamLog, explicit: str | Path | None = None, lang: str = "nl"):
+    """The loaded `Scenario` a log was played with.
+
+    Looks, in order, at `explicit` (the `--scenario FILE` option), the path the engine logged,
+    the log's own folder, the bundled `scenarios/` folder and the user's scenario folder. A file whose sha256 equals the
+    logged one wins; failing that, a file with the logged scenario id is used with a warning
+    (the scenario was edited after the session). Raises LogError when there is none.
+    """
+    from game.scenario.loader import load_scenario
+
+    candidates = scenario_candidates(team_log, explicit)
+    wanted = team_log.scenario_sha256
+    for path in candidates:
+        try:
+            if path.is_file() and _sha256(path) == wanted:
+                return load_scenario(path)
+        except OSError:
+            continue
+    for path in candidates:
+        try:
+            head = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if f"id: {team_log.scenario_id}" not in head and explicit is None:
+            continue
+        try:
+            scenario = load_scenario(path)
+        except Exception:  # noqa: BLE001 - a broken neighbour file is simply not the one
+            log.debug("skipping %s: does not load", path)
+            continue
+        if scenario.id == team_log.scenario_id:
+            log.warning(
+                translate("report.warning.sha_differs", lang, path=path, log=team_log.path)
+            )
+            return scenario
+    raise LogError(
+        translate(
+            "report.error.no_scenario",
+            lang,
+            id=team_log.scenario_id,
+            log=team_log.path,
+        )
+    )

@@ -1,0 +1,339 @@
+"""xAPI 1.0.3 export: a session's events as Experience API statements for a Learning Record Store.
+
+Mapping (one statement per player move, per player at start and end; see docs/debriefing.md):
+
+| event | actor | verb (ADL) | object |
+| --- | --- | --- | --- |
+| session_started | each player | initialized | the scenario |
+| scene_entered | the team (Group) | experienced | the scene |
+| consulted | the player | asked | the consulted player (Agent) |
+| info_shared | the player | shared | the information card |
+| vote_cast | the player | responded | the scene (response: the choice id) |
+| choice_made | the decider, or the deciders as a Group | answered | the scene (response) |
+| timer_expired | the team (Group) | experienced | the scene's time-out |
+| session_ended | each player | completed | the scenario, result.score.scaled = index/100 |
+
+Every statement has `context.registration` = the session id (a UUID), the scenario as parent
+activity, the team as `context.team` (unless the team is the actor) and the acting role and its
+academy as context extensions. Players are identified by an `account` whose name is
+`<session id>/<role>`; the readable `name` is the player's name or, pseudonymised, "Speler n".
+Statement ids are UUIDv5s of the session id, event seq and role, so exporting twice gives the
+same ids (an LRS then refuses the duplicates instead of counting them twice).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from typing import TYPE_CHECKING
+
+from game.__version__ import VERSION
+from game.export.sources import Source, team_logs
+from game.export.summary import numbers
+
+if TYPE_CHECKING:
+    from game.export.logs import TeamLog
+    from game.scenario.model import Scenario
+
+#: Default base IRI for activities, extensions and account home pages (override per school).
+DEFAULT_BASE = "https://samenspel.example/xapi/"
+
+ADL = "http://adlnet.gov/expapi/verbs/"
+VERBS = {
+    "initialized": {"nl-NL": "begon", "en-US": "initialized"},
+    "experienced": {"nl-NL": "beleefde", "en-US": "experienced"},
+    "asked": {"nl-NL": "raadpleegde", "en-US": "asked"},
+    "shared": {"nl-NL": "deelde", "en-US": "shared"},
+    "responded": {"nl-NL": "stemde", "en-US": "responded"},
+    "answered": {"nl-NL": "koos", "en-US": "answered"},
+    "completed": {"nl-NL": "voltooide", "en-US": "completed"},
+}
+ACTIVITY_TYPES = {
+    "scenario": "http://adlnet.gov/expapi/activities/simulation",
+    "scene": "http://adlnet.gov/expapi/activities/interaction",
+    "info": "http://adlnet.gov/expapi/activities/media",
+}
+LANG_TAGS = {"nl": "nl-NL", "en": "en-US"}
+
+
+def _verb(name: str) -> dict:
+    return {"id": ADL + name, "display": dict(VERBS[name])}
+
+
+class _Builder:
+    """Builds the statements of one team."""
+
+    def __init__(self, team: TeamLog, scenario: Scenario | None, base: str, lang: str):
+        self.team = team
+        self.scenario = scenario
+        self.base = base if base.endswith("/") else base + "/"
+        self.lang = lang
+        self.registration = team.session_id
+        self.started = team.started
+        self.scenario_id = team.scenario_id
+        self.players = {p.get("role"): p for p in team.players}
+        self.tag = LANG_TAGS.get(scenario.language if scenario else "nl", "nl-NL")
+
+    # -- identities -------------------------------------------------------------------------
+    def agent(self, role: str) -> dict:
+        player = self.players.get(role, {})
+        return {
+            "objectType": "Agent",
+            "name": str(player.get("name") or role),
+            "account": {"homePage": self.base, "name": f"{self.registration}/{role}"},
+        }
+
+    def group(self, roles: list[str] | None = None) -> dict:
+        roles = list(self.players) if roles is None else roles
+        if roles == list(self.players):
+            return {
+                "objectType": "Group",
+                "name": self.team.label or "Team",
+                "account": {"homePage": self.base, "name": f"{self.registration}/team"},
+                "member": [self.agent(r) for r in roles],
+            }
+        return {"objectType": "Group", "member": [self.agent(r) for r in roles]}
+
+    # -- activities -------------------------------------------------------------------------
+    def iri(self, *parts: str) -> str:
+        return self.base + "/".join(parts)
+
+    def scenario_activity(self) -> dict:
+        title = self.started.get("scenario_title") or self.scenario_id
+        definition = {"type": ACTIVITY_TYPES["scenario"], "name": {self.tag: str(title)}}
+        if self.scenario is not None and self.scenario.summary:
+            definition["description"] = {self.tag: self.scenario.summary.strip()}
+        return {
+            "objectType": "Activity",
+            "id": self.iri("scenarios", self.scenario_id),
+            "definition": definition,
+        }
+
+    def scene_activity(self, scene: str, suffix: str = "") -> dict:
+        sc = self.scenario.scenes.get(scene) if self.scenario is not None else None
+        title = (sc.title or scene) if sc is not None else scene
+        definition: dict = {"type": ACTIVITY_TYPES["scene"], "name": {self.tag: title}}
+        if sc is not None and sc.choices and not suffix:
+            definition["interactionType"] = "choice"
+            definition["choices"] = [
+                {"id": c.id, "description": {self.tag: c.text}} for c in sc.choices
+            ]
+        parts = ["scenarios", self.scenario_id, "scenes", scene] + ([suffix] if suffix else [])
+        return {"objectType": "Activity", "id": self.iri(*parts), "definition": definition}
+
+    def info_activity(self, info: str) -> dict:
+        card = self.scenario.info.get(info) if self.scenario is not None else None
+        title = card.title if card is not None else info
+        return {
+            "objectType": "Activity",
+            "id": self.iri("scenarios", self.scenario_id, "info", info),
+            "definition": {"type": ACTIVITY_TYPES["info"], "name": {self.tag: title}},
+        }
+
+    # -- statements -------------------------------------------------------------------------
+    def context(self, role: str | None, event: dict, team_is_actor: bool, parent: bool) -> dict:
+        extensions = {self.iri("extensions", "seq"): int(event.get("seq", 0))}
+        if role is not None:
+            extensions[self.iri("extensions", "role")] = role
+            academy = self.players.get(role, {}).get("academy")
+            if academy is None and self.scenario is not None and role in self.scenario.roles:
+                academy = self.scenario.roles[role].academy
+            if academy:
+                extensions[self.iri("extensions", "academy")] = academy
+        context: dict = {
+            "registration": self.registration,
+            "platform": f"Samenspel {VERSION}",
+            "language": self.tag,
+            "extensions": extensions,
+        }
+        if not team_is_actor:
+            context["team"] = self.group()
+        if parent:
+            context["contextActivities"] = {"parent": [self.scenario_activity()]}
+        return context
+
+    def statement(
+        self,
+        event: dict,
+        key: str,
+        actor: dict,
+        verb: str,
+        obj: dict,
+        role: str | None = None,
+        result: dict | None = None,
+        parent: bool = True,
+    ) -> dict:
+        sid = uuid.uuid5(uuid.UUID(self.registration), f"{event.get('seq', 0)}/{key}")
+        team_is_actor = actor.get("objectType") == "Group"
+        context = self.context(role, event, team_is_actor, parent)
+        if obj.get("objectType") != "Activity":  # the spec forbids these for non-activities
+            context.pop("platform", None)
+        statement = {
+            "id": str(sid),
+            "actor": actor,
+            "verb": _verb(verb),
+            "object": obj,
+            "context": context,
+            "timestamp": str(event.get("time") or self.started.get("time")),
+        }
+        if result:
+            statement["result"] = result
+        return statement
+
+    def for_event(self, event: dict, index_value: float | None, percents: dict) -> list[dict]:
+        kind = event.get("type")
+        scene = str(event.get("scene", ""))
+        if kind == "session_started":
+            return [
+                self.statement(
+                    event, r, self.agent(r), "initialized", self.scenario_activity(), r, None, False
+                )
+                for r in self.players
+            ]
+        if kind == "scene_entered":
+            return [
+                self.statement(
+                    event, "team", self.group(), "experienced", self.scene_activity(scene)
+                )
+            ]
+        if kind == "consulted":
+            role, target = str(event.get("role")), str(event.get("target"))
+            return [self.statement(event, role, self.agent(role), "asked", self.agent(target), role)]
+        if kind == "info_shared":
+            role = str(event.get("role"))
+            to = event.get("to") or []
+            result = {
+                "extensions": {
+                    self.iri("extensions", "recipients"): list(to),
+                    self.iri("extensions", "consent"): bool(event.get("consent", True)),
+                    self.iri("extensions", "breach"): bool(event.get("breach", False)),
+                }
+            }
+            return [
+                self.statement(
+                    event,
+                    role,
+                    self.agent(role),
+                    "shared",
+                    self.info_activity(str(event.get("info"))),
+                    role,
+                    result,
+                )
+            ]
+        if kind == "vote_cast":
+            role = str(event.get("role"))
+            result = {
+                "response": str(event.get("choice")),
+                "extensions": {self.iri("extensions", "round"): int(event.get("round") or 1)},
+            }
+            return [
+                self.statement(
+                    event,
+                    role,
+                    self.agent(role),
+                    "responded",
+                    self.scene_activity(scene),
+                    role,
+                    result,
+                )
+            ]
+        if kind == "choice_made":
+            by = [str(r) for r in event.get("by") or []]
+            actor = self.agent(by[0]) if len(by) == 1 else self.group(by or None)
+            result = {"response": str(event.get("choice"))}
+            extensions = {}
+            if event.get("points"):
+                extensions[self.iri("extensions", "points")] = dict(event["points"])
+            if event.get("changes"):
+                extensions[self.iri("extensions", "changes")] = dict(event["changes"])
+            if extensions:
+                result["extensions"] = extensions
+            role = by[0] if len(by) == 1 else None
+            return [
+                self.statement(
+                    event, "choice", actor, "answered", self.scene_activity(scene), role, result
+                )
+            ]
+        if kind == "timer_expired":
+            return [
+                self.statement(
+                    event,
+                    "timeout",
+                    self.group(),
+                    "experienced",
+                    self.scene_activity(scene, "timeout"),
+                )
+            ]
+        if kind == "session_ended":
+            result: dict = {"completion": True}
+            outcome = event.get("outcome")
+            if outcome in ("good", "bad"):
+                result["success"] = outcome == "good"
+            if index_value is not None:
+                scaled = max(0.0, min(1.0, index_value / 100))
+                result["score"] = {
+                    "scaled": round(scaled, 4),
+                    "raw": round(index_value, 2),
+                    "min": 0,
+                    "max": 100,
+                }
+            ms = int(event.get("elapsed_ms") or 0)
+            result["duration"] = f"PT{ms / 1000:.2f}S"
+            result["extensions"] = {
+                self.iri("extensions", "ending"): str(event.get("ending")),
+                self.iri("extensions", "outcome"): str(outcome),
+                self.iri("extensions", "dimension-percent"): percents,
+            }
+            return [
+                self.statement(
+                    event, r, self.agent(r), "completed", self.scenario_activity(), r, result, False
+                )
+                for r in self.players
+            ]
+        return []
+
+
+def statements(
+    source: Source,
+    scenario: Scenario | None = None,
+    *,
+    lang: str = "nl",
+    pseudonymize: bool = False,
+    base_iri: str = DEFAULT_BASE,
+) -> list[dict]:
+    """The xAPI statements of one or more teams, in log order (see the module docstring)."""
+    out: list[dict] = []
+    for team in team_logs(source, scenario, pseudonymize, lang):
+        index_value, percents = None, {}
+        if scenario is not None and team.ended is not None:
+            n = numbers(team.events, scenario)
+            index_value = n.index_value
+            percents = {d: n.dimension(d).get("percent") for d in scenario.scores}
+        builder = _Builder(team, scenario, base_iri, lang)
+        for event in team.events:
+            out.extend(builder.for_event(event, index_value, percents))
+    return out
+
+
+def write_xapi(
+    source: Source,
+    path: str | os.PathLike,
+    scenario: Scenario | None = None,
+    *,
+    lang: str = "nl",
+    pseudonymize: bool = False,
+    base_iri: str = DEFAULT_BASE,
+) -> int:
+    """Write a JSON array of xAPI 1.0.3 statements to `path`; returns how many were written.
+
+    `source` is `session.events` (from the window), a `TeamLog` or a list of `TeamLog`s. Give the
+    `scenario` for activity names and the final score (`completed` carries
+    `result.score.scaled` = cooperation index / 100 only when it is known). `pseudonymize`
+    replaces player names; `base_iri` is the school's own IRI prefix for activities and accounts.
+    """
+    data = statements(source, scenario, lang=lang, pseudonymize=pseudonymize, base_iri=base_iri)
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    return len(data)
