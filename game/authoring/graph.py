@@ -1,0 +1,501 @@
+"""The scene graph of a scenario as a picture: Graphviz DOT, Mermaid, and SVG/PNG through `dot`.
+
+A teacher reads the graph to see the shape of a case at a glance: which role acts where (scene
+colour = the acting role's colour, a legend beside it), where the whole team decides (double
+border), where the team votes or must reach consensus and where a timer runs (a text line in
+the scene), which choices are hidden behind a condition (the `if` text on the edge, shortened),
+how likely each weighted route is (weight and percentage on the edge), what happens when time
+runs out (dashed edge), and how the case can end (green good, amber mixed, red bad).
+
+Why not `transitions`' own diagram support (`GraphMachine`): it draws a `Machine`'s states and
+triggers, so edge labels would be trigger names (`choose:c1`) and conditions the names of our
+compiled callables, and it styles states by machine status (active, previous), not by data of
+ours. Per-scene fill colours from roles, striped multi-actor scenes, outcome colours, guard and
+weight labels and a legend would all have to be patched into its internals. We therefore build
+the graph from the `Scenario` model with the `graphviz` package directly (it only writes DOT
+text; the `dot` program is needed for SVG/PNG alone) and write Mermaid text by hand.
+
+Text colour on every filled shape is black or white, whichever contrasts more (WCAG 2 contrast
+ratio), so labels stay readable on every role colour.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from attrs import frozen
+
+from game.errors import SamenspelError
+from game.i18n import format_number, t
+from game.scenario.model import Choice, Route, Scenario, Scene
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("dot", "gv", "mmd", "svg", "png", "pdf")
+TEXT_FORMATS = ("dot", "gv", "mmd")
+OUTCOME_COLORS = {"good": "#2e7d32", "mixed": "#f9a825", "bad": "#c62828"}
+TEAM_COLOR = "#b4a7d6"
+NARRATION_COLOR = "#ffffff"
+EDGE_COLOR = "#444444"
+LABEL_WIDTH = 28  # characters of a choice text on an edge
+GUARD_WIDTH = 36  # characters of a condition on an edge
+DOT_FONT = "Noto Sans,DejaVu Sans,Helvetica,Arial,sans-serif"
+
+
+class GraphvizNotFoundError(SamenspelError, FileNotFoundError):
+    """SVG/PNG output was asked for but Graphviz's `dot` program is not installed."""
+
+
+class GraphFormatError(SamenspelError, ValueError):
+    """The output file's extension names no format the graph can be written in."""
+
+
+# ---------------------------------------------------------------------------------------------
+# colours
+
+
+def _channel(c: int) -> float:
+    """One sRGB channel (0-255) as linear light, per WCAG 2."""
+    s = c / 255
+    return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+
+def luminance(color: str) -> float:
+    """The WCAG relative luminance of a `#rrggbb` (or `#rgb`) colour, 0 (black) .. 1 (white)."""
+    h = color.lstrip("#")
+    if len(h) == 3:
+        h = "".join(ch * 2 for ch in h)
+    if not re.fullmatch(r"[0-9a-fA-F]{6}", h):
+        raise ValueError(f"not a #rrggbb colour: {color!r}")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two colours, 1 .. 21."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_color(*backgrounds: str) -> str:
+    """`#000000` or `#ffffff`: whichever has the better worst-case contrast on all backgrounds."""
+    black = min(contrast_ratio("#000000", bg) for bg in backgrounds)
+    white = min(contrast_ratio("#ffffff", bg) for bg in backgrounds)
+    return "#000000" if black >= white else "#ffffff"
+
+
+def _safe_color(color: str) -> str:
+    """The colour when it is a valid `#rrggbb`/`#rgb`, else the neutral grey (never crash)."""
+    try:
+        luminance(color)
+    except ValueError:
+        log.warning("graph: colour %r is not #rrggbb; using grey", color)
+        return "#6c757d"
+    return color
+
+
+# ---------------------------------------------------------------------------------------------
+# the graph as plain data (shared by the DOT and Mermaid writers)
+
+
+@frozen
+class Node:
+    """A scene, an ending, or the start marker, with its look decided."""
+
+    id: str
+    kind: str  # "scene" | "ending" | "start"
+    title: str
+    lines: tuple[str, ...]  # extra lines under the title (id, decision, timer)
+    fills: tuple[str, ...]  # one colour, or several for a striped multi-actor scene
+    font: str
+    is_team: bool = False
+    outcome: str | None = None
+
+
+@frozen
+class Edge:
+    """A way from one node to another, with its label lines and style."""
+
+    source: str
+    target: str
+    lines: tuple[str, ...]
+    dashed: bool = False
+
+
+@frozen
+class LegendItem:
+    """One entry of the legend: a coloured swatch and what it means."""
+
+    key: str
+    label: str
+    fill: str
+    font: str
+    is_team: bool = False
+
+
+@frozen
+class SceneGraph:
+    """The whole picture as data: nodes, edges and legend, in a stable order."""
+
+    title: str
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    legend: tuple[LegendItem, ...]
+
+
+def shorten(text: str, width: int) -> str:
+    """Whitespace collapsed, cut at `width` characters with an ellipsis."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+def _scene_fills(scenario: Scenario, scene: Scene) -> tuple[str, ...]:
+    """The fill colours of a scene: team colour, the actors' colours, or white for narration."""
+    if scene.is_team:
+        return (TEAM_COLOR,)
+    colors = []
+    for actor in scene.actors:
+        role = scenario.roles.get(actor)
+        color = _safe_color(role.display_color) if role else "#6c757d"
+        if color not in colors:
+            colors.append(color)
+    return tuple(colors) or (NARRATION_COLOR,)
+
+
+def _scene_lines(scenario: Scenario, scene: Scene, lang: str) -> tuple[str, ...]:
+    """The small lines under a scene title: id, who acts and how, timer."""
+    lines = [scene.id]
+    if scene.is_team:
+        who = t("authoring.graph.team", lang)
+    else:
+        who = ", ".join(
+            scenario.roles[a].name if a in scenario.roles else a for a in scene.actors
+        )
+    if scene.actors and len(scene.actors) > 1 or scene.is_team:
+        how = t(f"authoring.graph.decision.{scene.decision}", lang)
+        lines.append(f"{who} · {how}")
+    elif who:
+        lines.append(who)
+    else:
+        lines.append(t("authoring.graph.narration", lang))
+    if scene.timer is not None:
+        lines.append(t("authoring.graph.timer", lang, seconds=format_number(scene.timer, lang)))
+    return tuple(lines)
+
+
+def _route_lines(routes: tuple[Route, ...], index: int, lang: str) -> list[str]:
+    """The label lines of route `index` of a choice: its condition, or its weight and chance."""
+    route = routes[index]
+    if route.weight is not None:
+        # A run of consecutive weighted routes is one draw: show each route's share of its run.
+        start = index
+        while start > 0 and routes[start - 1].weight is not None:
+            start -= 1
+        stop = index
+        while stop + 1 < len(routes) and routes[stop + 1].weight is not None:
+            stop += 1
+        total = sum(r.weight or 0 for r in routes[start : stop + 1])
+        percent = round(100 * route.weight / total) if total else 0
+        return [t("authoring.graph.weight", lang, weight=format_number(route.weight, lang),
+                  percent=percent)]
+    if route.if_ is not None:
+        return [t("authoring.graph.route_if", lang, cond=shorten(route.if_, GUARD_WIDTH))]
+    if len(routes) > 1:
+        return [t("authoring.graph.otherwise", lang)]
+    return []
+
+
+def _choice_edges(scene: Scene, choice: Choice, lang: str) -> Iterator[Edge]:
+    """One edge per route of a choice."""
+    head = [shorten(choice.text, LABEL_WIDTH)]
+    if choice.if_ is not None:
+        head.append(t("authoring.graph.choice_if", lang, cond=shorten(choice.if_, GUARD_WIDTH)))
+    if choice.roles:
+        head.append(t("authoring.graph.only", lang, roles=", ".join(choice.roles)))
+    for i, route in enumerate(choice.goto):
+        yield Edge(scene.id, route.to, tuple(head + _route_lines(choice.goto, i, lang)))
+
+
+def build(scenario: Scenario, lang: str = "nl") -> SceneGraph:
+    """The scene graph of a loaded scenario, ready to be written as DOT or Mermaid."""
+    nodes: list[Node] = [Node("start", "start", t("authoring.graph.start", lang), (),
+                              ("#000000",), "#ffffff")]
+    edges: list[Edge] = [Edge("start", scenario.start, ())]
+    used_roles: list[str] = []
+    has_team = has_narration = False
+    for scene in scenario.scenes.values():
+        fills = _scene_fills(scenario, scene)
+        nodes.append(Node(scene.id, "scene", scene.title or scene.id,
+                          _scene_lines(scenario, scene, lang), fills, text_color(*fills),
+                          is_team=scene.is_team))
+        if scene.is_team:
+            has_team = True
+        elif not scene.actors:
+            has_narration = True
+        for actor in () if scene.is_team else scene.actors:
+            if actor not in used_roles:
+                used_roles.append(actor)
+        for choice in scene.choices:
+            edges.extend(_choice_edges(scene, choice, lang))
+        if scene.next is not None:
+            edges.append(Edge(scene.id, scene.next, ()))
+        if scene.on_timeout is not None:
+            edges.append(Edge(scene.id, scene.on_timeout, (t("authoring.graph.timeout", lang),),
+                              dashed=True))
+    for ending in scenario.endings.values():
+        fill = OUTCOME_COLORS.get(ending.outcome, "#6c757d")
+        nodes.append(Node(ending.id, "ending", ending.title or ending.id,
+                          (ending.id, t(f"authoring.graph.outcome.{ending.outcome}", lang)),
+                          (fill,), text_color(fill), outcome=ending.outcome))
+    legend: list[LegendItem] = []
+    for role_id in scenario.roles:
+        if role_id not in used_roles:
+            continue
+        role = scenario.roles[role_id]
+        fill = _safe_color(role.display_color)
+        legend.append(LegendItem(f"role_{role_id}", f"{role.name} ({role.academy})", fill,
+                                 text_color(fill)))
+    if has_team:
+        legend.append(LegendItem("team", t("authoring.graph.legend.team", lang), TEAM_COLOR,
+                                 text_color(TEAM_COLOR), is_team=True))
+    if has_narration:
+        legend.append(LegendItem("narration", t("authoring.graph.legend.narration", lang),
+                                 NARRATION_COLOR, "#000000"))
+    outcomes = {e.outcome for e in scenario.endings.values()}
+    for outcome in ("good", "mixed", "bad"):
+        if outcome in outcomes:
+            fill = OUTCOME_COLORS[outcome]
+            legend.append(LegendItem(f"outcome_{outcome}",
+                                     t(f"authoring.graph.legend.{outcome}", lang), fill,
+                                     text_color(fill)))
+    return SceneGraph(scenario.title, tuple(nodes), tuple(edges), tuple(legend))
+
+
+# ---------------------------------------------------------------------------------------------
+# DOT (Graphviz)
+
+
+def _html(text: str) -> str:
+    """Text escaped for a Graphviz HTML-like label."""
+    return html.escape(text, quote=True)
+
+
+def _dot_node_label(node: Node) -> str:
+    """An HTML-like label: bold title, then the small lines."""
+    parts = [f"<B>{_html(node.title)}</B>"]
+    parts.extend(f'<FONT POINT-SIZE="10">{_html(line)}</FONT>' for line in node.lines)
+    return "<" + "<BR/>".join(parts) + ">"
+
+
+def _dot_edge_label(lines: Iterable[str]) -> str | None:
+    """An HTML-like edge label, one line each; None for an unlabelled edge."""
+    lines = list(lines)
+    if not lines:
+        return None
+    return "<" + "<BR/>".join(_html(line) for line in lines) + ">"
+
+
+def to_dot(scenario: Scenario, lang: str = "nl") -> str:
+    """The scene graph as Graphviz DOT text."""
+    import graphviz
+
+    graph = build(scenario, lang)
+    dot = graphviz.Digraph(name=scenario.id or "scenario")
+    dot.attr(rankdir="TB", fontname=DOT_FONT, labelloc="t", fontsize="18",
+             label=_html(graph.title), newrank="true")
+    dot.attr("node", fontname=DOT_FONT, fontsize="12", shape="box", style="rounded,filled",
+             color="#333333", penwidth="1.2", margin="0.15,0.08")
+    dot.attr("edge", fontname=DOT_FONT, fontsize="10", color=EDGE_COLOR, fontcolor="#222222",
+             arrowsize="0.8")
+    for node in graph.nodes:
+        attrs = {"label": _dot_node_label(node), "fontcolor": node.font}
+        if node.kind == "start":
+            attrs.update(shape="circle", style="filled", fillcolor="#000000", width="0.3",
+                         label=_dot_node_label(node), fontsize="9", fixedsize="false")
+        elif node.kind == "ending":
+            attrs.update(shape="box", style="filled,bold", peripheries="2",
+                         fillcolor=node.fills[0])
+        elif len(node.fills) > 1:
+            # Several actors: one stripe per actor's colour (rounded corners cannot stripe).
+            attrs.update(style="striped", fillcolor=":".join(node.fills))
+        else:
+            attrs["fillcolor"] = node.fills[0]
+            if node.fills[0] == NARRATION_COLOR:
+                attrs.update(style="rounded,filled,dashed", color="#888888")
+        if node.is_team:
+            attrs.update(peripheries="2", penwidth="2")
+        dot.node(node.id, **attrs)
+    for edge in graph.edges:
+        attrs = {}
+        label = _dot_edge_label(edge.lines)
+        if label:
+            attrs["label"] = label
+        if edge.dashed:
+            attrs.update(style="dashed", color="#c62828", fontcolor="#c62828")
+        dot.edge(edge.source, edge.target, **attrs)
+    with dot.subgraph(name="cluster_legend") as legend:
+        legend.attr(label=_html(t("authoring.graph.legend", lang)), style="rounded",
+                    color="#999999", fontsize="12")
+        previous = None
+        for item in graph.legend:
+            name = f"legend-{item.key}"
+            attrs = {"label": _dot_node_label(Node(name, "legend", item.label, (), (item.fill,),
+                                                   item.font)),
+                     "fillcolor": item.fill, "fontcolor": item.font}
+            if item.is_team:
+                attrs.update(peripheries="2", penwidth="2")
+            if item.key == "narration":
+                attrs.update(style="rounded,filled,dashed", color="#888888")
+            legend.node(name, **attrs)
+            if previous:
+                legend.edge(previous, name, style="invis")
+            previous = name
+        timeout_a, timeout_b = "legend-timeout-a", "legend-timeout-b"
+        legend.node(timeout_a, label="", shape="point", width="0.05")
+        legend.node(timeout_b, label="", shape="point", width="0.05")
+        legend.edge(timeout_a, timeout_b, label=_html(t("authoring.graph.legend.timeout", lang)),
+                    style="dashed", color="#c62828", fontcolor="#c62828")
+        if previous:
+            legend.edge(previous, timeout_a, style="invis")
+    return dot.source
+
+
+# ---------------------------------------------------------------------------------------------
+# Mermaid
+
+_MERMAID_ESCAPES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "|": "#124;"}
+
+
+def _mm(text: str) -> str:
+    """Text escaped for a Mermaid label in double quotes."""
+    return "".join(_MERMAID_ESCAPES.get(ch, ch) for ch in text)
+
+
+def _mm_id(node_id: str) -> str:
+    """A Mermaid node id that cannot clash with keywords such as `end` or `graph`."""
+    return "start_" if node_id == "start" else f"n_{node_id}"
+
+
+def to_mermaid(scenario: Scenario, lang: str = "nl") -> str:
+    """The scene graph as Mermaid flowchart text (renders on GitHub, GitLab and mermaid.live)."""
+    graph = build(scenario, lang)
+    out = [
+        "---",
+        f"title: {_mm(graph.title)}",
+        "---",
+        "flowchart TD",
+    ]
+    for node in graph.nodes:
+        label = "<br/>".join([f"<b>{_mm(node.title)}</b>"] + [_mm(x) for x in node.lines])
+        nid = _mm_id(node.id)
+        if node.kind == "start":
+            out.append(f'  {nid}(("{_mm(node.title)}"))')
+        elif node.kind == "ending":
+            out.append(f'  {nid}(["{label}"])')
+        else:
+            out.append(f'  {nid}["{label}"]')
+    for edge in graph.edges:
+        arrow = "-.->" if edge.dashed else "-->"
+        src, dst = _mm_id(edge.source), _mm_id(edge.target)
+        if edge.lines:
+            label = "<br/>".join(_mm(x) for x in edge.lines)
+            out.append(f'  {src} {arrow}|"{label}"| {dst}')
+        else:
+            out.append(f"  {src} {arrow} {dst}")
+    out.append(f'  subgraph legend["{_mm(t("authoring.graph.legend", lang))}"]')
+    out.append("    direction TB")
+    for item in graph.legend:
+        out.append(f'    legend_{item.key}["{_mm(item.label)}"]')
+    out.append(f'    legend_timeout_a[" "] -.->|"{_mm(t("authoring.graph.legend.timeout", lang))}"|'
+               " legend_timeout_b[\" \"]")
+    out.append("  end")
+    for node in graph.nodes:
+        nid = _mm_id(node.id)
+        if node.kind == "start":
+            out.append(f"  style {nid} fill:#000000,color:#ffffff,stroke:#000000")
+            continue
+        fill = node.fills[0]
+        stroke = node.fills[1] if len(node.fills) > 1 else "#333333"
+        width = "4px" if node.is_team or len(node.fills) > 1 or node.kind == "ending" else "1px"
+        dash = ",stroke-dasharray:5 3" if fill == NARRATION_COLOR else ""
+        out.append(f"  style {nid} fill:{fill},color:{node.font},stroke:{stroke},"
+                   f"stroke-width:{width}{dash}")
+    for item in graph.legend:
+        width = "4px" if item.is_team else "1px"
+        dash = ",stroke-dasharray:5 3" if item.key == "narration" else ""
+        out.append(f"  style legend_{item.key} fill:{item.fill},color:{item.font},"
+                   f"stroke:#333333,stroke-width:{width}{dash}")
+    for i, edge in enumerate(graph.edges):
+        if edge.dashed:
+            out.append(f"  linkStyle {i} stroke:#c62828,color:#c62828")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# writing files
+
+
+def output_format(path: str | os.PathLike[str]) -> str:
+    """The format named by a file's extension; `GraphFormatError` when it names none."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise GraphFormatError(f"unknown graph format {suffix or '(none)'!r} in {str(path)!r}; "
+                               f"use one of {', '.join('.' + f for f in FORMATS)}")
+    return suffix
+
+
+def has_dot() -> bool:
+    """True when Graphviz's `dot` program is on the PATH."""
+    return shutil.which("dot") is not None
+
+
+def render(scenario: Scenario, out: str | os.PathLike[str], lang: str = "nl") -> Path:
+    """Write the graph to `out` in the format its extension names; returns the path written.
+
+    `.dot`/`.gv` and `.mmd` need nothing; `.svg`, `.png` and `.pdf` need Graphviz's `dot`
+    program and raise `GraphvizNotFoundError` (nothing written) when it is missing.
+    """
+    import graphviz
+
+    path = Path(out)
+    fmt = output_format(path)
+    if fmt == "mmd":
+        path.write_text(to_mermaid(scenario, lang), encoding="utf-8")
+        return path
+    source = to_dot(scenario, lang)
+    if fmt in ("dot", "gv"):
+        path.write_text(source, encoding="utf-8")
+        return path
+    if not has_dot():
+        raise GraphvizNotFoundError(f"Graphviz 'dot' not found on PATH; cannot write {str(path)!r}")
+    data = graphviz.Source(source).pipe(format=fmt, encoding=None)
+    path.write_bytes(data)
+    log.info("graph: wrote %s (%d bytes)", path, len(data))
+    return path
+
+
+__all__ = [
+    "FORMATS",
+    "Edge",
+    "GraphFormatError",
+    "GraphvizNotFoundError",
+    "LegendItem",
+    "Node",
+    "SceneGraph",
+    "build",
+    "contrast_ratio",
+    "has_dot",
+    "luminance",
+    "output_format",
+    "render",
+    "shorten",
+    "text_color",
+    "to_dot",
+    "to_mermaid",
+]
