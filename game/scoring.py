@@ -717,8 +717,10 @@ def metrics(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
     - consultation: of the visits to scenes with `advice` that ended in a decision (and where
       some advised role was not the only decider), the share in which a deciding role
       consulted an advised role before the decision;
-    - information: shares, cards shared, cards a guard asked about that were shared before the
-      team first entered that scene, breaches;
+    - information: shares, cards shared, breaches, and the cards a guard asks about
+      (`shared(card)`, `knows(role, card)`) that were available when the team first entered
+      that scene: shared for `shared`, known by that role (shared with it, or learned through
+      an earlier choice) for `knows`;
     - agreement: votes against the final choice, consensus rounds;
     - tempo: time from the start of a decision round to each role's decision or vote.
 
@@ -788,15 +790,34 @@ def _metrics(events: list[Mapping], scenario: Scenario) -> dict[str, Any]:
 
     # information flow
     needs = _cached("card_needs", scenario, _card_needs)
-    first_needed: dict[tuple[str, str | None], int] = {}
-    for visit in visits:
-        for need in needs.get(visit.scene, ()):
-            first_needed.setdefault(need, visit.index)
-    timely = 0
-    for (card, role), at in first_needed.items():
-        if any(i < at and e.get("info") == card and (role is None or role in (e.get("to") or ()))
-               for i, e in shares):
-            timely += 1
+    first_needed: dict[tuple[str, str | None], bool] = {}
+    if needs:
+        # who knows what, replayed from the log: owned cards, cards learned through the
+        # choices made, cards shared with a role
+        known = {r: {cid for cid, c in scenario.info.items() if c.owner == r} for r in roles}
+        shared_so_far: set[str] = set()
+        for event in events:
+            kind = event.get("type")
+            if kind == "info_shared":
+                shared_so_far.add(event.get("info"))
+                for r in event.get("to") or ():
+                    known.setdefault(r, set()).add(event.get("info"))
+            elif kind == "choice_made":
+                scene = scenario.scenes.get(event.get("scene", ""))
+                try:
+                    chosen = scene.choice(event.get("choice", "")) if scene else None
+                except KeyError:
+                    chosen = None
+                if chosen is not None:
+                    for r, cards in chosen.learn.items():
+                        known.setdefault(r, set()).update(cards)
+            elif kind == "scene_entered":
+                for need in needs.get(event.get("scene", ""), ()):
+                    if need not in first_needed:
+                        card, role = need
+                        first_needed[need] = (card in shared_so_far if role is None
+                                              else card in known.get(role, ()))
+    timely = sum(1 for ok in first_needed.values() if ok)
     breach_events = [{"card": e.get("info"), "role": e.get("role"), "scene": e.get("scene")}
                      for _, e in shares if e.get("breach")]
     with_consent = {e.get("info") for _, e in shares if e.get("consent") and not e.get("breach")}

@@ -436,3 +436,29 @@ def test_metrics_repeat_call_reuses_result_until_log_grows(team_case):
     again = scoring.metrics(log, team_case)
     assert again is not first
     assert again["participation"]["actions"]["lk"]["consults"] == 1
+
+
+def test_knows_need_met_by_share_to_that_role_or_by_learning():
+    """`knows(lk, diary)` is met when the diary was shared with lk (not with jp only);
+    `knows(jp, opa)` is met when jp learned opa through an earlier choice."""
+    s0 = Scene(id="s0", text="t", actors=("jp",),
+               choices=(choice("learn", "s1", learn={"jp": ("opa",)}), choice("skip", "s1")))
+    s1 = Scene(id="s1", text="t", actors=("jp",), choices=(
+        choice("a", "end", if_="knows(lk, diary)"), choice("b", "end", if_="knows(jp, opa)"),
+        choice("c", "end")))
+    info = (Info(id="diary", title="d", text="d", owner="vp"),
+            Info(id="opa", title="o", text="o"))
+    sc = make([s0, s1], info=info)
+
+    def run(first: str, to: list[str]) -> dict:
+        log = [ev("scene_entered", scene="s0"),
+               ev("info_shared", scene="s0", role="vp", info="diary", to=to, consent=True,
+                  breach=False),
+               ev("choice_made", scene="s0", choice=first, by=["jp"], decision="single"),
+               ev("scene_entered", scene="s1")]
+        return scoring.metrics(log, sc)["information"]
+
+    good = run("learn", ["lk"])
+    assert (good["needed"], good["shared_before_needed"]) == (2, 2)
+    bad = run("skip", ["jp"])
+    assert (bad["needed"], bad["shared_before_needed"]) == (2, 0)

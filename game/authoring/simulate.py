@@ -241,7 +241,9 @@ def _play_random(scenario: Scenario, rng: random.Random, tally: _Tally, run: int
     clock = _Clock()
     session = Session(scenario, log=None, seed=rng.randrange(2**31), clock=clock)
     roles = list(scenario.roles)
-    guarded = {sid for sid, s in scenario.scenes.items() if any(c.if_ for c in s.choices)}
+    # guarded choices per scene; once all of a scene's have been seen open, stop looking
+    guarded = {sid: {(sid, c.id) for c in s.choices if c.if_}
+               for sid, s in scenario.scenes.items() if any(c.if_ for c in s.choices)}
     moves = 0
     try:
         while not session.finished:
@@ -272,7 +274,7 @@ def _play_random(scenario: Scenario, rng: random.Random, tally: _Tally, run: int
                 break
             if session.scene is not scene:
                 continue  # a share or consult closed a round and moved the game on
-            if scene.id in guarded:
+            if scene.id in guarded and not guarded[scene.id] <= tally.opened:
                 _note_open(session, tally)
             if scene.next is not None:
                 session.proceed()
