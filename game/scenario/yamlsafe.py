@@ -7,8 +7,10 @@ subclass (the pure-Python `SafeLoader` when libyaml is missing) and walks the no
 which gives what `yaml.safe_load` does not:
 
 - duplicate keys are errors (PyYAML silently keeps the last one);
-- aliases are followed while counting: beyond `MAX_NODES` visited nodes or `MAX_DEPTH`
-  nesting the file is refused (`yaml-alias-bomb`), so an alias bomb is never expanded;
+- before anything is built, the size the document would have with every alias expanded is
+  computed over the node graph (each distinct node once, memoised): when aliases would add
+  more than `MAX_ALIAS_VALUES` values, nest deeper than `MAX_DEPTH` or refer to themselves,
+  the file is refused (`yaml-alias-bomb`), so an alias bomb is never expanded;
 - only the core tags (str, int, float, bool, null, seq, map, plus timestamp and merge) are
   accepted; any other tag, such as `!!python/object/apply:os.system`, is an error and nothing
   is constructed from it;
@@ -36,8 +38,11 @@ log = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 """Largest scenario file accepted (5 MiB); the biggest real cases are well under 100 KB."""
-MAX_NODES = 100_000
-"""Most nodes visited while expanding aliases; beyond this the file is an alias bomb."""
+MAX_ALIAS_VALUES = 100_000
+"""Most values aliases may add to a document; beyond this the file is an alias bomb.
+
+Values written out in the file are bounded by `MAX_BYTES`; only the copies aliases make count.
+"""
 MAX_DEPTH = 100
 """Deepest nesting of collections accepted (also stops self-referencing aliases)."""
 
@@ -176,6 +181,7 @@ def read_yaml(data: bytes, source: str = "<text>") -> YamlDocument:
 
     walker = _Walker(doc, source, text)
     try:
+        _measure(root)
         doc.data = walker.value(root, (), 0)
     except _Refused as refused:
         doc.data = None
@@ -187,7 +193,7 @@ def read_yaml(data: bytes, source: str = "<text>") -> YamlDocument:
                 marks=marks,
                 position=refused.position,
                 key=refused.key,
-                nodes=MAX_NODES,
+                nodes=MAX_ALIAS_VALUES,
                 depth=MAX_DEPTH,
             )
         )
@@ -231,8 +237,43 @@ def _kind(node: Node) -> str:
     return repr(node.value)
 
 
+def _measure(root: Node) -> int:
+    """The number of values the document has with every alias expanded, without expanding.
+
+    Each distinct node is sized once (memoised by identity); a node met again through an alias
+    adds its size to the count of copies. Raises `_Refused` when the copies exceed
+    `MAX_ALIAS_VALUES` (at the anchored node), when nesting exceeds `MAX_DEPTH`, or when a node
+    contains itself.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    copies = 0
+
+    def size(node: Node, depth: int) -> int:
+        nonlocal copies
+        key = id(node)
+        if key in sizes:
+            copies += sizes[key]
+            if copies > MAX_ALIAS_VALUES:
+                raise _Refused("yaml-alias-bomb", "yaml-alias-bomb", (), _position(node))
+            return sizes[key]
+        if depth > MAX_DEPTH or key in open_nodes:
+            raise _Refused("yaml-alias-bomb", "yaml-too-deep", (), _position(node))
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, SequenceNode):
+            total += sum(size(child, depth + 1) for child in node.value)
+        elif isinstance(node, MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(root, 0)
+
+
 class _Walker:
-    """Builds plain values from composed nodes, recording marks and counting every visit."""
+    """Builds plain values from composed nodes (already measured), recording marks."""
 
     _constructor = SafeConstructor()
 
@@ -240,7 +281,6 @@ class _Walker:
         self.doc = doc
         self.source = source
         self.text = text
-        self.visited = 0
 
     def report(self, code: str, path: tuple, position: tuple[int, int], **values: object) -> None:
         """Add an error at an explicit position; the path's value is not to be judged further."""
@@ -251,10 +291,7 @@ class _Walker:
 
     def value(self, node: Node, path: tuple, depth: int) -> Any:
         """The plain value of a node at `path`; aliases are walked again, and counted again."""
-        self.visited += 1
-        if self.visited > MAX_NODES:
-            raise _Refused("yaml-alias-bomb", "yaml-alias-bomb", path, _position(node))
-        if depth > MAX_DEPTH:
+        if depth > MAX_DEPTH:  # already excluded by _measure; kept as a cheap guard
             raise _Refused("yaml-alias-bomb", "yaml-too-deep", path, _position(node))
         if isinstance(node, ScalarNode):
             # A scalar is marked where its value starts; a collection where its key is.
@@ -317,7 +354,6 @@ class _Walker:
                 continue
             previous = None
             if isinstance(key_node, ScalarNode) and key_node.tag == _MERGE_TAG:
-                self.visited += 1
                 merged.extend(self._merge_sources(value_node, path))
                 continue
             if not isinstance(key_node, ScalarNode):
