@@ -462,3 +462,16 @@ def test_knows_need_met_by_share_to_that_role_or_by_learning():
     assert (good["needed"], good["shared_before_needed"]) == (2, 2)
     bad = run("skip", ["jp"])
     assert (bad["needed"], bad["shared_before_needed"]) == (2, 0)
+
+
+def test_catalogues_name_every_index_part_in_both_languages():
+    """The UI and the report label every index part from scoring.json, in nl and en."""
+    from game.i18n import catalog
+
+    for lang in ("nl", "en"):
+        strings = catalog(lang)
+        for part in scoring.INDEX_WEIGHTS:
+            assert f"scoring.part.{part}" in strings
+            assert f"scoring.part.{part}.explain" in strings
+    assert {k for k in catalog("nl") if k.startswith("scoring.")} == {
+        k for k in catalog("en") if k.startswith("scoring.")}

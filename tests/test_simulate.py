@@ -176,3 +176,12 @@ def test_cli_bad_scenario_exits_1(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "bad.yaml" in result.stderr
+
+
+def test_simulate_catalogues_have_the_same_keys():
+    """Every simulate string exists in Dutch and in English."""
+    from game.i18n import catalog
+
+    nl = {k for k in catalog("nl") if k.startswith("simulate.")}
+    en = {k for k in catalog("en") if k.startswith("simulate.")}
+    assert nl == en and "simulate.stall" in nl
