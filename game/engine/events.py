@@ -9,6 +9,7 @@ checks events read back from a file.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,10 +56,21 @@ EVENT_TYPES = tuple(REQUIRED_FIELDS)
 TIME_FIELDS = ("time", "elapsed_ms")
 
 
+_second_cache: tuple[float, str] = (-1.0, "")  # (whole second, "YYYY-mm-ddTHH:MM:SS")
+
+
 def utc_timestamp(now: datetime | None = None) -> str:
     """The current (or given) moment as ISO 8601 UTC with milliseconds: `2026-11-28T12:13:11.123Z`."""
-    now = now or datetime.now(UTC)
-    return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    global _second_cache
+    if now is not None:
+        return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    # Every move stamps its events: format the date part once per second, not once per event.
+    seconds, fraction = divmod(time.time(), 1.0)
+    cached_second, text = _second_cache
+    if seconds != cached_second:
+        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+        _second_cache = (seconds, text)
+    return f"{text}.{min(int(fraction * 1000), 999):03d}Z"
 
 
 @frozen
