@@ -1,0 +1,199 @@
+"""A commented starter scenario for `samenspel new ID [--roles a,b,c]`.
+
+The starter is a small, complete case (a father, a tired child, a school) that validates with
+`--strict`, plays to an ending, and shows every feature of format v1 once, with a Dutch comment
+beside each key, so a teacher learns the format by changing a file that already works. It is
+rendered from `templates/starter.nl.yaml.j2` with Jinja2 (delimiters `<< >>` and `<% %>`, so the
+scenario's own `{player:x}` and `{{ }}` stay untouched).
+
+Role ids come from `--roles` (default: three roles of three academies). A known id
+(`leerkracht`, `jurist`, ...) gets its usual Dutch name and academy; an unknown id gets a name
+made from the id and the next academy not yet used, so the graph shows distinct colours.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from importlib import resources
+from pathlib import Path
+
+from attrs import frozen
+
+from game.errors import SamenspelError
+from game.scenario.model import ACADEMIES, ACADEMY_COLORS
+
+SCENARIO_ID = re.compile(r"[a-z0-9_-]+")
+ROLE_ID = re.compile(r"[a-z0-9_]+")
+DEFAULT_ROLES = ("jeugdprofessional", "leerkracht", "jeugdverpleegkundige")
+TEMPLATE = "starter.nl.yaml.j2"
+
+# Usual display names and academies of role ids teachers are likely to type.
+KNOWN_ROLES: dict[str, tuple[str, str]] = {
+    "jeugdprofessional": ("Jeugdprofessional", "sociale_studies"),
+    "gezinscoach": ("Gezinscoach", "sociale_studies"),
+    "wijkteam": ("Medewerker wijkteam", "sociale_studies"),
+    "maatschappelijk_werker": ("Maatschappelijk werker", "sociale_studies"),
+    "leerkracht": ("Leerkracht", "pabo"),
+    "juf": ("Leerkracht", "pabo"),
+    "ib": ("Intern begeleider", "pabo"),
+    "ib_er": ("Intern begeleider", "pabo"),
+    "intern_begeleider": ("Intern begeleider", "pabo"),
+    "jeugdverpleegkundige": ("Jeugdverpleegkundige", "gezondheidszorg"),
+    "verpleegkundige": ("Jeugdverpleegkundige", "gezondheidszorg"),
+    "jeugdarts": ("Jeugdarts", "gezondheidszorg"),
+    "jurist": ("Jurist", "recht"),
+    "juridisch_adviseur": ("Juridisch adviseur", "recht"),
+    "advocaat": ("Advocaat", "recht"),
+    "econoom": ("Beleidseconoom", "economie"),
+    "beleidseconoom": ("Beleidseconoom", "economie"),
+    "beleidsmedewerker": ("Beleidsmedewerker gemeente", "economie"),
+    "consulent": ("Consulent gemeente", "economie"),
+}
+
+
+class StarterError(SamenspelError, ValueError):
+    """A bad argument for the starter: `key` names the message, `values` fill it in."""
+
+    def __init__(self, key: str, **values: object):
+        self.key = key
+        self.values = values
+        super().__init__(f"{key}: {values!r}")
+
+
+@frozen
+class StarterRole:
+    """A role as the starter template writes it."""
+
+    id: str
+    name: str
+    academy: str
+    color: str
+
+
+def slugify(text: str, *, allow_dash: bool = True) -> str:
+    """A best guess at a valid id for a suggestion: `Zorg om Noor!` → `zorg_om_noor`."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    pattern = r"[^a-z0-9_-]+" if allow_dash else r"[^a-z0-9_]+"
+    slug = re.sub(pattern, "_", plain.lower()).strip("_-")
+    return re.sub(r"_+", "_", slug)
+
+
+def check_id(scenario_id: str) -> str:
+    """The scenario id when it is a valid slug; `StarterError('authoring.new.bad_id')` else."""
+    if not SCENARIO_ID.fullmatch(scenario_id):
+        raise StarterError("authoring.new.bad_id", id=scenario_id,
+                           suggestion=slugify(scenario_id) or None)
+    return scenario_id
+
+
+def parse_roles(text: str | None) -> tuple[str, ...]:
+    """Role ids from `a,b,c` (spaces around commas allowed); at least two, unique, valid."""
+    if text is None:
+        return DEFAULT_ROLES
+    ids = tuple(part.strip() for part in text.split(",") if part.strip())
+    for role in ids:
+        if not ROLE_ID.fullmatch(role):
+            raise StarterError("authoring.new.bad_role", role=role,
+                               suggestion=slugify(role, allow_dash=False) or None)
+    seen: set[str] = set()
+    for role in ids:
+        if role in seen:
+            raise StarterError("authoring.new.duplicate_role", role=role, roles=text)
+        seen.add(role)
+    if len(ids) < 2:
+        raise StarterError("authoring.new.too_few_roles", n=len(ids), roles=text)
+    return ids
+
+
+def starter_roles(ids: tuple[str, ...]) -> list[StarterRole]:
+    """Display names and academies for the role ids (known ids first, then spread over academies)."""
+    taken = [KNOWN_ROLES[r][1] for r in ids if r in KNOWN_ROLES]
+    spare = [a for a in ACADEMIES if a not in taken] or list(ACADEMIES)
+    roles = []
+    for i, role_id in enumerate(ids):
+        if role_id in KNOWN_ROLES:
+            name, academy = KNOWN_ROLES[role_id]
+        else:
+            name = role_id.replace("_", " ").strip().capitalize() or role_id
+            academy = spare[i % len(spare)]
+        roles.append(StarterRole(role_id, name, academy, ACADEMY_COLORS[academy]))
+    return roles
+
+
+def _title(scenario_id: str) -> str:
+    """A readable title from the id: `zorg_om_noor` → `Zorg om noor`."""
+    return re.sub(r"[_-]+", " ", scenario_id).strip().capitalize()
+
+
+def schema_reference(out: Path) -> str | None:
+    """Where the JSON Schema is, as seen from the output file, for the editor modeline.
+
+    A path relative to the file when the schema ships beside the game (a source checkout);
+    None when it cannot be found, and then the starter has no modeline.
+    """
+    schema = Path(__file__).resolve().parents[2] / "docs" / "scenario.schema.json"
+    if not schema.is_file():
+        return None
+    try:
+        return Path(os.path.relpath(schema, out.resolve().parent)).as_posix()
+    except ValueError:  # another drive on Windows
+        return schema.as_uri()
+
+
+def render_starter(scenario_id: str, roles: tuple[str, ...] = DEFAULT_ROLES,
+                   filename: str | None = None, schema: str | None = None) -> str:
+    """The starter scenario's YAML text for that id and those role ids."""
+    import jinja2
+
+    check_id(scenario_id)
+    role_list = starter_roles(tuple(roles))
+    lead, second = role_list[0], role_list[1]
+    third = role_list[2] if len(role_list) > 2 else second
+    restricted = [second.id] + ([third.id] if third.id != second.id else [])
+    env = jinja2.Environment(
+        block_start_string="<%", block_end_string="%>",
+        variable_start_string="<<", variable_end_string=">>",
+        comment_start_string="<#", comment_end_string="#>",
+        keep_trailing_newline=True, autoescape=False, undefined=jinja2.StrictUndefined,
+    )
+    env.filters["q"] = lambda value: json.dumps(str(value), ensure_ascii=False)
+    env.globals["pad"] = lambda value, width=27: " " * max(1, width - len(str(value)))
+    source = resources.files("game.authoring").joinpath("templates", TEMPLATE).read_text(
+        encoding="utf-8")
+    filename = filename or f"{scenario_id}.yaml"
+    return env.from_string(source).render(
+        id=scenario_id, title=_title(scenario_id), roles=role_list, lead=lead, second=second,
+        third=third, restricted=restricted, filename=filename,
+        stem=filename.rsplit(".", 1)[0], schema=schema,
+    )
+
+
+def write_starter(scenario_id: str, roles: tuple[str, ...] = DEFAULT_ROLES,
+                  out: str | os.PathLike[str] | None = None, *, force: bool = False) -> Path:
+    """Write the starter to `out` (default `ID.yaml`); refuse an existing file unless `force`."""
+    check_id(scenario_id)
+    path = Path(out) if out is not None else Path(f"{scenario_id}.yaml")
+    if path.exists() and not force:
+        raise StarterError("authoring.new.exists", path=str(path))
+    text = render_starter(scenario_id, roles, filename=str(path), schema=schema_reference(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+__all__ = [
+    "DEFAULT_ROLES",
+    "KNOWN_ROLES",
+    "StarterError",
+    "StarterRole",
+    "check_id",
+    "parse_roles",
+    "render_starter",
+    "schema_reference",
+    "slugify",
+    "starter_roles",
+    "write_starter",
+]
