@@ -195,7 +195,20 @@ FONT_ROLES = {
     "@huge": ("huge", True),
     "@primary": ("body", True),
     "@big": ("subtitle", True),
+    # sizes a label steps down to when its text does not fit (see Screen.label)
+    "#fit_huge_b": ("huge", True),
+    "#fit_title_b": ("title", True),
+    "#fit_subtitle_b": ("subtitle", True),
+    "#fit_body_b": ("body", True),
+    "#fit_body_r": ("body", False),
+    "#fit_small_b": ("small", True),
+    "#fit_small_r": ("small", False),
 }
+#: The order in which a label's text kind steps down when it does not fit.
+FIT_ORDER = ("huge", "title", "subtitle", "body", "small")
+#: The text kind and boldness of each label class.
+LABEL_KINDS = {"huge": ("huge", True), "title": ("title", True), "subtitle": ("subtitle", True),
+               "small": ("small", False), "primary": ("body", True)}
 
 
 @cache

@@ -64,6 +64,16 @@ def text_size(value: str, *, kind: str = "body", scale: int = 100, bold: bool = 
     return _render(value, kind, scale, bold, "#000000", width).get_size()
 
 
+def ellipsize(value: str, kind: str, scale: int, bold: bool, width: int) -> str:
+    """The text, cut with "…" so that it fits in `width` pixels on one line."""
+    if width <= 0:
+        return ""
+    shown = value
+    while len(shown) > 1 and text_size(shown, kind=kind, scale=scale, bold=bold)[0] > width:
+        shown = shown[:-2].rstrip() + "…"
+    return shown
+
+
 def badge(surface: pygame.Surface, center: tuple[int, int], radius: int, colour: str, label: str,
           scale: int = 100, ring: str | None = None) -> None:
     """A round portrait badge: initials on the role colour, black or white by contrast."""

@@ -14,13 +14,15 @@ import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID
 
-from game.ui.theme import initials, role_colour
-from game.ui.widgets import ChoiceButton, FocusRing, badge, rgb, text
+from game.ui.theme import FIT_ORDER, LABEL_KINDS, initials, role_colour
+from game.ui.widgets import ChoiceButton, FocusRing, badge, rgb, text, text_size
 
 
 def esc(value: object) -> str:
     """Text made safe for pygame_gui's HTML-like markup (names and scenario text are data)."""
-    return html.escape(str(value), quote=False).replace("\n", "<br>")
+    # Noto Sans has no arrows: show them as ASCII rather than as empty boxes.
+    value = str(value).replace("→", "->").replace("←", "<-")
+    return html.escape(value, quote=False).replace("\n", "<br>")
 
 
 def academy_name(app, academy: str) -> str:
@@ -196,10 +198,37 @@ class Screen:
             self.focus.add(btn, lambda: self.app.defer(action))
         return btn
 
-    def label(self, rect, value: str, kind: str | None = None, container=None) -> pygame_gui.elements.UILabel:
-        """A one-line label with a text kind (title, subtitle, small, muted)."""
-        object_id = ObjectID(class_id=f"@{kind}") if kind else None
-        return pygame_gui.elements.UILabel(pygame.Rect(rect), value, manager=self.manager,
+    def label(self, rect, value: str, kind: str | None = None, container=None,
+              wrap: bool = False):
+        """A one-line label with a text kind (title, subtitle, small, muted, error).
+
+        When the text does not fit, the label steps down a text size (title → subtitle →
+        body → small) and finally ends in "…", so a big font scale never spills text over
+        other widgets. With `wrap`, a text that does not fit on one line becomes a wrapped
+        text box of the rectangle's size instead.
+        """
+        rect = pygame.Rect(rect)
+        size, bold = LABEL_KINDS.get(kind or "", ("body", False))
+        scale = self.app.scale
+        pad = self.px(4)
+
+        def fits(kind_: str, text_: str) -> bool:
+            w, h = text_size(text_, kind=kind_, scale=scale, bold=bold)
+            return w <= rect.width - 2 * pad and h <= rect.height + self.px(6)
+
+        if wrap and not fits(size, value):
+            return self.textbox(rect, esc(value), kind if kind in ("small", "muted", "error") else None,
+                                container=container)
+        order = FIT_ORDER[FIT_ORDER.index(size):]
+        for size in order:
+            if fits(size, value):
+                break
+        shown = value
+        while not fits(size, shown) and len(shown) > 4:
+            shown = shown[:-2].rstrip() + "…"
+        class_id = f"@{kind}" if kind else None
+        object_id = ObjectID(class_id=class_id, object_id=f"#fit_{size}_{'b' if bold else 'r'}")
+        return pygame_gui.elements.UILabel(rect, shown, manager=self.manager,
                                            container=container, object_id=object_id)
 
     def textbox(self, rect, markup: str, kind: str | None = None, container=None) -> pygame_gui.elements.UITextBox:

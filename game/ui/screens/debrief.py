@@ -106,10 +106,16 @@ class DebriefScreen(Screen):
         for part in INDEX_PARTS:
             if part not in parts:
                 continue
-            value = parts.get(part)
+            info = parts.get(part) or {}
+            value = info.get("value")
             desc = self.t(f"debrief.part.{part}.hint")
+            if value is None:
+                desc = self.t("debrief.not_measured")
+            else:
+                weight = round(100 * float(info.get("effective_weight") or 0))
+                desc = f"{desc} · {self.t('debrief.weight', weight=weight)}"
             self.bars.append((pygame.Rect(x2, y, col, row - self.px(10)), self.t(f"debrief.part.{part}"),
-                              value, desc if value is not None else self.t("debrief.not_measured")))
+                              value, desc))
             y += row
 
     def _timeline_markup(self) -> str:
@@ -124,7 +130,7 @@ class DebriefScreen(Screen):
             stamp = f"{secs // 60:02d}:{secs % 60:02d}"
             line = f"<b>{stamp}</b>  {esc(moment.text)}"
             if moment.flag == "breach":
-                line = f"<font color='{pal.bad}'>{line} — <b>{esc(self.t('debrief.breach'))}</b></font>"
+                line = f"<font color='{pal.bad}'>{line}</font>"
             elif moment.flag == "timeout":
                 line = f"<font color='{pal.mixed}'>{line}</font>"
             rows.append(line)
@@ -180,7 +186,7 @@ class DebriefScreen(Screen):
         log_path = Path(self.game.session.log_path)
         out = log_path.with_suffix(".html")
         try:
-            write_report(self.game.session.events, self.game.scenario, out, lang=self.app.lang)
+            write_report(self.game.session.events, out, self.game.scenario, lang=self.app.lang)
         except Exception as exc:  # export trouble must not end the debrief
             log.exception("report export failed")
             self.message = self.t("debrief.export_failed", error=str(exc))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 
 from game.ui.screens.base import Screen, esc
-from game.ui.screens.play import draw_header
+from game.ui.screens.play import decision_markup, draw_header
 from game.ui.widgets import rgb, text
 
 
@@ -23,25 +23,19 @@ class EndingScreen(Screen):
     def layout(self) -> None:
         w, h = self.app.size
         m = self.px(32)
-        ending = self.game.session.ending
         self.header = pygame.Rect(0, 0, w, self.px(56))
         self.band = pygame.Rect(0, self.header.bottom, w, self.px(120))
         y = self.band.bottom + self.px(20)
         body = ""
         d = self.game.session.last_decision
         if d is not None:
-            who = ", ".join(self.game.player(r) for r in d.by)
-            body += f"<b>{esc(self.t('play.decided', who=who, choice=d.text))}</b>"
-            if d.feedback:
-                body += f"<br><i>{esc(d.feedback)}</i>"
-            body += "<br><br>"
+            body += decision_markup(self.app, self.game, d) + "<br><br>"
         body += esc(self.game.session.scene_text())
         bh = self.px(60)
         self.textbox((m, y, w - 2 * m, h - y - bh - 2 * m), body)
         self.button((w - m - self.px(360), h - m - bh, self.px(360), bh), self.t("ending.to_debrief"),
                     self.debrief, kind="primary")
         self.focus.move(1)
-        del ending
 
     def debrief(self) -> None:
         """Open the debrief."""

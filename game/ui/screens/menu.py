@@ -36,8 +36,8 @@ class MenuScreen(Screen):
             y += bh + self.px(12)
         if self.app.game is not None:
             log_path = self.app.game.session.log_path
-            self.label((self.px(24), h - self.px(44), w - self.px(48), self.px(30)),
-                       self.t("menu.saved_in", path=str(log_path)), "small")
+            self.label((self.px(24), h - self.px(64), w - self.px(48), self.px(56)),
+                       self.t("menu.saved_in", path=str(log_path)), "small", wrap=True)
         self.focus.move(1)
 
     def resume_screen(self) -> None:
@@ -114,7 +114,7 @@ class SettingsScreen(Screen):
                                      lambda: self._set(vote_mode="open")),
                                     (self.t("setup.vote_secret"), s.vote_mode == "secret",
                                      lambda: self._set(vote_mode="secret"))])
-        self.label((m, y, w - 2 * m, self.px(30)), self.t("settings.keys"), "small")
+        self.label((m, y, w - 2 * m, self.px(60)), self.t("settings.keys"), "small", wrap=True)
         bh2 = self.px(56)
         self.button((w - m - self.px(240), h - m - bh2, self.px(240), bh2), self.t("common.done"),
                     self.done, kind="primary")

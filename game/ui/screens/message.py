@@ -53,8 +53,9 @@ class ProblemsScreen(Screen):
         m = self.px(32)
         bh = self.px(56)
         self.label((m, m, w - 2 * m, self.px(48)), self.t("reload.errors_title"), "title")
-        self.label((m, m + self.px(48), w - 2 * m, self.px(32)),
-                   self.t("reload.errors_hint", n=len(self.problems), file=self.game.path.name), "muted")
+        self.label((m, m + self.px(48), w - 2 * m, self.px(56)),
+                   self.t("reload.errors_hint", n=len(self.problems), file=self.game.path.name), "muted",
+                   wrap=True)
         lines = []
         for p in self.problems:
             where = f"{self.t('reload.line')} {p.line}, {self.t('reload.column')} {p.column}"
@@ -62,7 +63,7 @@ class ProblemsScreen(Screen):
                          + (f"<br><i>{esc(p.hint_nl if self.app.lang == 'nl' and p.hint_nl else p.hint)}</i>"
                             if (p.hint or p.hint_nl) else ""))
         body = f"<b>{esc(str(self.game.path))}</b><br><br>" + "<br><br>".join(lines)
-        self.textbox((m, m + self.px(92), w - 2 * m, h - 3 * m - bh - self.px(92)), body, "problems")
+        self.textbox((m, m + self.px(110), w - 2 * m, h - 3 * m - bh - self.px(110)), body, "problems")
         self.button((m, h - m - bh, self.px(320), bh), self.t("reload.back_to_game"), self.game.continue_play)
         self.button((w - m - self.px(320), h - m - bh, self.px(320), bh), self.t("reload.again"),
                     self.game.reload, kind="primary")

@@ -71,9 +71,9 @@ class PickRoleScreen(Screen):
             title = self.t("pick.consult_whom", who=self.game.who(self.asker))
             hint = self.t("pick.consult_whom_hint")
         self.label((m, m, w - 2 * m, self.px(48)), title, "title")
-        self.label((m, m + self.px(48), w - 2 * m, self.px(32)), hint, "muted")
+        self.label((m, m + self.px(48), w - 2 * m, self.px(60)), hint, "muted", wrap=True)
         roles = [r for r in self.game.scenario.roles if r != self.asker]
-        y = m + self.px(100)
+        y = m + self.px(116)
         width = min(w - 2 * m, self.px(720))
         self.rows = roles
         for i, rid in enumerate(roles, start=1):

@@ -34,9 +34,9 @@ class PickerScreen(Screen):
         w, h = self.app.size
         m = self.px(24)
         line = self.px(34)
-        self.label((m, m, w // 2, self.px(48)), "Samenspel", "title")
-        self.label((m, m + self.px(44), w // 2, line), self.t("picker.subtitle"), "muted")
         bw = self.px(170)
+        self.label((m, m, w - 3 * m - bw, self.px(48)), "Samenspel", "title")
+        self.label((m, m + self.px(44), w - 3 * m - bw, line), self.t("picker.subtitle"), "muted")
         self.button((w - m - bw, m, bw, self.px(44)), self.t("menu.settings"), self.open_settings)
         top = m + self.px(92)
         for entry in self.resumable[:2]:

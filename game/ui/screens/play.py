@@ -18,7 +18,7 @@ import pygame
 from game.i18n import format_number
 from game.ui.screens.base import Screen, esc
 from game.ui.theme import initials, role_colour
-from game.ui.widgets import ChoiceButton, badge, font_line, meter, rgb, text, text_size
+from game.ui.widgets import ChoiceButton, badge, ellipsize, font_line, meter, rgb, text, text_size
 
 
 def format_value(app, variable, value) -> str:
@@ -45,30 +45,61 @@ def meter_fraction(variable, value) -> float | None:
     return None
 
 
+def decision_markup(app, game, d) -> str:
+    """What the team decided, the choice's feedback and how the shown variables changed."""
+    who = ", ".join(game.player(r) for r in d.by)
+    key = "play.decided" if len(d.by) == 1 else "play.decided_many"
+    parts = [f"<b>{esc(app.t(key, who=who, choice=d.text))}</b>"]
+    if d.feedback:
+        parts.append(f"<i>{esc(d.feedback)}</i>")
+    shown = {vid for vid, _ in game.session.shown_variables()}
+    changes = []
+    for vid, (old, new) in d.changes.items():
+        if vid in shown and old != new:
+            var = game.scenario.variables[vid]
+            changes.append(esc(app.t("play.change", label=var.display_label,
+                                     old=format_value(app, var, old), new=format_value(app, var, new))))
+    if changes:
+        parts.append(" · ".join(changes))
+    return "<br>".join(parts)
+
+
 def draw_header(screen: Screen, surface: pygame.Surface, game, rect: pygame.Rect) -> None:
-    """The top bar: game and scenario title on the left, a meter per shown variable on the right."""
+    """The top bar: game and scenario title on the left, a meter per shown variable on the right.
+
+    When the window is narrow for the font size, the title goes first, then the bars (the
+    values stay), so the numbers a team plays for are always readable.
+    """
     app = screen.app
     pal = app.palette
     s = app.scale
     pygame.draw.rect(surface, rgb(pal.surface), rect)
     pygame.draw.line(surface, rgb(pal.border), rect.bottomleft, rect.bottomright, 2)
-    x = rect.right - screen.px(16)
-    for vid, value in reversed(game.session.shown_variables()):
+    items = []
+    for vid, value in game.session.shown_variables():
         var = game.scenario.variables[vid]
-        bar_w = screen.px(110)
-        bar = pygame.Rect(x - bar_w, rect.centery - screen.px(6), bar_w, screen.px(12))
-        meter(surface, bar, meter_fraction(var, value), pal)
         label = f"{var.display_label} {format_value(app, var, value)}"
-        r = text(surface, label, (bar.x - screen.px(10), rect.centery), scale=s, colour=pal.text,
+        items.append((label, meter_fraction(var, value), text_size(label, scale=s, bold=True)[0]))
+    bar_w, gap = screen.px(110), screen.px(24)
+    kind = "body"
+    needed = sum(w + screen.px(10) + bar_w + gap for _, _, w in items)
+    if needed > rect.width - screen.px(32):
+        bar_w = 0
+        needed = sum(w + gap for _, _, w in items)
+        if needed > rect.width - screen.px(32):
+            kind = "small"
+    x = rect.right - screen.px(16)
+    for label, fraction, _ in reversed(items):
+        if bar_w:
+            bar = pygame.Rect(x - bar_w, rect.centery - screen.px(6), bar_w, screen.px(12))
+            meter(surface, bar, fraction, pal)
+            x = bar.x - screen.px(10)
+        r = text(surface, label, (x, rect.centery), kind=kind, scale=s, colour=pal.text,
                  anchor="midright", bold=True)
-        x = r.x - screen.px(24)
-    title = f"Samenspel · {game.scenario.title}"
+        x = r.x - gap
     max_w = x - rect.x - screen.px(24)
     if max_w > screen.px(120):
-        w, _ = text_size(title, scale=s, bold=True)
-        while w > max_w and len(title) > 12:
-            title = title[:-2].rstrip() + "…"
-            w, _ = text_size(title, scale=s, bold=True)
+        title = ellipsize(f"Samenspel · {game.scenario.title}", "body", s, True, max_w)
         text(surface, title, (rect.x + screen.px(20), rect.centery), scale=s, colour=pal.text,
              bold=True, anchor="midleft")
 
@@ -91,6 +122,7 @@ class PlayScreen(Screen):
         self.header = pygame.Rect(0, 0, 0, 0)
         self.sidebar = pygame.Rect(0, 0, 0, 0)
         self.team_rows: list[tuple[pygame.Rect, str]] = []
+        self.team_strip = False
         self.turn_rect = pygame.Rect(0, 0, 0, 0)
         self.turn_roles: list[str] = []
         self.turn_text = ""
@@ -144,33 +176,57 @@ class PlayScreen(Screen):
 
     # ----- layout -------------------------------------------------------------------------
 
+    @property
+    def compact(self) -> bool:
+        """True when the window is narrow for the font scale (projector at 175–200 %): the
+        team moves from the sidebar to a strip under the header, the move buttons go below."""
+        w, _ = self.app.size
+        return w * 100 / self.app.scale < 1000
+
     def layout(self) -> None:
         w, h = self.app.size
-        m = self.px(20)
-        self.header = pygame.Rect(0, 0, w, self.px(56))
-        side_w = max(self.px(230), min(w * 2 // 9, self.px(330)))
-        if w < self.px(820):
-            side_w = self.px(200)
-        self.sidebar = pygame.Rect(0, self.header.bottom, side_w, h - self.header.bottom)
-        self._sidebar()
-        main = pygame.Rect(side_w + m, self.header.bottom + self.px(14), w - side_w - 2 * m,
-                           h - self.header.bottom - self.px(14) - m)
+        m = self.px(20) if not self.compact else self.px(10)
+        self.header = pygame.Rect(0, 0, w, self.px(56) if not self.compact else self.px(44))
+        mode, rows = self.acting()
+        self._turn(mode)
+        if self.compact:
+            self.sidebar = pygame.Rect(0, self.header.bottom, w, self.px(44))
+            self.team_strip = True
+            moves_h = self.px(48)
+            self._move_buttons(pygame.Rect(m, h - m - moves_h, w - 2 * m, moves_h), horizontal=True)
+            main = pygame.Rect(m, self.sidebar.bottom + self.px(8), w - 2 * m,
+                               h - self.sidebar.bottom - self.px(8) - 2 * m - moves_h)
+        else:
+            side_w = max(self.px(230), min(w * 2 // 9, self.px(330)))
+            self.sidebar = pygame.Rect(0, self.header.bottom, side_w, h - self.header.bottom)
+            self.team_strip = False
+            self._sidebar()
+            main = pygame.Rect(side_w + m, self.header.bottom + self.px(14), w - side_w - 2 * m,
+                               h - self.header.bottom - self.px(14) - m)
         scene = self.session.scene
         title_h = self.px(46)
         y = main.y
-        self.timer_rect = pygame.Rect(main.right - self.px(150), y, self.px(150), title_h)
-        self.label((main.x, y, main.width - self.px(160), title_h), scene.title or "", "title")
+        timer_w = self.px(150) if self.session.time_left() is not None and self.app.settings.timers else 0
+        self.timer_rect = pygame.Rect(main.right - timer_w, y, timer_w, title_h)
+        self.label((main.x, y, main.width - timer_w - self.px(10), title_h), scene.title or "", "title")
         y += title_h
         if scene.speaker:
             self.label((main.x, y, main.width, self.px(30)), f"{scene.speaker}:", "muted")
             y += self.px(30)
+        # banners may take at most a quarter of the height (each scrolls on its own)
+        budget = main.height // 4
         for kind, markup in self._banners():
-            bh = self._banner_height(markup, main.width)
-            self.textbox((main.x, y, main.width, bh), markup, "problems" if kind in ("breach", "error") else "card")
+            bh = min(self._banner_height(markup, main.width), max(self.px(50), budget))
+            if budget < self.px(40):
+                break
+            self.textbox((main.x, y, main.width, bh), markup,
+                         "problems" if kind in ("breach", "error") else "card")
             y += bh + self.px(6)
-        mode, rows = self.acting()
+            budget -= bh + self.px(6)
         # the bottom: turn line, then choice buttons (measured), then the scene text above
-        turn_h = self.px(40)
+        badges_w = len(self.turn_roles) * (self.px(36) + self.px(8)) + self.px(4)
+        turn_h = max(self.px(40), text_size(self.turn_text, scale=self.app.scale, bold=True,
+                                            width=main.width - badges_w)[1] + self.px(8))
         bottom = main.bottom
         button_rows = self._choice_rows(mode, rows, main.width)
         heights = [ChoiceButton.height_for(lbl, note, main.width, self.app.scale)
@@ -178,8 +234,10 @@ class PlayScreen(Screen):
         gap = self.px(8)
         total = sum(heights) + gap * max(0, len(heights) - 1)
         extra_h = self._extra_buttons(mode, main, bottom, dry=True)
-        avail = bottom - y - turn_h - extra_h - self.px(90)
-        area_h = min(total, max(self.px(120), avail))
+        min_text = self.px(60)
+        avail = bottom - y - turn_h - extra_h - min_text - self.px(10)
+        smallest = min(heights) if heights else 0
+        area_h = min(total, max(smallest, avail))
         choices_top = bottom - extra_h - area_h
         self.choice_area = pygame.Rect(main.x, choices_top, main.width, area_h)
         self.turn_rect = pygame.Rect(main.x, choices_top - turn_h - self.px(4), main.width, turn_h)
@@ -196,7 +254,6 @@ class PlayScreen(Screen):
                 self.focus.add(btn, lambda a=action: self.app.defer(a))
             cy += bh + gap
         self._extra_buttons(mode, main, bottom)
-        self._turn(mode)
 
     def _choice_rows(self, mode: str, rows: list, width: int) -> list:
         """(number, label, note, action or None) for each choice button."""
@@ -235,13 +292,24 @@ class PlayScreen(Screen):
             self.team_rows.append((pygame.Rect(m, y, r.width - 2 * m, row_h - self.px(6)), role))
             y += row_h
         bh = self.px(48)
+        n = 3
+        by = max(r.bottom - m - n * (bh + self.px(8)) + self.px(8), y + self.px(8))
+        self._move_buttons(pygame.Rect(m, by, r.width - 2 * m, n * (bh + self.px(8)) - self.px(8)),
+                           horizontal=False)
+
+    def _move_buttons(self, area: pygame.Rect, horizontal: bool) -> None:
+        """Share, consult and menu: stacked in the sidebar or side by side at the bottom."""
         buttons = [(self.t("play.cards"), self.open_share), (self.t("play.consult"), self.open_consult),
                    (self.t("play.menu"), self.on_escape)]
-        by = r.bottom - m - len(buttons) * (bh + self.px(8)) + self.px(8)
-        by = max(by, y + self.px(8))
-        for label, action in buttons:
-            self.button((m, by, r.width - 2 * m, bh), label, action)
-            by += bh + self.px(8)
+        gap = self.px(8)
+        if horizontal:
+            bw = (area.width - 2 * gap) // 3
+            for i, (label, action) in enumerate(buttons):
+                self.button((area.x + i * (bw + gap), area.y, bw, area.height), label, action)
+        else:
+            bh = (area.height - 2 * gap) // 3
+            for i, (label, action) in enumerate(buttons):
+                self.button((area.x, area.y + i * (bh + gap), area.width, bh), label, action)
 
     def _banners(self) -> list[tuple[str, str]]:
         """Feedback on the last decision, a failed consensus round, notices (breach, timeout)."""
@@ -253,23 +321,6 @@ class PlayScreen(Screen):
             if colour:
                 body = f"<font color='{colour}'><b>{body}</b></font>"
             out.append((kind, body))
-        d = self.decision
-        if d is not None:
-            who = ", ".join(self.game.player(r) for r in d.by)
-            parts = [f"<b>{esc(self.t('play.decided', who=who, choice=d.text))}</b>"]
-            if d.feedback:
-                parts.append(f"<i>{esc(d.feedback)}</i>")
-            shown = {vid for vid, _ in self.session.shown_variables()}
-            changes = []
-            for vid, (old, new) in d.changes.items():
-                if vid in shown and old != new:
-                    var = self.game.scenario.variables[vid]
-                    changes.append(esc(self.t("play.change", label=var.display_label,
-                                              old=format_value(self.app, var, old),
-                                              new=format_value(self.app, var, new))))
-            if changes:
-                parts.append(" · ".join(changes))
-            out.append(("feedback", "<br>".join(parts)))
         prev = self.session.previous_round
         if prev is not None and self.session.scene.decision == "consensus" and prev.votes:
             scene = self.session.scene
@@ -278,6 +329,8 @@ class PlayScreen(Screen):
             )
             msg = self.t("play.no_consensus", round=prev.number, votes=votes)
             out.append(("consensus", f"<font color='{pal.mixed}'><b>{esc(msg)}</b></font>"))
+        if self.decision is not None:
+            out.append(("feedback", decision_markup(self.app, self.game, self.decision)))
         return out
 
     def _banner_height(self, markup: str, width: int) -> int:
@@ -321,8 +374,26 @@ class PlayScreen(Screen):
         s = self.app.scale
         draw_header(self, surface, self.game, self.header)
         pygame.draw.rect(surface, rgb(pal.surface), self.sidebar)
+        if self.team_strip:
+            self._draw_strip(surface)
+        else:
+            self._draw_sidebar(surface)
+        # turn line
+        x = self.turn_rect.x
+        for rid in self.turn_roles:
+            role = self.game.scenario.roles[rid]
+            rad = self.px(18)
+            badge(surface, (x + rad, self.turn_rect.centery), rad, role_colour(role), initials(role.name), s)
+            x += 2 * rad + self.px(8)
+        text(surface, self.turn_text, (x + self.px(4), self.turn_rect.centery), scale=s,
+             colour=pal.text, bold=True, anchor="midleft", width=self.turn_rect.right - x - self.px(4))
+        self._draw_timer(surface)
+
+    def _draw_sidebar(self, surface: pygame.Surface) -> None:
+        pal = self.app.palette
+        s = self.app.scale
         pygame.draw.line(surface, rgb(pal.border), self.sidebar.topright, self.sidebar.bottomright, 2)
-        waiting = set(self.session.waiting_for()) if not self.session.scene.is_narration else set()
+        waiting = set(self.turn_roles)
         for rect, rid in self.team_rows:
             role = self.game.scenario.roles[rid]
             colour = role_colour(role)
@@ -337,24 +408,38 @@ class PlayScreen(Screen):
                   initials(role.name), s)
             tx = rect.x + 2 * rad + self.px(14)
             tw = rect.right - tx
-            name = text(surface, self.game.player(rid), (tx, rect.centery), scale=s, colour=pal.text,
-                        bold=True, anchor="bottomleft")
+            turn_w = text_size(self.t("play.your_turn"), kind="small", scale=s, bold=True)[0] if on else 0
+            name = text(surface, ellipsize(self.game.player(rid), "body", s, True, tw - turn_w - self.px(6)),
+                        (tx, rect.centery), scale=s, colour=pal.text, bold=True, anchor="bottomleft")
             if on:
-                text(surface, self.t("play.your_turn"), (max(name.right + self.px(8), rect.right),
-                     name.centery), kind="small", scale=s, colour=pal.accent, bold=True,
-                     anchor="midright")
-            text(surface, role.name, (tx, rect.centery), kind="small", scale=s,
-                 colour=pal.text if on else pal.muted, anchor="topleft", width=tw)
-        # turn line
-        x = self.turn_rect.x
-        for rid in self.turn_roles:
+                text(surface, self.t("play.your_turn"), (rect.right, name.centery), kind="small",
+                     scale=s, colour=pal.accent, bold=True, anchor="midright")
+            text(surface, ellipsize(role.name, "small", s, False, tw), (tx, rect.centery), kind="small",
+                 scale=s, colour=pal.text if on else pal.muted, anchor="topleft")
+
+    def _draw_strip(self, surface: pygame.Surface) -> None:
+        """The compact team: badges with names in one row, the acting roles underlined."""
+        pal = self.app.palette
+        s = self.app.scale
+        r = self.sidebar
+        pygame.draw.line(surface, rgb(pal.border), r.bottomleft, r.bottomright, 2)
+        rad = r.height // 2 - self.px(6)
+        roles = list(self.game.scenario.roles)
+        widths = [2 * rad + self.px(6) + text_size(self.game.player(rid), kind="small", scale=s, bold=True)[0]
+                  for rid in roles]
+        with_names = sum(widths) + self.px(16) * len(roles) <= r.width - self.px(20)
+        x = r.x + self.px(10)
+        for rid, width in zip(roles, widths):
             role = self.game.scenario.roles[rid]
-            rad = self.turn_rect.height // 2 - self.px(2)
-            badge(surface, (x + rad, self.turn_rect.centery), rad, role_colour(role), initials(role.name), s)
-            x += 2 * rad + self.px(8)
-        text(surface, self.turn_text, (x + self.px(4), self.turn_rect.centery), scale=s,
-             colour=pal.text, bold=True, anchor="midleft")
-        self._draw_timer(surface)
+            colour = role_colour(role)
+            badge(surface, (x + rad, r.centery), rad, colour, initials(role.name), s)
+            end = x + 2 * rad
+            if with_names:
+                end = text(surface, self.game.player(rid), (x + 2 * rad + self.px(6), r.centery),
+                           kind="small", scale=s, colour=pal.text, bold=True, anchor="midleft").right
+            if rid in self.turn_roles:
+                pygame.draw.rect(surface, rgb(colour), (x, r.bottom - self.px(5), end - x, self.px(4)))
+            x = end + self.px(16)
 
     def _draw_timer(self, surface: pygame.Surface) -> None:
         left = self.session.time_left() if self.app.settings.timers else None
@@ -373,11 +458,26 @@ class PlayScreen(Screen):
         pygame.draw.line(surface, rgb(colour), c, (c[0] + rad - self.px(5), c[1]), max(2, self.px(3)))
 
     def draw_over(self, surface: pygame.Surface) -> None:
-        """Choice buttons, clipped to their area (it scrolls with the wheel when crowded)."""
+        """Choice buttons, clipped to their area (it scrolls with the wheel when crowded),
+        with a triangle on the side where more choices are hidden."""
         clip = surface.get_clip()
         surface.set_clip(self.choice_area.inflate(self.px(6), self.px(6)))
         super().draw_over(surface)
         surface.set_clip(clip)
+        if not self.choices:
+            return
+        pal = self.app.palette
+        area = self.choice_area
+        size = self.px(14)
+        x = area.right - self.px(30)
+        if self.choices[-1].rect.bottom > area.bottom + 1:
+            y = area.bottom - self.px(4)
+            pygame.draw.polygon(surface, rgb(pal.focus if pal.high_contrast else pal.accent),
+                                [(x - size, y - size), (x + size, y - size), (x, y)])
+        if self.choices[0].rect.top < area.top - 1:
+            y = area.top + self.px(4)
+            pygame.draw.polygon(surface, rgb(pal.focus if pal.high_contrast else pal.accent),
+                                [(x - size, y + size), (x + size, y + size), (x, y)])
 
     # ----- time ---------------------------------------------------------------------------
 

@@ -1,0 +1,149 @@
+"""A whole game played through the real window with posted mouse and keyboard events only.
+
+The test never calls a screen or the session directly: it clicks buttons where they are drawn,
+types names, presses number keys and Enter, and then checks the JSON Lines log the window
+wrote against what was clicked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+pygame = pytest.importorskip("pygame")
+
+from game.ui.app import App  # noqa: E402
+from game.ui.driver import Driver  # noqa: E402
+from game.ui.screens.picker import PickerScreen  # noqa: E402
+from game.ui.settings import Settings  # noqa: E402
+
+DATA = Path(__file__).parent / "data" / "valid"
+
+
+class Clock:
+    """A hand-moved clock so timed scenes never run out during the test."""
+
+    now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """A window over the test scenarios, with logs and settings in a temporary folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    a = App(Settings(), (1280, 720), logs_dir=tmp_path / "logs", scenario_folders=[DATA],
+            persist_settings=False, clock=Clock())
+    a.show(PickerScreen(a))
+    yield a
+    if a.game is not None:
+        a.game.session.close()
+    pygame.display.quit()
+
+
+def read_log(folder: Path) -> list[dict]:
+    """The events of the only log in the folder."""
+    (log,) = list(folder.glob("*.jsonl"))
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+def test_full_playthrough_by_events_matches_the_log(app, tmp_path):
+    """Pick, set up, brief, play (choices, share, consult, open votes, a failed consensus
+    round), reach the good ending and open the debrief: all by clicks and keys."""
+    d = Driver(app)
+    d.click("Het keukentafelgesprek")
+    d.click("Kies deze casus")
+    assert app.screen.name == "setup"
+    for name in ("Anna", "Sara", "Daan"):
+        d.type_text(name)
+        d.key(pygame.K_RETURN)
+    # three private briefings, each behind a hand-over screen
+    for expected in ("Anna", "Sara", "Daan"):
+        assert app.screen.name == "handover"
+        assert app.game.player(app.screen.role) == expected
+        d.key(pygame.K_RETURN)
+        assert app.screen.name == "briefing"
+        d.key(pygame.K_RETURN)
+    assert app.screen.name == "play"
+    d.key(pygame.K_1)  # kennismaking: vraag_behoefte
+    assert app.game.session.scene_id == "toestemming_vragen"
+    d.key(pygame.K_1)  # vraag_toestemming
+    # share the sleep diary with the team (consent given: no breach)
+    d.click("Kaarten delen")
+    d.click_choice("Daan")
+    d.key(pygame.K_RETURN)
+    assert app.screen.name == "share"
+    d.click("Het hele team")
+    assert app.screen.name == "play"
+    # Anna consults Daan; Daan sees the advice behind a hand-over screen
+    d.click("Raadplegen")
+    d.click_choice("Anna")
+    d.click_choice("Daan")
+    assert app.screen.name == "handover"
+    d.key(pygame.K_RETURN)
+    assert app.screen.name == "advice"
+    d.key(pygame.K_RETURN)
+    # open vote in teamoverleg: three voters in turn on the shared screen
+    for _ in range(3):
+        d.key(pygame.K_1)
+    assert app.game.session.scene_id == "plan"
+    # consensus: disagree once, then agree
+    d.key(pygame.K_1)
+    d.key(pygame.K_2)
+    assert app.game.session.vote_round.number == 2
+    d.click_choice("samen met moeder")
+    d.click_choice("samen met moeder")
+    assert app.screen.name == "ending"
+    d.key(pygame.K_RETURN)
+    assert app.screen.name == "debrief"
+    d.key(pygame.K_2)
+    assert app.screen.tab == "timeline"
+
+    events = read_log(tmp_path / "logs")
+    started = events[0]
+    assert {p["role"]: p["name"] for p in started["players"]} == {
+        "jeugdprofessional": "Anna", "leerkracht": "Sara", "verpleegkundige": "Daan"}
+    made = [(e["scene"], e["choice"]) for e in events if e["type"] == "choice_made"]
+    assert made == [("kennismaking", "vraag_behoefte"), ("toestemming_vragen", "vraag_toestemming"),
+                    ("teamoverleg", "netwerk"), ("plan", "samen")]
+    (shared,) = [e for e in events if e["type"] == "info_shared"]
+    assert shared["info"] == "slaapdagboek" and shared["breach"] is False
+    assert sorted(shared["to"]) == ["jeugdprofessional", "leerkracht"]
+    (consulted,) = [e for e in events if e["type"] == "consulted"]
+    assert (consulted["role"], consulted["target"]) == ("jeugdprofessional", "verpleegkundige")
+    plan_votes = [(e["role"], e["choice"], e["round"]) for e in events
+                  if e["type"] == "vote_cast" and e["scene"] == "plan"]
+    assert plan_votes == [("jeugdprofessional", "samen", 1), ("leerkracht", "zelf", 1),
+                          ("jeugdprofessional", "samen", 2), ("leerkracht", "samen", 2)]
+    assert events[-1]["type"] == "session_ended"
+    assert events[-1]["ending"] == "samen_verder"
+
+
+def test_breach_is_flagged_on_the_shared_screen(app):
+    """Sharing a confidential card before consent is allowed, and flagged afterwards."""
+    d = Driver(app)
+    d.click("Het keukentafelgesprek")
+    d.click("Kies deze casus")
+    for name in ("Anna", "Sara", "Daan"):
+        d.type_text(name)
+        d.key(pygame.K_RETURN)
+    for _ in range(3):
+        d.key(pygame.K_RETURN)
+        d.key(pygame.K_RETURN)
+    d.click("Kaarten delen")
+    d.click_choice("Daan")
+    d.key(pygame.K_RETURN)
+    d.click("Anna (Jeugdprofessional)")
+    assert app.screen.name == "play"
+    kinds = [kind for kind, _ in app.screen.notices]
+    assert "breach" in kinds
+    shared = [e for e in app.game.session.events if e["type"] == "info_shared"]
+    assert shared[-1]["breach"] is True

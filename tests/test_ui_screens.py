@@ -1,0 +1,129 @@
+"""Every screen renders in both languages and both themes; language switch; resize reflows."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+pygame = pytest.importorskip("pygame")
+
+from game.ui import screenshots  # noqa: E402
+from game.ui.app import App  # noqa: E402
+from game.ui.driver import Driver  # noqa: E402
+from game.ui.screens.picker import PickerScreen  # noqa: E402
+from game.ui.settings import Settings  # noqa: E402
+
+DATA = Path(__file__).parent / "data" / "valid"
+SCREENS = {"picker", "setup", "handover", "briefing", "play", "play-feedback", "handover-consult",
+           "advice", "pick-share", "share", "play-open-vote", "secret-vote", "play-consensus",
+           "menu", "settings", "reload-errors", "ending", "debrief-scores", "debrief-timeline",
+           "debrief-questions", "play-breach"}
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """User folders in a temporary place."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path
+
+
+@pytest.mark.parametrize("lang,contrast", [("nl", False), ("en", True)])
+def test_every_screen_renders(home, lang, contrast):
+    """The screenshot script visits every screen; each PNG is a real picture, not a blank."""
+    out = home / "shots"
+    out.mkdir()
+    files = screenshots.shoot_all(out, lang, contrast)
+    names = {p.stem.split("-", 1)[1].rsplit("-", 2)[0] for p in files}
+    assert names == SCREENS
+    for path in files:
+        img = pygame.image.load(str(path))
+        assert img.get_size() == (1280, 720)
+        colours = {tuple(img.get_at((x, y)))[:3] for x in range(0, 1280, 40) for y in range(0, 720, 40)}
+        assert len(colours) >= 2, f"{path.name} is one flat colour"
+
+
+def _app(home, **settings):
+    a = App(Settings(**settings), (1280, 720), logs_dir=home / "logs", scenario_folders=[DATA],
+            persist_settings=False)
+    a.show(PickerScreen(a))
+    a.step()
+    return a
+
+
+def test_language_switch_in_setup_relabels_every_button(home):
+    """Clicking "English" in the team set-up switches all labels, keeping typed names."""
+    a = _app(home)
+    d = Driver(a)
+    d.click("Het keukentafelgesprek")
+    d.click("Kies deze casus")
+    d.type_text("Anna")
+    d.click("English")
+    assert a.settings.lang == "en"
+    labels = {b.text for b in d.buttons()}
+    assert "Start the game" in labels and "Back" in labels
+    assert "Start het spel" not in labels
+    assert d.entries()[0].get_text() == "Anna"
+    d.click("Nederlands")
+    assert "Start het spel" in {b.text for b in d.buttons()}
+    pygame.display.quit()
+
+
+def test_resize_reflows_the_picker_inside_the_window(home):
+    """After the window is made smaller every widget still lies inside it."""
+    a = _app(home)
+    d = Driver(a)
+    d.resize(900, 600)
+    assert a.size == (900, 600)
+    area = pygame.Rect(0, 0, 900, 600)
+    root = a.manager.get_root_container()
+    for b in d.buttons():
+        if b.ui_container is root:  # list entries scroll inside their own clipped container
+            assert area.contains(b.rect), (b.text, b.rect)
+    d.resize(1600, 900)
+    start = d.button("Kies deze casus")
+    assert start.rect.right > 1200  # moved with the right edge
+    pygame.display.quit()
+
+
+def test_font_scale_200_keeps_play_choices_on_screen(home):
+    """At 200 % on a projector-sized window the choices are still inside the window."""
+    out = home / "shots"
+    out.mkdir()
+    files = screenshots.shoot_all(out, "nl", False, size=(1280, 800), scale=200)
+    assert len(files) == len(SCREENS)
+
+
+def test_idle_loop_does_not_redraw(home):
+    """With no input and nothing moving, a loop pass draws nothing (near-zero idle CPU)."""
+    a = _app(home)
+    a.active_until = 0
+    a.step()
+    drawn = a.frames_drawn
+    for _ in range(3):
+        a.step()
+    assert a.frames_drawn == drawn
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(10, 10), rel=(1, 1), buttons=(0, 0, 0)))
+    a.step()
+    assert a.frames_drawn == drawn + 1
+    pygame.display.quit()
+
+
+def test_escape_opens_menu_and_settings_switch_contrast(home):
+    """Esc opens the menu; the high-contrast setting rebuilds the theme with black background."""
+    a = _app(home)
+    d = Driver(a)
+    d.key(pygame.K_ESCAPE)
+    assert a.screen.name == "menu"
+    d.click("Instellingen")
+    d.click("Hoog")
+    assert a.settings.high_contrast
+    assert a.window.get_at((2, 2))[:3] == (0, 0, 0)
+    d.key(pygame.K_ESCAPE)
+    assert a.screen.name == "menu"
+    pygame.display.quit()
