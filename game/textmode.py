@@ -190,6 +190,13 @@ class TextPlayer:
             key = {"single": "acts_single", "vote": "acts_vote", "consensus": "acts_consensus"}
             self.say(self.t(key[scene.decision],
                             who=", ".join(self.who(a) for a in scene.actors)))
+            # After a resume the round may be under way: say who has voted already.
+            for role, choice_id in s.vote_round.votes.items():
+                if self.secret_vote:
+                    self.say(self.t("voted_secret", who=self.who(role)))
+                else:
+                    self.say(self.t("voted", who=self.who(role),
+                                    choice=s.render(scene.choice(choice_id).text).strip()))
         self._shown_prompt = None
 
     def show_decision(self) -> None:
@@ -337,7 +344,7 @@ class TextPlayer:
             if s.tick():
                 self.say("!!! " + self.t("time_up"))
                 return True
-            if line == "" or line.lower() in ("verder", "next", "ok"):
+            if line == "" or line.lower() in ("1", "verder", "door", "next", "continue", "ok"):
                 self._move(s.proceed)
                 return True
             return self.command(line, s.waiting_for()[0])
@@ -369,6 +376,9 @@ class TextPlayer:
             choice_id = options[int(line) - 1].id
         elif any(c.id == line for c in scene.choices):
             choice_id = line
+        if choice_id is None and line.isdigit():
+            self.say(self.t("out_of_range", line=line, n=n))
+            return True
         if choice_id is None:
             return self.command(line, role)
         round_before = s.vote_round.number

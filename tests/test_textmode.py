@@ -113,6 +113,7 @@ def test_stop_saves_and_unknown_input_and_refused_moves_are_explained():
                          "9", "help", "stop"])
     assert code == 0 and not s.finished
     assert "Onbekende invoer 'onzin'" in out
+    assert "Kies een nummer van 1 tot en met 2 (niet 9)." in out
     assert "Dat kan niet: rol 'jeugdprofessional' kent kaart 'slaapdagboek' niet" in out
     assert "Dat kan niet: rol 'jeugdprofessional' kan zichzelf niet raadplegen" in out
     assert "deel KAART ROL" in out  # help
@@ -231,3 +232,19 @@ def test_parse_players_accepts_role_equals_name(value):
     """`ROLE=NAME` (spaces around are fine) parses to a mapping."""
     role, name = (x.strip() for x in value.split("="))
     assert play_command.parse_players([value], "nl") == {role: name}
+
+
+def test_narration_continues_on_enter_or_1_and_resume_shows_votes_already_cast(tmp_path):
+    """`1` continues a narration scene; after a resume mid-vote, the cast votes are shown."""
+    scenario = load_scenario(VALID / "engine_loop.yaml")
+    log = tmp_path / "loop.jsonl"
+    first = Session(scenario, log=log, clock=FakeClock())
+    out = io.StringIO()
+    assert play_text(first, io.StringIO("1\n2\n"), out) == 0
+    assert "[team] Enter = verder: 1" in out.getvalue()
+    resumed = Session.resume(log, scenario, clock=FakeClock())
+    out = io.StringIO()
+    assert play_text(resumed, io.StringIO(""), out, intro=False) == 0
+    text = out.getvalue()
+    assert "Jeugdprofessional stemt voor: Vraag het gezin om toestemming" in text
+    assert text.index("stemt voor") < text.index("[beleid] Kies 1-2:")
