@@ -93,3 +93,14 @@ def test_route_if_is_evaluated_through_the_machine():
     s.variables["v"] = 5  # as if an earlier choice had raised it
     s.choose("a", "x")
     assert s.scene.id == "s2"
+
+
+def test_a_guard_that_fails_at_run_time_counts_as_closed(caplog):
+    """Dividing by zero in a guard hides the choice with a warning instead of crashing play."""
+    scene = Scene(id="s1", text="t", actors=("a",), choices=(
+        Choice(id="x", text="X", goto=go("end"), if_="10 / v > 1"),
+        Choice(id="y", text="Y", goto=go("end"))))
+    s = Session(make_scenario({"s1": scene}, variables={"v": number("v", 0)}))
+    with caplog.at_level("WARNING", logger="game.engine.machine"):
+        assert [c.id for c in s.options("a")] == ["y"]
+    assert "10 / v > 1" in caplog.text

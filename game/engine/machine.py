@@ -23,6 +23,7 @@ raises `transitions.MachineError` and an unknown trigger raises `AttributeError`
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from collections.abc import Callable, Sequence
@@ -32,6 +33,8 @@ from attrs import frozen
 from transitions import Machine
 
 from game.scenario.model import Choice, Route, Scenario
+
+logger = logging.getLogger(__name__)
 
 PROCEED = "proceed"
 TIMEOUT = "timeout"
@@ -85,10 +88,25 @@ class MachinePlan:
 
 
 def _compile(source: str) -> Callable[[Any], Any]:
-    """Compile one expression source with the scenario expression module."""
-    from game.scenario.expressions import compile_source
+    """Compile one expression source; a run-time error (say, dividing by zero) counts as false.
 
-    return compile_source(source)
+    The loader has checked names and types, so what is left is arithmetic going wrong during
+    play. A class should not be stopped by that: the guard stays closed (the route is not
+    taken, the card counts as shared without consent) and a warning names the expression.
+    """
+    from game.scenario.expressions import ExpressionError, compile_source
+
+    compiled = compile_source(source)
+
+    def guarded(ctx: Any) -> Any:
+        try:
+            return compiled(ctx)
+        except ExpressionError as exc:
+            logger.warning("expression %r failed during play (%s); counted as false",
+                           source, exc)
+            return False
+
+    return guarded
 
 
 def _route_condition(guard: Callable[[Any], Any]) -> Callable[[Any], bool]:
