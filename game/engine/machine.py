@@ -23,10 +23,12 @@ raises `transitions.MachineError` and an unknown trigger raises `AttributeError`
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from attrs import frozen
@@ -164,8 +166,31 @@ def _route_transitions(scene_id: str, choice: Choice) -> list[dict[str, Any]]:
     return result
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects.
+
+    Building a large scenario allocates hundreds of thousands of long-lived objects; each
+    allocation burst triggers collections that walk the whole growing heap, which made the
+    build time grow faster than the scene count (20,000 scenes: 2.6 s instead of 0.4 s).
+    Nothing built here is garbage, so pausing loses nothing.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_plan(scenario: Scenario) -> MachinePlan:
     """Compile a scenario's states, transitions, guards and consents (linear in its size)."""
+    with _gc_paused():
+        return _build_plan(scenario)
+
+
+def _build_plan(scenario: Scenario) -> MachinePlan:
     states = tuple(scenario.scenes) + tuple(scenario.endings)
     transitions: list[dict[str, Any]] = []
     choices: dict[tuple[str, str], CompiledChoice] = {}
@@ -224,13 +249,14 @@ def build_machine(scenario: Scenario, model: SceneModel | None = None) -> tuple[
     """A fresh `Machine` for one session, in the scenario's start scene."""
     plan = plan_for(scenario)
     model = model or SceneModel()
-    machine = Machine(
-        model=model,
-        states=list(plan.states),
-        transitions=list(plan.transitions),
-        initial=scenario.start,
-        auto_transitions=False,
-        ignore_invalid_triggers=False,
-        send_event=False,
-    )
+    with _gc_paused():
+        machine = Machine(
+            model=model,
+            states=list(plan.states),
+            transitions=list(plan.transitions),
+            initial=scenario.start,
+            auto_transitions=False,
+            ignore_invalid_triggers=False,
+            send_event=False,
+        )
     return machine, model
