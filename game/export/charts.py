@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 _RC = {
     "svg.fonttype": "none",
@@ -35,6 +36,21 @@ NEUTRAL = "#6c757d"
 SERIES = ["#2a9d8f", "#f4a261", "#e76f51", "#264653", "#e9c46a", "#8ab17d", "#6d597a", "#b56576"]
 
 
+#: Percentages are drawn within these bounds; beyond them the table holds the exact figure.
+LOWEST, HIGHEST = -100.0, 100.0
+
+
+def clamp(value: float | None) -> float:
+    """A percentage for drawing: None as 0, and within LOWEST..HIGHEST (breach penalties can
+    push a dimension far below -100 %, which would squash every other bar)."""
+    return 0.0 if value is None else max(LOWEST, min(HIGHEST, float(value)))
+
+
+def _ticks(low: float) -> list[int]:
+    step = 25 if low >= 0 else 50
+    return [v for v in range(-100, 101, step) if v >= low]
+
+
 def _svg(fig) -> str:
     """The figure as an inline <svg> element (no XML prolog, no fixed pixel size)."""
     buffer = io.StringIO()
@@ -52,7 +68,7 @@ def percent_bars(labels: Sequence[str], percents: Sequence[float | None], title:
     with plt.rc_context(_RC):
         height = 0.42 * len(labels) + 0.7
         fig, ax = plt.subplots(figsize=(7.0, height))
-        values = [p or 0 for p in percents]
+        values = [clamp(p) for p in percents]
         y = list(range(len(labels)))[::-1]
         low = min([0.0, *values])
         if low < 0:  # negative points (a breach penalty): show the bar left of zero
@@ -62,10 +78,10 @@ def percent_bars(labels: Sequence[str], percents: Sequence[float | None], title:
         ax.barh(y, values, color=[SERIES[0] if v >= 0 else "#c62828" for v in values], height=0.6)
         for yi, p in zip(y, percents):
             text = "–" if p is None else f"{p:.0f}%"
-            ax.text(max(0, min((p or 0), 100)) + 1.5, yi, text, va="center", fontsize=10)
+            ax.text(max(0.0, clamp(p)) + 1.5, yi, text, va="center", fontsize=10)
         ax.set_yticks(y, labels)
         ax.set_xlim(low, 112)
-        ticks = [v for v in range(-100, 101, 25) if v >= low]
+        ticks = _ticks(low)
         ax.set_xticks(ticks, [f"{v}%" if v == 100 else str(v) for v in ticks])
         ax.tick_params(axis="y", length=0)
         if title:
@@ -95,6 +111,7 @@ def stacked_bars(
         ax.set_yticks(y, labels)
         ax.tick_params(axis="y", length=0)
         ax.set_xlim(0, max(left + [1]) * 1.12)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if xlabel:
             ax.set_xlabel(xlabel)
         ax.legend(
@@ -116,19 +133,61 @@ def grouped_bars(
         fig, ax = plt.subplots(figsize=(7.2, 3.4))
         for i, (name, values) in enumerate(series.items()):
             xs = [g + (i - (n - 1) / 2) * width for g in range(len(groups))]
-            ax.bar(xs, [v or 0 for v in values], width=width, label=name,
+            ax.bar(xs, [clamp(v) for v in values], width=width, label=name,
                    color=SERIES[i % len(SERIES)])
         ax.set_xticks(range(len(groups)), groups)
-        low = min([0.0, *(v or 0 for vs in series.values() for v in vs)])
+        low = min([0.0, *(clamp(v) for vs in series.values() for v in vs)])
         if low < 0:  # negative points (a breach penalty) go below the zero line
             ax.axhline(0, color="#888888", linewidth=0.8)
         bottom = min(0.0, low * 1.1)
         ax.set_ylim(bottom, 105)
-        ticks = [v for v in range(-100, 101, 25) if v >= bottom]
+        ticks = _ticks(bottom)
         ax.set_yticks(ticks, [f"{v}%" if v == 100 else str(v) for v in ticks])
         if n <= 12:
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(6, n),
                       frameon=False, fontsize=8)
         if title:
             ax.set_title(title, loc="left", fontsize=11)
+        return _svg(fig)
+
+
+def strip_plot(
+    groups: Sequence[str], series: dict[str, Sequence[float | None]], median_label: str = ""
+) -> str:
+    """One row per group (a dimension), one dot per series (a team), the median as a bar.
+
+    For a class with many teams, where grouped bars turn into a comb: the dots show the
+    spread, the table under the chart says which team is which.
+    """
+    import statistics
+
+    with plt.rc_context(_RC):
+        height = 0.55 * len(groups) + 1.0
+        fig, ax = plt.subplots(figsize=(7.0, height))
+        y = list(range(len(groups)))[::-1]
+        low = 0.0
+        for gi, yi in enumerate(y):
+            values = [clamp(vs[gi]) for vs in series.values() if vs[gi] is not None]
+            if not values:
+                continue
+            low = min(low, *values)
+            n = len(values)
+            offsets = [((i % 5) - 2) * 0.07 for i in range(n)]  # a little spread, no overlap
+            ax.scatter(sorted(values), [yi + o for o in offsets], s=22, color=SERIES[0],
+                       alpha=0.75, edgecolors="white", linewidths=0.5, zorder=3)
+            median = statistics.median(values)
+            ax.plot([median, median], [yi - 0.32, yi + 0.32], color="#1d2327", linewidth=2.2,
+                    zorder=4, label=median_label if gi == 0 and median_label else None)
+        if low < 0:
+            ax.axvline(0, color="#888888", linewidth=0.8)
+        low = min(0.0, low * 1.1 if low < 0 else 0.0)
+        ax.set_xlim(low, 105)
+        ticks = _ticks(low)
+        ax.set_xticks(ticks, [f"{v}%" if v == 100 else str(v) for v in ticks])
+        ax.set_yticks(y, groups)
+        ax.set_ylim(-0.6, len(groups) - 0.4)
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="x", color="#eeeeee", zorder=0)
+        if median_label:
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, fontsize=8)
         return _svg(fig)

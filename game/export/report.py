@@ -275,16 +275,17 @@ def _timeline_rows(moments: Sequence[Moment], colors: dict, lang: str) -> list[d
     for m in moments:
         if m.kind == "session_started":
             continue
-        color, fg = colors.get(m.roles[0], ("", "")) if len(m.roles) == 1 else ("", "")
+        who = []
+        for role, name in zip(m.roles, m.players):
+            color, fg = colors.get(role, ("", ""))
+            who.append({"name": name, "color": color, "fg": fg})
         rows.append(
             {
                 "seq": m.seq,
                 "clock": clock(m.elapsed_ms),
                 "kind": m.kind,
                 "scene": m.scene_title,
-                "who": ", ".join(m.players),
-                "color": color,
-                "fg": fg,
+                "who": who,
                 "text": m.text,
                 "flag": m.flag,
             }
@@ -393,68 +394,92 @@ def team_context(team: TeamLog, scenario: Scenario, lang: str = "nl") -> dict:
 # -- a class --------------------------------------------------------------------------------
 
 
+#: Up to this many teams the class chart is grouped bars with a legend; beyond, a strip plot.
+GROUPED_CHART_TEAMS = 6
+
+
+def _median_text(values: list[float | None], lang: str, suffix: str = "") -> str:
+    import statistics
+
+    present = [v for v in values if v is not None]
+    return _num(statistics.median(present), lang, suffix) if present else "–"
+
+
 def class_context(teams: Sequence[TeamLog], scenario: Scenario, lang: str = "nl") -> dict:
-    """Everything the class report shows: teams side by side, endings, diverging decisions."""
+    """Everything the class report shows: teams side by side, endings, diverging decisions.
+
+    Tables have one row per team (so any class size fits the page) and a last row with the
+    class median; the chart is grouped bars for a few teams and a strip plot for many.
+    """
+    all_numbers = [numbers(team.events, scenario) for team in teams]
     rows = []
-    all_numbers = []
-    for team in teams:
-        n = numbers(team.events, scenario)
-        all_numbers.append(n)
-        outcome = _outcome(team, scenario, lang)
+    for team, n in zip(teams, all_numbers):
         last_ms = team.events[-1].get("elapsed_ms", 0) or 0
         rows.append(
             {
                 "label": team.label,
                 "players": _players(team, scenario),
                 "file": None if team.pseudonymized else team.path.name,
-                "outcome": outcome,
+                "outcome": _outcome(team, scenario, lang),
                 "index_text": _num(n.index_value, lang),
                 "duration": duration(last_ms, lang),
                 "warnings": list(team.warnings),
             }
         )
     dims = list(scenario.scores.items())
-    score_table = [
-        {
-            "label": dim.label,
-            "cells": [_num(n.dimension(d).get("percent"), lang, "%") for n in all_numbers],
-        }
-        for d, dim in dims
-    ]
-    chart = charts.grouped_bars(
-        [dim.label for _, dim in dims],
-        {t.label: [n.dimension(d).get("percent") for d, _ in dims]
-         for t, n in zip(teams, all_numbers)},
-    )
-    part_table = [
-        {
-            "label": translate(f"report.part.{key}", lang),
-            "meaning": translate(f"report.part.{key}.meaning", lang),
-            "cells": [
-                _num(n.index.get("parts", {}).get(key, {}).get("value"), lang)
-                for n in all_numbers
-            ],
-        }
-        for key in INDEX_PARTS
-    ]
-    part_table.append(
-        {
-            "label": translate("report.section.index", lang),
-            "meaning": "",
-            "cells": [_num(n.index_value, lang) for n in all_numbers],
-            "total": True,
-        }
-    )
-    metric_table = []
-    per_team_metrics = [_metric_rows(n, lang) for n in all_numbers]
-    for i, row in enumerate(per_team_metrics[0] if per_team_metrics else []):
-        metric_table.append(
-            {"label": row["label"], "cells": [m[i]["value"] for m in per_team_metrics]}
+    percents = [[n.dimension(d).get("percent") for d, _ in dims] for n in all_numbers]
+    score_table = {
+        "header": [dim.label for _, dim in dims],
+        "rows": [
+            {"label": t.label, "cells": [_num(p, lang, "%") for p in row]}
+            for t, row in zip(teams, percents)
+        ],
+        "median": [_median_text([row[i] for row in percents], lang, "%") for i in range(len(dims))],
+    }
+    labels = [dim.label for _, dim in dims]
+    if len(teams) <= GROUPED_CHART_TEAMS:
+        chart = charts.grouped_bars(labels, {t.label: row for t, row in zip(teams, percents)})
+    else:
+        chart = charts.strip_plot(
+            labels,
+            {t.label: row for t, row in zip(teams, percents)},
+            median_label=translate("report.class.median", lang),
         )
+    part_values = [
+        [n.index.get("parts", {}).get(key, {}).get("value") for key in INDEX_PARTS]
+        + [n.index_value]
+        for n in all_numbers
+    ]
+    part_table = {
+        "header": [translate(f"report.part.{key}", lang) for key in INDEX_PARTS]
+        + [translate("report.col.index", lang)],
+        "rows": [
+            {"label": t.label, "cells": [_num(v, lang) for v in row]}
+            for t, row in zip(teams, part_values)
+        ],
+        "median": [
+            _median_text([row[i] for row in part_values], lang)
+            for i in range(len(INDEX_PARTS) + 1)
+        ],
+        "legend": [
+            {"label": translate(f"report.part.{key}", lang),
+             "meaning": translate(f"report.part.{key}.meaning", lang)}
+            for key in INDEX_PARTS
+        ],
+    }
+    per_team_metrics = [_metric_rows(n, lang) for n in all_numbers]
+    metric_table = {
+        "header": [m["label"] for m in per_team_metrics[0]] if per_team_metrics else [],
+        "rows": [
+            {"label": t.label, "cells": [m["value"] for m in metrics],
+             "alerts": [bool(m.get("alert")) for m in metrics]}
+            for t, metrics in zip(teams, per_team_metrics)
+        ],
+    }
     endings = ending_counts(teams, scenario, lang)
     return {
         "teams": rows,
-        "labels": [t.label for t in teams],
+        "count": len(teams),
         "score_table": score_table,
         "scores_chart": chart,
         "part_table": part_table,

