@@ -298,5 +298,7 @@ class App:
         finally:
             if self.screen is not None:
                 self.screen.leave()
+            if self.game is not None:
+                self.game.session.close()  # every move is already on disk; release the file
             pygame.display.quit()
         return self.exit_code

@@ -64,14 +64,18 @@ class Driver:
                 if isinstance(e, pygame_gui.elements.UIButton) and e.visible]
 
     def button(self, text: str) -> pygame_gui.elements.UIButton:
-        """The visible button whose label equals (or, failing that, contains) `text`."""
-        buttons = self.buttons()
-        for b in buttons:
-            if b.text == text:
-                return b
-        for b in buttons:
-            if text in b.text:
-                return b
+        """The visible button whose label equals (or, failing that, contains) `text`.
+
+        Waits a few frames for it, as a player would (a list may still be loading)."""
+        for _ in range(10):
+            buttons = self.buttons()
+            for b in buttons:
+                if b.text == text:
+                    return b
+            for b in buttons:
+                if text in b.text:
+                    return b
+            self.settle(1)
         raise LookupError(f"no button {text!r} on {self.app.screen.name}: {[b.text for b in buttons]}")
 
     def click(self, text: str) -> None:

@@ -41,6 +41,8 @@ class Game:
         self.session = session
         self.notices: list[tuple[str, str]] = []  # (kind, text) shown once on the play screen
         self.seen_decision = session.last_decision
+        if app.game is not None and app.game.session is not session:
+            app.game.session.close()  # one game at a time: a restart ends the old log cleanly
         app.game = self
 
     # ----- creating and resuming ----------------------------------------------------------

@@ -49,9 +49,10 @@ class Settings:
 
 def user_dir(kind: str) -> Path:
     """A per-user folder from platformdirs: `config` (settings) or `data` (logs, own scenarios)."""
+    # appauthor=False: the same folders `samenspel play` uses (also on Windows)
     if kind == "config":
-        return platformdirs.user_config_path(APP_NAME)
-    return platformdirs.user_data_path(APP_NAME)
+        return platformdirs.user_config_path(APP_NAME, appauthor=False)
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
 def settings_path() -> Path:

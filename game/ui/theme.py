@@ -142,6 +142,7 @@ def contrast_ratio(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+@cache
 def text_on(colour: str) -> str:
     """Black or white, whichever reads better on that background colour."""
     return "#000000" if contrast_ratio(colour, "#000000") >= contrast_ratio(colour, "#ffffff") else "#ffffff"

@@ -19,19 +19,43 @@ class PickerScreen(Screen):
     def __init__(self, app, entries: list[catalog.ScenarioEntry] | None = None,
                  resumable: list[catalog.ResumeEntry] | None = None, selected: int = 0) -> None:
         super().__init__(app)
-        self.entries = entries if entries is not None else catalog.discover(app.scenario_folders)
-        if resumable is None:
-            resumable = catalog.interrupted_sessions(app.logs_dir or catalog.logs_dir())
+        # Loading every scenario takes a moment (the loader validates each file): the first
+        # frame shows the screen at once and the list fills in on the next frame.
+        self.entries = entries
         self.resumable = resumable
-        self.selected = min(selected, max(0, len(self.entries) - 1))
+        self.selected = selected
+        self.drawn = False
         self.dialog = None
         self.detail_rect = pygame.Rect(0, 0, 0, 0)
         self.role_rows: list[tuple[pygame.Rect, object]] = []
 
     # ----- layout -------------------------------------------------------------------------
 
+    def update(self, dt: float) -> bool:
+        """Load the scenario list once the first frame is on screen."""
+        if self.entries is not None:
+            return False
+        if not self.drawn:
+            self.drawn = True
+            return True
+        self.entries = catalog.discover(self.app.scenario_folders)
+        if self.resumable is None:
+            self.resumable = catalog.interrupted_sessions(self.app.logs_dir or catalog.logs_dir())
+        self.selected = min(self.selected, max(0, len(self.entries) - 1))
+        self.app.rebuild()
+        return True
+
+    def wake_interval(self) -> float | None:
+        """Come back at once while the list still has to be loaded."""
+        return 0.01 if self.entries is None else None
+
     def layout(self) -> None:
         w, h = self.app.size
+        if self.entries is None:
+            self.label((self.px(24), self.px(24), w - self.px(48), self.px(48)), "Samenspel", "title")
+            self.label((self.px(24), self.px(72), w - self.px(48), self.px(34)),
+                       self.t("picker.loading"), "muted")
+            return
         m = self.px(24)
         line = self.px(34)
         bw = self.px(170)

@@ -1,0 +1,115 @@
+"""The window's authoring loop (F5) and resume of an interrupted session, driven by events."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+pygame = pytest.importorskip("pygame")
+
+from game.scenario.loader import load_scenario  # noqa: E402
+from game.ui.app import App  # noqa: E402
+from game.ui.driver import Driver  # noqa: E402
+from game.ui.flow import Game  # noqa: E402
+from game.ui.screens.picker import PickerScreen  # noqa: E402
+from game.ui.settings import Settings  # noqa: E402
+
+DATA = Path(__file__).parent / "data" / "valid"
+PLAYERS = {"jeugdprofessional": "Anna", "leerkracht": "Sara", "verpleegkundige": "Daan"}
+
+
+@pytest.fixture
+def copy(tmp_path, monkeypatch):
+    """A private copy of the example scenario that a test may edit, and private user folders."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    path = tmp_path / "cases" / "keukentafel.yaml"
+    path.parent.mkdir()
+    shutil.copy(DATA / "keukentafel.yaml", path)
+    return path
+
+
+def _app(tmp_path, folders):
+    return App(Settings(), (1280, 720), logs_dir=tmp_path / "logs", scenario_folders=folders,
+               persist_settings=False)
+
+
+def test_f5_shows_errors_with_line_numbers_then_continues_on_the_fixed_file(copy, tmp_path):
+    """A broken edit shows its problems (with lines); the fixed edit goes on in the same scene
+    with the new text, and the log stays one valid session."""
+    app = _app(tmp_path, [copy.parent])
+    d = Driver(app)
+    game = Game.start(app, copy, load_scenario(copy), PLAYERS, seed=3, briefings=False)
+    d.key(pygame.K_1)
+    assert game.session.scene_id == "toestemming_vragen"
+    original = copy.read_text(encoding="utf-8")
+    copy.write_text(original.replace("goto: teamoverleg", "goto: teamoverlegg", 1), encoding="utf-8")
+    d.key(pygame.K_F5)
+    assert app.screen.name == "problems"
+    assert app.screen.problems and all(p.line > 0 for p in app.screen.problems)
+    d.click("Terug naar het spel")
+    assert app.screen.name == "play" and app.game.session.scene_id == "toestemming_vragen"
+    copy.write_text(original.replace("Om Sem goed te helpen", "Om Sem echt goed te helpen"),
+                    encoding="utf-8")
+    d.key(pygame.K_F5)
+    assert app.screen.name == "play"
+    assert app.game.session.scene_id == "toestemming_vragen"
+    assert "echt goed" in app.game.session.scene_text()
+    d.key(pygame.K_1)
+    assert app.game.session.scene_id == "teamoverleg"
+    app.game.session.close()
+    pygame.display.quit()
+
+
+def test_f5_when_the_scene_is_gone_offers_a_restart(copy, tmp_path):
+    """If the current scene was renamed, the team can restart with the same players."""
+    app = _app(tmp_path, [copy.parent])
+    d = Driver(app)
+    game = Game.start(app, copy, load_scenario(copy), PLAYERS, seed=3, briefings=False)
+    d.key(pygame.K_1)
+    text = copy.read_text(encoding="utf-8")
+    text = text.replace("toestemming_vragen", "toestemming_gesprek")
+    copy.write_text(text, encoding="utf-8")
+    d.key(pygame.K_F5)
+    assert app.screen.name == "message"
+    d.click("Opnieuw beginnen")
+    assert app.screen.name == "play"
+    assert app.game is not game
+    assert app.game.session.scene_id == "kennismaking"
+    assert app.game.player("leerkracht") == "Sara"
+    app.game.session.close()
+    pygame.display.quit()
+
+
+def test_interrupted_session_is_offered_and_resumes_where_it_stopped(copy, tmp_path):
+    """Save and stop mid-game; the picker offers "Doorgaan met sessie van HH:MM", which
+    continues in the same scene with the same players and appends to the same log."""
+    app = _app(tmp_path, [copy.parent])
+    d = Driver(app)
+    game = Game.start(app, copy, load_scenario(copy), PLAYERS, seed=5, briefings=False)
+    d.key(pygame.K_1)
+    d.key(pygame.K_ESCAPE)
+    assert app.screen.name == "menu"
+    log_path = game.session.log_path
+    d.click("Opslaan en stoppen")
+    assert not app.running
+    pygame.display.quit()
+
+    app2 = _app(tmp_path, [copy.parent])
+    app2.show(PickerScreen(app2))
+    d2 = Driver(app2)
+    d2.click("Doorgaan met sessie van")
+    assert app2.screen.name == "play"
+    assert app2.game.session.scene_id == "toestemming_vragen"
+    assert app2.game.session.log_path == log_path
+    d2.key(pygame.K_1)
+    lines = log_path.read_text(encoding="utf-8").splitlines()
+    assert '"vraag_toestemming"' in lines[-3] + lines[-2] + lines[-1]
+    app2.game.session.close()
+    pygame.display.quit()

@@ -1,0 +1,74 @@
+"""Theme, settings and display helpers of the window: contrast, initials, meters, numbers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from game.scenario.model import ACADEMY_COLORS, Variable
+from game.ui import theme
+from game.ui.settings import Settings, load_settings, save_settings
+
+
+@pytest.mark.parametrize("colour", list(ACADEMY_COLORS.values()) + ["#6c757d", "#ffffff", "#000000"])
+def test_text_on_academy_colours_meets_wcag_aa(colour):
+    """Badge text on every academy colour reaches WCAG AA for large text (3:1), mostly 4.5:1."""
+    assert theme.contrast_ratio(colour, theme.text_on(colour)) >= 4.5
+
+
+def test_initials_of_role_names():
+    """Two words give two initials, one word its first two letters, nothing gives '?'."""
+    assert theme.initials("Jeugdprofessional basisteam") == "JB"
+    assert theme.initials("Leerkracht") == "LE"
+    assert theme.initials("  ") == "?"
+
+
+def test_build_theme_scales_fonts_and_switches_contrast():
+    """Font sizes follow the scale; the contrast theme has a black background."""
+    normal = theme.build_theme(100, False)
+    big = theme.build_theme(200, True)
+    assert normal["@title"]["font"][0]["size"] == "32"
+    assert big["@title"]["font"][0]["size"] == "64"
+    assert big["defaults"]["colours"]["dark_bg"] == "#000000"
+    assert {f["locale"] for f in normal["button"]["font"]} == {"en", "nl"}
+    assert theme.font_path("regular").endswith("NotoSans-Regular.ttf")
+
+
+def test_font_licence_ships_beside_the_fonts():
+    """The OFL licence is shipped with the Noto Sans files."""
+    folder = theme.font_dir()
+    assert (folder / "OFL.txt").is_file() or (folder / "licenses" / "NotoSans-LICENSE.txt").is_file()
+
+
+def test_settings_round_trip_and_repair(tmp_path):
+    """Saved settings load back; out-of-range and unknown values fall back to defaults."""
+    path = tmp_path / "window.json"
+    s = Settings(lang="en", font_scale=150, high_contrast=True, vote_mode="secret")
+    save_settings(s, path)
+    assert load_settings(path) == s
+    path.write_text(json.dumps({"lang": "fr", "font_scale": 500, "vote_mode": "x", "extra": 1}))
+    fixed = load_settings(path)
+    assert (fixed.lang, fixed.font_scale, fixed.vote_mode) == ("nl", 200, "open")
+    path.write_text("{not json")
+    assert load_settings(path) == Settings()
+
+
+def test_meter_fraction_and_value_format():
+    """Meters use min..max, else the initial value; values are formatted per language."""
+    pytest.importorskip("pygame")
+    from game.ui.screens.play import format_value, meter_fraction
+
+    trust = Variable("vertrouwen", 50, min=0, max=100)
+    budget = Variable("budget", 6000, min=0, unit="€")
+    assert meter_fraction(trust, 25) == 0.25
+    assert meter_fraction(budget, 3000) == 0.5
+    assert meter_fraction(budget, 9000) == 1.0
+
+    class App:
+        lang = "nl"
+
+    assert format_value(App, budget, 12000) == "€12.000"
+    App.lang = "en"
+    assert format_value(App, budget, 12000) == "€12,000"
+    assert format_value(App, Variable("uren", 2.5, unit="uur"), 2.5) == "2.5 uur"
