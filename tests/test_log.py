@@ -275,3 +275,18 @@ def test_resume_in_another_language_keeps_the_log_and_switches_messages(tmp_path
     with pytest.raises(SessionError, match="unknown choice"):
         resumed.choose("b", "nope")
     resumed.close()
+
+
+def test_garbage_appended_after_the_last_event_is_dropped_not_fatal(tmp_path, clock):
+    """Several junk lines after the last event: every complete event is kept, tail cut off."""
+    path = tmp_path / "a.jsonl"
+    live = played(path, clock)
+    live.close()
+    path.write_bytes(path.read_bytes() + b"\x00\xffjunk\nmore junk\n{\"seq\": 4")
+    contents = read_log(path)
+    assert list(contents.events) == live.events
+    assert contents.dropped_line == len(live.events) + 1
+    resumed = Session.resume(path, live.scenario, clock=clock)
+    resumed.choose("b", "y")
+    resumed.close()
+    assert list(read_log(path).events) == resumed.events

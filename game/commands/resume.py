@@ -78,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_or_report(scenario_path, lang)
     if scenario is None:
         return EXIT_BAD_INPUT
-    collect = _Collect()
-    engine_logger = logging.getLogger("game.engine")
+    collect = _Collect()  # moves skipped on a forced resume
+    engine_logger = logging.getLogger("game.engine.session")
     engine_logger.addHandler(collect)
     try:
         session = Session.resume(log_path, scenario, force=args.force, lang=lang)
@@ -88,6 +88,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     finally:
         engine_logger.removeHandler(collect)
+    if session.dropped_line is not None:
+        print(t("play.cli.dropped", lang, path=log_path, line=session.dropped_line),
+              file=sys.stderr)
     for message in collect.messages:
         print(message, file=sys.stderr)
     print(t("play.cli.log_at", lang, path=log_path))

@@ -95,8 +95,10 @@ def read_log(path: str | os.PathLike[str], lang: str = "nl") -> LogContents:
     """Read a session log, checking every line; raises `LogError` naming the first bad line.
 
     Checks: every line a JSON object with the fields of its type, `seq` consecutive from 0,
-    the first event `session_started`. A bad *last* line is dropped with a warning (a crash
-    while writing leaves one); a bad line anywhere else is an error. Blank lines are skipped.
+    the first event `session_started`. Unreadable lines at the *end* of the file (after the
+    last JSON object: a line cut off by a crash, or garbage appended) are dropped with a
+    warning naming the first of them; a bad line before a good event is an error, as is a
+    complete JSON line that breaks the rules (the file was edited). Blank lines are skipped.
     """
     p = Path(path)
     try:
@@ -106,12 +108,13 @@ def read_log(path: str | os.PathLike[str], lang: str = "nl") -> LogContents:
             translate("play.log.unreadable", lang, path=str(p), reason=exc.strerror or exc)
         ) from exc
     lines = data.split(b"\n")
+    parsed = [_parse_line(raw) if raw.strip() else None for raw in lines]
+    last_json = max((i for i, event in enumerate(parsed) if event is not None), default=-1)
     events: list[dict[str, Any]] = []
     offset = 0  # byte offset of the current line's start
     good_bytes = 0  # bytes up to and including the last complete event line
     dropped: int | None = None
     needs_newline = False
-    last_content = max((i for i, raw in enumerate(lines) if raw.strip()), default=-1)
     for index, raw in enumerate(lines):
         number = index + 1
         line_end = offset + len(raw)
@@ -119,7 +122,15 @@ def read_log(path: str | os.PathLike[str], lang: str = "nl") -> LogContents:
         offset = line_end + 1
         if not raw.strip():
             continue
-        event = _parse_line(raw)
+        event = parsed[index]
+        if event is None and index > last_json:
+            # What a crash leaves (a cut line), or junk appended after the last event.
+            rest = sum(1 for r in lines[index:] if r.strip())
+            logger.warning(
+                "%s:%d: dropping %d unreadable line(s) at the end of the log", p, number, rest
+            )
+            dropped = number
+            break
         problem = None
         if event is None:
             problem = translate("play.log.not_json", lang)
@@ -134,14 +145,6 @@ def read_log(path: str | os.PathLike[str], lang: str = "nl") -> LogContents:
             elif not events and event["type"] != SESSION_STARTED:
                 problem = translate("play.log.no_start", lang, type=event["type"])
         if problem is not None:
-            if index == last_content and event is None:
-                # Only an unparsable last line is what a crash leaves; a complete but wrong
-                # last line (bad seq, missing fields) means the file was edited.
-                logger.warning(
-                    "%s:%d: dropping the incomplete last line of the log (%s)", p, number, problem
-                )
-                dropped = number
-                break
             raise LogError(
                 translate("play.log.bad_line", lang, path=str(p), line=number, problem=problem)
             )
