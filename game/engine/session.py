@@ -466,7 +466,7 @@ class Session:
         Every complete event is replayed through a fresh session with the seed, players and
         language of `session_started`; the replay must reproduce the log exactly, else
         `LogError` names the first line that differs. A truncated last line (a crash while
-        writing) is dropped with a warning and cut off the file. A log of another version of
+        writing, or junk appended) is dropped with a warning and cut off the file. A log of another version of
         the scenario (`scenario_sha256` differs) is refused unless `force`: then moves that no
         longer fit are skipped with a warning and the session goes on from where replay got.
         `lang` overrides the log's language for messages.
@@ -505,14 +505,15 @@ class Session:
         session.lang = msg_lang if msg_lang in ("nl", "en") else session.lang
         session._replay_log(logged, str(log_path), force)
         session.dropped_line = contents.dropped_line
-        # Continue the same file: cut a damaged tail off, then append.
+        # Continue the same file: cut a damaged tail off, then append (unless it has ended).
         repair_tail(contents)
-        session._writer = LogWriter(log_path)
+        if not session.finished:
+            session._writer = LogWriter(log_path)
         session.log_path = Path(log_path)
         return session
 
     dropped_line: int | None = None
-    """After `resume`: the line number of a damaged last line that was dropped, else None."""
+    """After `resume`: the line number of the first dropped unreadable line, else None."""
 
     def _replay_log(self, logged: list[dict[str, Any]], path: str, force: bool) -> None:
         """Apply the moves recorded in `logged` and check the result matches it."""
