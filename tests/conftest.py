@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from game.scenario.model import (
-    Choice,
     Dimension,
     Ending,
     Role,
@@ -69,4 +68,4 @@ def number(vid: str, initial, **kwargs) -> Variable:
     return Variable(id=vid, initial=initial, **kwargs)
 
 
-__all__ = ["Choice", "FakeClock", "Scene", "go", "make_scenario", "number"]
+__all__ = ["VALID", "FakeClock", "go", "make_scenario", "number"]

@@ -239,7 +239,7 @@ def test_vote_tie_defaults_to_the_first_actor():
 
 
 def test_consensus_disagreement_starts_a_new_round_until_unanimous():
-    """Consensus: a split vote opens round 2 (previous round kept for display); unanimity decides."""
+    """Consensus: a split vote opens round 2 (previous round kept to show); unanimity decides."""
     s = session([vote_scene("consensus", actors=("a", "b"))])
     s.choose("a", "x")
     s.choose("b", "y")

@@ -1,6 +1,6 @@
-"""`samenspel play SCENARIO [--text] [--player ROLE=NAME ...] [--log FILE] [--seed N] [--lang nl|en] [--secret-vote]`.
+"""`samenspel play SCENARIO [--text] [--player ROLE=NAME ...] [--log FILE] [--seed N]`.
 
-Without `--text` the game window plays (`game.commands.window.play_window`); when that module
+Also `--lang nl|en` and `--secret-vote` (every vote behind a hand-over line). Without `--text` the game window plays (`game.commands.window.play_window`); when that module
 is not there, the terminal does, after a one-line notice. Exit codes: 0 ended or saved, 1 bad
 scenario (problems printed as `path:line:col: error: message`) or unusable log file, 2 usage.
 """
@@ -47,7 +47,7 @@ def parse_players(items: list[str], lang: str) -> dict[str, str] | str:
 
 
 def default_log_path(scenario_id: str) -> Path:
-    """`<user data dir>/samenspel/logs/<scenario>-<YYYYmmdd-HHMMSS>.jsonl` (never an existing file)."""
+    """`<user data dir>/samenspel/logs/<scenario>-<YYYYmmdd-HHMMSS>.jsonl` (a new file)."""
     from platformdirs import user_data_dir
 
     folder = Path(user_data_dir("samenspel", appauthor=False)) / "logs"

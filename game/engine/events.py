@@ -60,7 +60,7 @@ _second_cache: tuple[float, str] = (-1.0, "")  # (whole second, "YYYY-mm-ddTHH:M
 
 
 def utc_timestamp(now: datetime | None = None) -> str:
-    """The current (or given) moment as ISO 8601 UTC with milliseconds: `2026-11-28T12:13:11.123Z`."""
+    """The current (or given) moment as ISO 8601 UTC with milliseconds (`...T12:13:11.123Z`)."""
     global _second_cache
     if now is not None:
         return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

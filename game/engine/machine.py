@@ -245,7 +245,9 @@ class SceneModel:
     state: str
 
 
-def build_machine(scenario: Scenario, model: SceneModel | None = None) -> tuple[Machine, SceneModel]:
+def build_machine(
+    scenario: Scenario, model: SceneModel | None = None
+) -> tuple[Machine, SceneModel]:
     """A fresh `Machine` for one session, in the scenario's start scene."""
     plan = plan_for(scenario)
     model = model or SceneModel()

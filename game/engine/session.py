@@ -365,7 +365,8 @@ class Session:
         if scene.decision == "single":
             self._decide(scene, choice, (role,))
             return
-        self.vote_round = VoteRound(self.vote_round.number, {**self.vote_round.votes, role: choice.id})
+        votes = {**self.vote_round.votes, role: choice.id}
+        self.vote_round = VoteRound(self.vote_round.number, votes)
         self._emit(ev.VOTE_CAST, scene=scene.id, role=role, choice=choice.id,
                    round=self.vote_round.number)
         self._close_round_if_complete(scene)
@@ -465,11 +466,11 @@ class Session:
 
         Every complete event is replayed through a fresh session with the seed, players and
         language of `session_started`; the replay must reproduce the log exactly, else
-        `LogError` names the first line that differs. A truncated last line (a crash while
-        writing, or junk appended) is dropped with a warning and cut off the file. A log of another version of
-        the scenario (`scenario_sha256` differs) is refused unless `force`: then moves that no
-        longer fit are skipped with a warning and the session goes on from where replay got.
-        `lang` overrides the log's language for messages.
+        `LogError` names the first line that differs. Unreadable lines at the end (a crash
+        while writing, or junk appended) are dropped with a warning and cut off the file. A
+        log of another version of the scenario (`scenario_sha256` differs) is refused unless
+        `force`: then moves that no longer fit are skipped with a warning and the session goes
+        on from where replay got. `lang` overrides the log's language for messages.
         """
         contents = read_log(log_path, lang or "nl")
         started = contents.started
@@ -630,7 +631,9 @@ class Session:
             self._writer.write(event)
         return event
 
-    def _apply(self, effects: Effects, changes: dict[str, list[Value]] | None = None) -> dict[str, list[Value]]:
+    def _apply(
+        self, effects: Effects, changes: dict[str, list[Value]] | None = None
+    ) -> dict[str, list[Value]]:
         """Apply set then add (clamping after each change); record {var: [old, new]}."""
         changes = {} if changes is None else changes
         for var, value in effects.set.items():
