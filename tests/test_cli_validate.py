@@ -150,4 +150,5 @@ def test_every_invalid_file_and_junk_never_gives_a_traceback(tmp_path):
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
-    assert result.stdout.splitlines()[-1].endswith(f"in {len(list(INVALID.glob('*.yaml'))) + 1} bestanden")
+    files = len(list(INVALID.glob("*.yaml"))) + 1
+    assert result.stdout.splitlines()[-1].endswith(f"in {files} bestanden")

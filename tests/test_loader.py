@@ -171,7 +171,8 @@ def test_warnings_alone_do_not_raise():
 def test_python_tag_constructs_nothing(tmp_path):
     """`!!python/object/apply:os.system` is refused and the command never runs."""
     marker = tmp_path / "X"
-    text = SMALL.replace("title: Klein", f'title: !!python/object/apply:os.system ["touch {marker}"]')
+    tag = f'!!python/object/apply:os.system ["touch {marker}"]'
+    text = SMALL.replace("title: Klein", f"title: {tag}")
     _, problems = load_scenario_text_with_problems(text)
     assert codes(problems) == ["yaml-tag"]
     assert problems[0].line == 3
@@ -220,7 +221,8 @@ def test_modest_aliases_stay_under_the_bound():
 
 def test_duplicate_key_is_an_error_at_the_second_key():
     """PyYAML would keep the last value silently; the loader reports the second key."""
-    _, problems = load_scenario_text_with_problems(SMALL.replace("start: begin", "start: begin\nstart: x"))
+    text = SMALL.replace("start: begin", "start: begin\nstart: x")
+    _, problems = load_scenario_text_with_problems(text)
     dup = [p for p in problems if p.code == "yaml-duplicate-key"]
     assert len(dup) == 1 and dup[0].line == 12
     assert "line 11" in dup[0].message
@@ -238,7 +240,8 @@ def test_duplicate_key_is_an_error_at_the_second_key():
         (b"\xff\xfea\x00:\x00", "yaml-encoding", 1, 1),
         (b"a:\n\tb: 1\n", "yaml-tab", 2, 1),
         (b"a: b: c\n", "yaml-syntax", 1, 5),
-        (b"a: [1, 2\n", "yaml-syntax", 2, 1),
+        (b"a: [1, 2\n", "yaml-syntax", 1, 4),
+        (b"a: 1\nb: 'open\n", "yaml-syntax", 2, 4),
         (b"a: 1\n---\nb: 2\n", "yaml-syntax", 2, 1),
     ],
 )

@@ -139,9 +139,8 @@ def test_validate_works_on_a_scenario_built_in_code(keukentafel):
 def test_unknown_scene_suggests_the_closest_id(keukentafel):
     """A misspelt target gets a "did you mean" hint in both languages."""
     scene = keukentafel.scenes["te_laat"]
-    scenario = attrs.evolve(
-        keukentafel, scenes={**keukentafel.scenes, "te_laat": attrs.evolve(scene, next="vastgelopn")}
-    )
+    scene = attrs.evolve(scene, next="vastgelopn")
+    scenario = attrs.evolve(keukentafel, scenes={**keukentafel.scenes, "te_laat": scene})
     (p,) = [p for p in validate(scenario) if p.severity == "error"]
     assert p.code == "unknown-scene"
     assert p.hint == "did you mean 'vastgelopen'?"

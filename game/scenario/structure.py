@@ -28,8 +28,13 @@ from typing import Any, Literal
 
 import attrs
 import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
-from cattrs.errors import AttributeValidationNote, IterableValidationNote
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
 
 from game.scenario.messages import Kind, suggest
 from game.scenario.model import (
@@ -208,8 +213,8 @@ class _Desugarer:
         """The value when it is a mapping, else a wrong-type finding and None."""
         if isinstance(value, dict):
             return value
-        self.find("wrong-type", path, key="wrong-type", expected=Kind("mapping"), found=Kind(kind_of(value)),
-                  value=_quote(value), what=what)
+        self.find("wrong-type", path, key="wrong-type", expected=Kind("mapping"),
+                  found=Kind(kind_of(value)), value=_quote(value), what=what)
         return None
 
     def keys(self, obj: dict, kind: str, path: tuple) -> dict:
@@ -447,6 +452,15 @@ def _yaml_path(path: tuple) -> tuple:
     return tuple(out)
 
 
+def _what(path: tuple) -> str:
+    """The key a problem is about, as an author reads it: `goals #2` for a list item."""
+    if not path:
+        return ""
+    if isinstance(path[-1], int) and len(path) > 1:
+        return f"{path[-2]} #{path[-1] + 1}"
+    return str(path[-1])
+
+
 def flatten(exc: BaseException, path: tuple = ()) -> list[tuple[tuple, BaseException]]:
     """Every leaf error of a cattrs exception group with the path it happened at."""
     here = path
@@ -476,18 +490,19 @@ def findings_from_error(exc: BaseException, base: tuple) -> list[Finding]:
             name = ypath[-1] if ypath else "?"
             found.append(("missing-key", ypath, {"name": name}))
         elif isinstance(leaf, WrongType):
-            found.append(("wrong-type", ypath, {"key": "wrong-type", "expected": Kind(leaf.expected),
+            found.append(("wrong-type", ypath, {"key": "wrong-type",
+                                                "expected": Kind(leaf.expected),
                                                 "found": Kind(kind_of(leaf.value)),
                                                 "value": _quote(leaf.value),
-                                                "what": ypath[-1] if ypath else ""}))
+                                                "what": _what(ypath)}))
         elif isinstance(leaf, BadOption):
             found.append(("bad-value", ypath, {"value": _quote(leaf.value),
                                                "options": leaf.options,
-                                               "name": ypath[-1] if ypath else ""}))
+                                               "name": _what(ypath)}))
         else:  # a shape cattrs could not handle at all, e.g. a list where a mapping belongs
             found.append(("wrong-type", ypath, {"key": "wrong-type-generic",
                                                 "detail": str(leaf),
-                                                "what": ypath[-1] if ypath else ""}))
+                                                "what": _what(ypath)}))
     return found
 
 

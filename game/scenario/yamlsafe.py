@@ -31,6 +31,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from game.i18n import translate
 from game.scenario.messages import Kind, problem
 from game.scenario.problems import Problem
 
@@ -54,21 +55,18 @@ _MERGE_TAG = f"{_T}merge"
 _SEQ_TAG = f"{_T}seq"
 _MAP_TAG = f"{_T}map"
 
-# A few libyaml/PyYAML messages in Dutch; others are quoted in English inside the Dutch text.
-_SYNTAX_NL = {
-    "mapping values are not allowed in this context": (
-        "hier mag geen ':' met een waarde staan (staat er een ':' in tekst zonder aanhalingstekens?)"
-    ),
-    "mapping values are not allowed here": (
-        "hier mag geen ':' met een waarde staan (staat er een ':' in tekst zonder aanhalingstekens?)"
-    ),
-    "did not find expected key": "hier werd een nieuwe sleutel verwacht (klopt het inspringen?)",
-    "did not find expected ',' or ']'": "een ',' of ']' ontbreekt (lijst niet afgesloten?)",
-    "did not find expected ',' or '}'": "een ',' of '}' ontbreekt (mapping niet afgesloten?)",
-    "found unexpected end of stream": "het bestand houdt onverwacht op (aanhalingsteken niet gesloten?)",
-    "could not find expected ':'": "een ':' ontbreekt na een sleutel",
-    "expected a single document in the stream": "het bestand bevat meer dan één document ('---')",
-    "but found another document": "het bestand bevat meer dan één document ('---')",
+# Common libyaml/PyYAML messages → catalogue keys `problems.syntax.<name>` (both languages
+# explain the likely cause); other messages are quoted as the parser wrote them.
+_SYNTAX_KEYS = {
+    "mapping values are not allowed in this context": "colon",
+    "mapping values are not allowed here": "colon",
+    "did not find expected key": "indent",
+    "did not find expected ',' or ']'": "list",
+    "did not find expected ',' or '}'": "flow_mapping",
+    "found unexpected end of stream": "eof",
+    "could not find expected ':'": "missing_colon",
+    "expected a single document in the stream": "documents",
+    "but found another document": "documents",
 }
 
 
@@ -153,7 +151,8 @@ def read_yaml(data: bytes, source: str = "<text>") -> YamlDocument:
 
     for number, line_text in enumerate(text.splitlines(), start=1):
         indent = len(line_text) - len(line_text.lstrip(" \t"))
-        if "\t" in line_text[:indent] and line_text.strip() and not line_text.lstrip().startswith("#"):
+        is_comment = line_text.lstrip().startswith("#")
+        if "\t" in line_text[:indent] and line_text.strip() and not is_comment:
             doc.problems.append(
                 problem(
                     "yaml-tab",
@@ -208,9 +207,14 @@ def _syntax_problem(doc: YamlDocument, exc: yaml.MarkedYAMLError, source: str) -
     if exc.context and exc.problem:
         detail = f"{detail} ({exc.context})"
     code = "yaml-tab" if "tab" in (exc.problem or "") else "yaml-syntax"
-    detail_nl = _SYNTAX_NL.get(exc.problem or "", detail)
-    if exc.context == "expected a single document in the stream":
-        detail_nl = _SYNTAX_NL[exc.context]
+    name = _SYNTAX_KEYS.get(exc.problem or "") or _SYNTAX_KEYS.get(exc.context or "")
+    detail_nl = detail
+    if name:
+        detail = translate(f"problems.syntax.{name}", "en")
+        detail_nl = translate(f"problems.syntax.{name}", "nl")
+    if name in ("list", "flow_mapping", "eof") and exc.context_mark is not None:
+        # Point at what was left open (the '[', '{' or quote), not where the file ran out.
+        position = (exc.context_mark.line + 1, exc.context_mark.column + 1)
     doc.problems.append(
         problem(
             code,
@@ -286,7 +290,8 @@ class _Walker:
         """Add an error at an explicit position; the path's value is not to be judged further."""
         self.doc.poisoned.add(path)
         self.doc.problems.append(
-            problem(code, path, source=self.source, marks=self.doc.marks, position=position, **values)
+            problem(code, path, source=self.source, marks=self.doc.marks, position=position,
+                    **values)
         )
 
     def value(self, node: Node, path: tuple, depth: int) -> Any:
@@ -333,7 +338,8 @@ class _Walker:
                 f"{_T}null": c.construct_yaml_null,
             }[tag](node)
         except (ValueError, yaml.YAMLError):
-            self.report("wrong-type", path, _position(node), key="yaml-bad-scalar", value=node.value)
+            self.report("wrong-type", path, _position(node), key="yaml-bad-scalar",
+                        value=node.value)
             return None
         if node.value != "" or value is not None:
             self.doc.sources[path] = node.value
@@ -346,7 +352,7 @@ class _Walker:
         merged: list[tuple[MappingNode, tuple]] = []
         previous: tuple[str, Node] | None = None
         for key_node, value_node in node.value:
-            if previous is not None and self._continues_text(node, previous[1], key_node, value_node):
+            if previous and self._continues_text(node, previous[1], key_node, value_node):
                 # `{description: Delen wat nodig is, met toestemming.}`: the author meant the
                 # comma as part of the text, not as the start of a key without a value.
                 prev_key, prev_value = previous
@@ -390,7 +396,9 @@ class _Walker:
         return result
 
     @staticmethod
-    def _continues_text(node: MappingNode, prev_value: Node, key_node: Node, value_node: Node) -> bool:
+    def _continues_text(
+        node: MappingNode, prev_value: Node, key_node: Node, value_node: Node
+    ) -> bool:
         """True for a bare word after a comma in a flow mapping, following a plain text value.
 
         In `{a: one, two}` YAML reads `two` as a key without a value; no key of the format is
