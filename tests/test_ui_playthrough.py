@@ -147,3 +147,86 @@ def test_breach_is_flagged_on_the_shared_screen(app):
     assert "breach" in kinds
     shared = [e for e in app.game.session.events if e["type"] == "info_shared"]
     assert shared[-1]["breach"] is True
+
+
+def _to_play(d):
+    """Pick the example, type three names, read the three briefings."""
+    d.click("Het keukentafelgesprek")
+    d.click("Kies deze casus")
+    for name in ("Anna", "Sara", "Daan"):
+        d.type_text(name)
+        d.key(pygame.K_RETURN)
+    for _ in range(3):
+        d.key(pygame.K_RETURN)
+        d.key(pygame.K_RETURN)
+
+
+def test_secret_vote_goes_through_a_handover_per_voter(tmp_path, monkeypatch):
+    """With secret voting each voter gets the laptop and votes where the others cannot see."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    a = App(Settings(vote_mode="secret"), (1280, 720), logs_dir=tmp_path / "logs",
+            scenario_folders=[DATA], persist_settings=False, clock=Clock())
+    a.show(PickerScreen(a))
+    d = Driver(a)
+    _to_play(d)
+    d.key(pygame.K_1)
+    d.key(pygame.K_2)  # uitstellen: no consent
+    assert a.game.session.scene_id == "teamoverleg"
+    assert all(not c.enabled for c in d.choices())  # shown for discussion, not clickable
+    for voter, choice in (("Anna", "Onderzoek samen"), ("Sara", "observeren"), ("Daan", "observeren")):
+        d.click("Geheim stemmen")
+        assert a.screen.name == "handover" and a.game.player(a.screen.role) == voter
+        d.key(pygame.K_RETURN)
+        assert a.screen.name == "secret_vote"
+        d.click_choice(choice)
+    assert a.game.session.scene_id == "plan"
+    made = [e for e in a.game.session.events if e["type"] == "choice_made"]
+    assert made[-1]["choice"] == "observeren"
+    a.game.session.close()
+    pygame.display.quit()
+
+
+def test_timer_runs_out_and_the_team_continues(tmp_path, monkeypatch):
+    """A timed scene counts down on the clock; at zero the window lets the session take
+    on_timeout, says so, and the narration scene continues with Enter."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    clock = Clock()
+    a = App(Settings(), (1280, 720), logs_dir=tmp_path / "logs", scenario_folders=[DATA],
+            persist_settings=False, clock=clock)
+    a.show(PickerScreen(a))
+    d = Driver(a)
+    _to_play(d)
+    d.key(pygame.K_1)
+    d.key(pygame.K_1)
+    for _ in range(3):
+        d.key(pygame.K_1)
+    assert a.game.session.scene_id == "plan"
+    assert a.screen.wake_interval() == 0.25
+    clock.now += 181
+    d.settle(3)
+    assert a.game.session.scene_id == "te_laat"
+    assert any(kind == "timeout" for kind, _ in a.screen.notices)
+    d.key(pygame.K_RETURN)
+    assert a.screen.name == "ending"
+    assert a.game.session.ending.id == "vastgelopen"
+    a.game.session.close()
+    pygame.display.quit()
+
+
+def test_export_button_writes_the_report(app, tmp_path):
+    """At the debrief, "Rapport opslaan" writes the HTML report next to the log."""
+    d = Driver(app)
+    _to_play(d)
+    d.key(pygame.K_2)
+    d.key(pygame.K_2)
+    for _ in range(3):
+        d.key(pygame.K_1)
+    d.click_choice("Schrijf zelf")
+    d.click_choice("Schrijf zelf")
+    d.key(pygame.K_RETURN)
+    assert app.screen.name == "debrief"
+    d.click("Rapport opslaan (HTML)")
+    (report,) = list((tmp_path / "logs").glob("*.html"))
+    assert "<html" in report.read_text(encoding="utf-8").lower()

@@ -88,7 +88,7 @@ def badge(surface: pygame.Surface, center: tuple[int, int], radius: int, colour:
 def meter(surface: pygame.Surface, rect: pygame.Rect, fraction: float | None, pal: Palette,
           colour: str | None = None) -> None:
     """A horizontal bar; `fraction` None draws only the frame (a value without a range)."""
-    radius = rect.height // 2
+    radius = max(2, rect.height // 3)
     pygame.draw.rect(surface, rgb(pal.bar_empty), rect, border_radius=radius)
     if fraction is not None:
         filled = rect.copy()
