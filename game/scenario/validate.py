@@ -289,12 +289,14 @@ class _Validator:
                 seen[choice.id] = i
                 if not ID_PATTERN.fullmatch(choice.id):
                     self.add("bad-id", cpath + ("id",), name=choice.id, kind=Kind("choice"))
-            self.choice(choice, cpath)
+            self.choice(choice, cpath, scene.actors)
 
-    def choice(self, choice: Any, path: tuple) -> None:
+    def choice(self, choice: Any, path: tuple, actors: tuple[str, ...] = ()) -> None:
         """Roles, guard, effects, learned cards, feedback and routes of one choice."""
         for i, role in enumerate(choice.roles or ()):
-            self.role_ref(role, path + ("roles", i))
+            if self.role_ref(role, path + ("roles", i)) and actors and role not in actors:
+                self.add("choice-role-not-actor", path + ("roles", i), severity="warning",
+                         name=role)
         if choice.if_ is not None:
             self.expression(choice.if_, path + ("if",))
         self.effects(choice.effects, path)
