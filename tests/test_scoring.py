@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -475,3 +476,51 @@ def test_catalogues_name_every_index_part_in_both_languages():
             assert f"scoring.part.{part}.explain" in strings
     assert {k for k in catalog("nl") if k.startswith("scoring.")} == {
         k for k in catalog("en") if k.startswith("scoring.")}
+
+
+def test_session_scores_and_metrics_mid_session_and_at_the_end():
+    """Through the real engine: Session.metrics() works mid-game and equals metrics() of its
+    events; session_ended carries the same scores and metrics as recomputing from the log."""
+    from game.engine.session import Session
+    from game.scenario.loader import load_scenario
+
+    scenario = load_scenario(Path(__file__).parent / "data" / "simulate" / "clean.yaml")
+    now = [0.0]
+    session = Session(scenario, log=None, seed=1, clock=lambda: now[0])
+    now[0] = 5
+    session.consult("jp", "lk")
+    now[0] = 9
+    session.choose("jp", "vraag")
+    mid = session.metrics()
+    assert mid == scoring.metrics(list(session.events), scenario)
+    assert mid["consultation"]["rate"] == 1.0
+    assert session.scores()["team"]["regie"]["points"] == 2
+    session.share("vp", "dagboek", "team")
+    for role in ("jp", "lk", "vp"):
+        session.choose(role, "samen")
+    session.choose("jp", "goed")
+    session.choose("lk", "goed")
+    assert session.ending is not None and session.ending.id == "klaar"
+    ended = session.events[-1]
+    assert ended["type"] == "session_ended"
+    events = session.events[:-1]
+    assert ended["scores"] == json.loads(json.dumps(scoring.scores(list(events), scenario)))
+    assert ended["metrics"] == json.loads(json.dumps(scoring.metrics(list(events), scenario)))
+    assert ended["scores"]["team"]["regie"] == {"points": 4, "max": 5, "percent": 80.0}
+    assert ended["scores"]["team"]["delen"] == {"points": 3, "max": 3, "percent": 100.0}
+
+
+def test_maxima_of_a_generated_thousand_scene_scenario_are_exact():
+    """The 1,000-scene benchmark scenario (cycles every seven scenes) is solved without
+    running out of search budget, and every dimension has a positive maximum."""
+    import importlib.util
+
+    from game.scenario.loader import load_scenario_text
+
+    path = Path(__file__).parent.parent / "benchmarks" / "bench_simulate.py"
+    spec = importlib.util.spec_from_file_location("bench_simulate", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    big = load_scenario_text(bench.generate(1000), path="<generated>")
+    details = scoring.maxima_details(big)
+    assert all(not d["approximate"] and d["computed"] > 0 for d in details.values())
