@@ -15,6 +15,7 @@ debrief and the teacher's guide describe.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -85,6 +86,20 @@ def test_loads_without_errors_or_warnings(path):
     assert scenario.id == path.stem
     first = path.read_text(encoding="utf-8").splitlines()[0]
     assert first == SCHEMA_LINE
+
+
+@bundled
+def test_header_names_the_dilemmas(path):
+    """The comment block at the top names the CONTEXT.md dilemmas the case puts on the table."""
+    header = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    text = "\n".join(header)
+    assert "dilemma" in text.lower()
+    numbers = {int(n) for n in re.findall(r"\b(\d{1,2})\b", text)}
+    assert numbers & set(range(1, 14)), "no dilemma number (1-13) in the header comment"
 
 
 @bundled
