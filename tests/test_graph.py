@@ -188,3 +188,17 @@ def test_render_svg_and_png_of_every_bundled_scenario(tmp_path, path):
     assert "<svg" in svg and scenario.title.split()[0] in svg
     png = graph.render(scenario, tmp_path / "g.png").read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_timeout_legend_only_when_a_timer_exists(keukentafel):
+    """The dashed 'time up' legend entry appears only for scenarios that have a timer."""
+    import attrs
+
+    assert "legend-timeout-a" in graph.to_dot(keukentafel)
+    assert "legend_timeout_a" in graph.to_mermaid(keukentafel)
+    scenes = {sid: attrs.evolve(s, timer=None, on_timeout=None)
+              for sid, s in keukentafel.scenes.items()}
+    calm = attrs.evolve(keukentafel, scenes=scenes)
+    assert "legend-timeout-a" not in graph.to_dot(calm)
+    assert "legend_timeout_a" not in graph.to_mermaid(calm)
+    assert not any(e.dashed for e in graph.build(calm).edges)

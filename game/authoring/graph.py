@@ -45,6 +45,7 @@ NARRATION_COLOR = "#ffffff"
 EDGE_COLOR = "#444444"
 LABEL_WIDTH = 28  # characters of a choice text on an edge
 GUARD_WIDTH = 36  # characters of a condition on an edge
+ROLE_WIDTH = 40  # characters of a role name inside a scene box
 DOT_FONT = "Noto Sans,DejaVu Sans,Helvetica,Arial,sans-serif"
 
 
@@ -147,6 +148,7 @@ class SceneGraph:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     legend: tuple[LegendItem, ...]
+    has_timeouts: bool = False
 
 
 def shorten(text: str, width: int) -> str:
@@ -174,8 +176,11 @@ def _scene_lines(scenario: Scenario, scene: Scene, lang: str) -> tuple[str, ...]
     if scene.is_team:
         who = t("authoring.graph.team", lang)
     else:
+        # Long role names would make wide boxes: shorter still when several roles act.
+        width = ROLE_WIDTH if len(scene.actors) == 1 else ROLE_WIDTH // 2
         who = ", ".join(
-            scenario.roles[a].name if a in scenario.roles else a for a in scene.actors
+            shorten(scenario.roles[a].name if a in scenario.roles else a, width)
+            for a in scene.actors
         )
     if scene.actors and len(scene.actors) > 1 or scene.is_team:
         how = t(f"authoring.graph.decision.{scene.decision}", lang)
@@ -274,7 +279,8 @@ def build(scenario: Scenario, lang: str = "nl") -> SceneGraph:
             legend.append(LegendItem(f"outcome_{outcome}",
                                      t(f"authoring.graph.legend.{outcome}", lang), fill,
                                      text_color(fill)))
-    return SceneGraph(scenario.title, tuple(nodes), tuple(edges), tuple(legend))
+    return SceneGraph(scenario.title, tuple(nodes), tuple(edges), tuple(legend),
+                      has_timeouts=any(e.dashed for e in edges))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,13 +362,15 @@ def to_dot(scenario: Scenario, lang: str = "nl") -> str:
             if previous:
                 legend.edge(previous, name, style="invis")
             previous = name
-        timeout_a, timeout_b = "legend-timeout-a", "legend-timeout-b"
-        legend.node(timeout_a, label="", shape="point", width="0.05")
-        legend.node(timeout_b, label="", shape="point", width="0.05")
-        legend.edge(timeout_a, timeout_b, label=_html(t("authoring.graph.legend.timeout", lang)),
-                    style="dashed", color="#c62828", fontcolor="#c62828")
-        if previous:
-            legend.edge(previous, timeout_a, style="invis")
+        if graph.has_timeouts:
+            timeout_a, timeout_b = "legend-timeout-a", "legend-timeout-b"
+            legend.node(timeout_a, label="", shape="point", width="0.05")
+            legend.node(timeout_b, label="", shape="point", width="0.05")
+            legend.edge(timeout_a, timeout_b,
+                        label=_html(t("authoring.graph.legend.timeout", lang)),
+                        style="dashed", color="#c62828", fontcolor="#c62828")
+            if previous:
+                legend.edge(previous, timeout_a, style="invis")
     return dot.source
 
 
@@ -412,8 +420,9 @@ def to_mermaid(scenario: Scenario, lang: str = "nl") -> str:
     out.append("    direction TB")
     for item in graph.legend:
         out.append(f'    legend_{item.key}["{_mm(item.label)}"]')
-    out.append(f'    legend_timeout_a[" "] -.->|"{_mm(t("authoring.graph.legend.timeout", lang))}"|'
-               " legend_timeout_b[\" \"]")
+    if graph.has_timeouts:
+        label = _mm(t("authoring.graph.legend.timeout", lang))
+        out.append(f'    legend_timeout_a[" "] -.->|"{label}"| legend_timeout_b[" "]')
     out.append("  end")
     for node in graph.nodes:
         nid = _mm_id(node.id)
