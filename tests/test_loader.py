@@ -391,3 +391,45 @@ def test_mutated_files_only_raise_scenario_error_inside_the_file(text):
     _, problems = load_scenario_text_with_problems(text, "m.yaml")
     for p in problems:
         assert 1 <= p.line <= last_line, p.format("en")
+
+
+def _paths(data, prefix=()):
+    """Every key/index path in plain data."""
+    yield prefix
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _paths(value, prefix + (index,))
+
+
+_KEUKEN_PLAIN = unstructure(load_scenario_text(_KEUKEN_TEXT))
+_KEUKEN_PATHS = [p for p in _paths(_KEUKEN_PLAIN) if p]
+_ODD_VALUES = st.sampled_from([
+    None, 0, -1, 1.5, True, "", "x", "team", "c1", [], [1], ["a", None], {}, {"a": 1},
+    {"to": "plan"}, [{"to": 3}], {"set": 1}, "{", "knows(", 10**30,
+])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_KEUKEN_PATHS), _ODD_VALUES), min_size=1, max_size=3))
+def test_wrong_shapes_anywhere_give_problems_never_exceptions(edits):
+    """Any value of any shape at any place: problems with lines in the file, no exception."""
+    import copy
+
+    data = copy.deepcopy(_KEUKEN_PLAIN)
+    for path, value in edits:
+        parent = data
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[path[-1]] = copy.deepcopy(value)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier edit removed this place
+    text = yaml.safe_dump(data, allow_unicode=True)
+    _, problems = load_scenario_text_with_problems(text)
+    last_line = text.count("\n") + 1
+    for p in problems:
+        assert 1 <= p.line <= last_line, p.format("en")
+        assert "problems." not in p.message + p.message_nl, p.format("en")

@@ -138,6 +138,8 @@ def _show(value: object, lang: str) -> str:
     """A value as quoted in a message: kinds translated, lists joined, others `str()`."""
     if isinstance(value, Kind):
         return translate(f"problems.kind.{value}", lang)
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as the author writes it in YAML
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value) if isinstance(value, set | frozenset) else value
         return ", ".join(f"'{v}'" for v in items)
