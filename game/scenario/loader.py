@@ -56,12 +56,13 @@ def load_scenario_with_problems(
     name = os.fspath(path)
     try:
         with open(name, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(MAX_BYTES + 1)  # enough to know it is too large
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return None, [problem("file-unreadable", (), source=name, marks={}, position=(0, 0),
                               reason=reason)]
-    return load_scenario_bytes_with_problems(data, name)
+    return load_scenario_bytes_with_problems(data, name, size=size)
 
 
 def load_scenario_text_with_problems(
@@ -72,10 +73,13 @@ def load_scenario_text_with_problems(
 
 
 def load_scenario_bytes_with_problems(
-    data: bytes, path: str = "<bytes>"
+    data: bytes, path: str = "<bytes>", *, size: int | None = None
 ) -> tuple[Scenario | None, list[Problem]]:
-    """The core of every load: bytes in, `(scenario or None, problems)` out."""
-    doc = read_yaml(data, path)
+    """The core of every load: bytes in, `(scenario or None, problems)` out.
+
+    `size`: the real file size when `data` holds only the first `MAX_BYTES + 1` bytes.
+    """
+    doc = read_yaml(data, path, size)
     if doc.data is None or doc.has_errors and not isinstance(doc.data, dict):
         return None, doc.problems
     problems = list(doc.problems)

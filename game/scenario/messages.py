@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 
-from game.i18n import catalog, translate
+from game.i18n import catalog, format_number, translate
 from game.scenario.problems import Problem, Severity
 
 Path = tuple
@@ -134,12 +134,18 @@ class Kind(str):
     """A word from the catalogue (`problems.kind.<word>`) said in each message's language."""
 
 
+class Amount(float):
+    """A number of the program's own (not quoted from the file), written per language: 7,3."""
+
+
 def _show(value: object, lang: str) -> str:
     """A value as quoted in a message: kinds translated, lists joined, others `str()`."""
     if isinstance(value, Kind):
         return translate(f"problems.kind.{value}", lang)
     if isinstance(value, bool):
         return "true" if value else "false"  # as the author writes it in YAML
+    if isinstance(value, Amount):
+        return format_number(float(value), lang)
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value) if isinstance(value, set | frozenset) else value
         return ", ".join(f"'{v}'" for v in items)

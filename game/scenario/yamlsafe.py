@@ -32,7 +32,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from game.i18n import translate
-from game.scenario.messages import Kind, problem
+from game.scenario.messages import Amount, Kind, problem
 from game.scenario.problems import Problem
 
 log = logging.getLogger(__name__)
@@ -117,8 +117,11 @@ class _Refused(Exception):
         self.code, self.key, self.path, self.position = code, key, path, position
 
 
-def read_yaml(data: bytes, source: str = "<text>") -> YamlDocument:
-    """Read scenario bytes into plain data, marks and problems; never raises for bad input."""
+def read_yaml(data: bytes, source: str = "<text>", size: int | None = None) -> YamlDocument:
+    """Read scenario bytes into plain data, marks and problems; never raises for bad input.
+
+    `size` is the file's real size when the caller read only its first `MAX_BYTES + 1` bytes.
+    """
     marks: dict[tuple, tuple[int, int]] = {}
     doc = YamlDocument(None, marks, {}, {}, {}, [])
 
@@ -129,7 +132,9 @@ def read_yaml(data: bytes, source: str = "<text>") -> YamlDocument:
         return doc
 
     if len(data) > MAX_BYTES:
-        return fail("yaml-too-large", (1, 1), size=len(data), limit=MAX_BYTES)
+        megabytes = (size or len(data)) / 2**20
+        return fail("yaml-too-large", (1, 1), size=Amount(round(megabytes, 1)),
+                    limit=MAX_BYTES // 2**20)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return fail("yaml-encoding", (1, 1), key="yaml-encoding-utf16")
     if data.startswith(b"\xef\xbb\xbf"):
