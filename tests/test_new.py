@@ -31,18 +31,20 @@ def _problems(text: str) -> list:
     return load_scenario_text_with_problems(text, "starter.yaml")[1]
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("roles", ROLE_SETS)
-def test_starter_validates_strictly(roles):
-    """The starter has no error and no warning, whatever roles it is made for."""
-    text = new.render_starter("start_case", new.parse_roles(roles))
+def test_starter_validates_strictly(roles, lang):
+    """The starter has no error and no warning, whatever roles and language it is made for."""
+    text = new.render_starter("start_case", new.parse_roles(roles), lang=lang)
     assert [p.format("en") for p in _problems(text)] == []
 
 
-def test_starter_uses_every_feature_of_the_format():
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_starter_uses_every_feature_of_the_format(lang):
     """Every key the format allows appears in the starter (the shared example's promise)."""
     from game.scenario.structure import KEYS
 
-    data = yaml.safe_load(new.render_starter("s1"))
+    data = yaml.safe_load(new.render_starter("s1", lang=lang))
     seen: dict[str, set[str]] = {kind: set() for kind in KEYS}
     seen["scenario"] |= set(data)
     for role in data["roles"].values():
@@ -74,9 +76,10 @@ def test_starter_uses_every_feature_of_the_format():
     decisions = {s.get("decision") for s in data["scenes"].values()}
     assert {"vote", "consensus"} <= decisions
     assert {e["outcome"] for e in data["endings"].values()} == {"good", "mixed", "bad"}
-    text = new.render_starter("s1")
+    text = new.render_starter("s1", lang=lang)
     for placeholder in ("{player:", "{role:", "{budget}", "{{"):
         assert placeholder in text
+    assert data["language"] == lang
 
 
 def test_starter_has_dutch_comments():
@@ -88,9 +91,10 @@ def test_starter_has_dutch_comments():
     assert "# alle rollen samen" in text
 
 
-def test_starter_plays_to_an_ending_through_the_api():
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_starter_plays_to_an_ending_through_the_api(lang):
     """Driving the session with the first open option everywhere reaches an ending."""
-    text = new.render_starter("s1")
+    text = new.render_starter("s1", lang=lang)
     scenario = load_scenario_text_with_problems(text)[0]
     session = Session(scenario, players={}, log=None, seed=1)
     for _ in range(50):
@@ -112,6 +116,7 @@ def test_starter_roles_known_and_unknown():
     """Known ids get their usual name and academy; unknown ids spread over free academies."""
     roles = new.starter_roles(("jurist", "zus", "buurman"))
     assert (roles[0].name, roles[0].academy) == ("Jurist", "recht")
+    assert new.starter_roles(("jurist", "zus"), "en")[0].name == "Lawyer"
     assert roles[1].name == "Zus" and roles[1].academy != "recht"
     assert len({r.academy for r in roles}) == 3
 
@@ -158,6 +163,10 @@ def test_command_default_path_and_messages(tmp_path, monkeypatch, capsys):
     assert "'zorg_om_noor'" in capsys.readouterr().err
     assert main(["new", "x", "--roles", "a", "--lang", "en"]) == 1
     assert "at least 2 roles" in capsys.readouterr().err
+    assert main(["new", "engels", "--lang", "en"]) == 0
+    text = (tmp_path / "engels.yaml").read_text(encoding="utf-8")
+    assert "language: en" in text and "# who chooses" in text
+    assert load_scenario(tmp_path / "engels.yaml").language == "en"
 
 
 def test_schema_reference_is_relative_to_the_file(tmp_path):

@@ -59,10 +59,11 @@ def test_every_valid_scenario_validates(validator, path):
     assert _errors(validator, read_yaml(path.read_bytes(), str(path)).data) == []
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("roles", [("a", "b"), ("jeugdprofessional", "leerkracht", "jurist")])
-def test_starter_validates(validator, roles):
+def test_starter_validates(validator, roles, lang):
     """The starter scenario from `samenspel new` passes the schema."""
-    assert _errors(validator, yaml.safe_load(render_starter("s", roles))) == []
+    assert _errors(validator, yaml.safe_load(render_starter("s", roles, lang=lang))) == []
 
 
 @pytest.mark.parametrize("name", SCHEMA_CATCHES)

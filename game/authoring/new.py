@@ -1,10 +1,11 @@
 """A commented starter scenario for `samenspel new ID [--roles a,b,c]`.
 
 The starter is a small, complete case (a father, a tired child, a school) that validates with
-`--strict`, plays to an ending, and shows every feature of format v1 once, with a Dutch comment
-beside each key, so a teacher learns the format by changing a file that already works. It is
-rendered from `templates/starter.nl.yaml.j2` with Jinja2 (delimiters `<< >>` and `<% %>`, so the
-scenario's own `{player:x}` and `{{ }}` stay untouched).
+`--strict`, plays to an ending, and shows every feature of format v1 once, with a comment
+beside each key, so a teacher learns the format by changing a file that already works. Dutch
+by default (`templates/starter.nl.yaml.j2`); with `--lang en` the texts and comments are
+English and `language: en` (`templates/starter.en.yaml.j2`). Rendered with Jinja2 (delimiters
+`<< >>` and `<% %>`, so the scenario's own `{player:x}` and `{{ }}` stay untouched).
 
 Role ids come from `--roles` (default: three roles of three academies). A known id
 (`leerkracht`, `jurist`, ...) gets its usual Dutch name and academy; an unknown id gets a name
@@ -28,7 +29,7 @@ from game.scenario.model import ACADEMIES, ACADEMY_COLORS
 SCENARIO_ID = re.compile(r"[a-z0-9_-]+")
 ROLE_ID = re.compile(r"[a-z0-9_]+")
 DEFAULT_ROLES = ("jeugdprofessional", "leerkracht", "jeugdverpleegkundige")
-TEMPLATE = "starter.nl.yaml.j2"
+TEMPLATES = {"nl": "starter.nl.yaml.j2", "en": "starter.en.yaml.j2"}
 
 # Usual display names and academies of role ids teachers are likely to type.
 KNOWN_ROLES: dict[str, tuple[str, str]] = {
@@ -51,6 +52,16 @@ KNOWN_ROLES: dict[str, tuple[str, str]] = {
     "beleidseconoom": ("Beleidseconoom", "economie"),
     "beleidsmedewerker": ("Beleidsmedewerker gemeente", "economie"),
     "consulent": ("Consulent gemeente", "economie"),
+}
+# English display names of the known roles, for the English starter.
+ENGLISH_NAMES = {
+    "Jeugdprofessional": "Youth professional", "Gezinscoach": "Family coach",
+    "Medewerker wijkteam": "Neighbourhood team worker", "Maatschappelijk werker": "Social worker",
+    "Leerkracht": "Teacher", "Intern begeleider": "Special needs coordinator",
+    "Jeugdverpleegkundige": "Youth nurse", "Jeugdarts": "Youth doctor", "Jurist": "Lawyer",
+    "Juridisch adviseur": "Legal adviser", "Advocaat": "Lawyer",
+    "Beleidseconoom": "Policy economist", "Beleidsmedewerker gemeente": "Municipal policy officer",
+    "Consulent gemeente": "Municipal consultant",
 }
 
 
@@ -108,7 +119,7 @@ def parse_roles(text: str | None) -> tuple[str, ...]:
     return ids
 
 
-def starter_roles(ids: tuple[str, ...]) -> list[StarterRole]:
+def starter_roles(ids: tuple[str, ...], lang: str = "nl") -> list[StarterRole]:
     """Display names and academies for the role ids (known ids first, then spread over academies)."""
     taken = [KNOWN_ROLES[r][1] for r in ids if r in KNOWN_ROLES]
     spare = [a for a in ACADEMIES if a not in taken] or list(ACADEMIES)
@@ -116,6 +127,8 @@ def starter_roles(ids: tuple[str, ...]) -> list[StarterRole]:
     for i, role_id in enumerate(ids):
         if role_id in KNOWN_ROLES:
             name, academy = KNOWN_ROLES[role_id]
+            if lang == "en":
+                name = ENGLISH_NAMES.get(name, name)
         else:
             name = role_id.replace("_", " ").strip().capitalize() or role_id
             academy = spare[i % len(spare)]
@@ -144,12 +157,13 @@ def schema_reference(out: Path) -> str | None:
 
 
 def render_starter(scenario_id: str, roles: tuple[str, ...] = DEFAULT_ROLES,
-                   filename: str | None = None, schema: str | None = None) -> str:
-    """The starter scenario's YAML text for that id and those role ids."""
+                   filename: str | None = None, schema: str | None = None,
+                   lang: str = "nl") -> str:
+    """The starter scenario's YAML text for that id and those role ids, in `nl` or `en`."""
     import jinja2
 
     check_id(scenario_id)
-    role_list = starter_roles(tuple(roles))
+    role_list = starter_roles(tuple(roles), lang)
     lead, second = role_list[0], role_list[1]
     third = role_list[2] if len(role_list) > 2 else second
     restricted = [second.id] + ([third.id] if third.id != second.id else [])
@@ -161,7 +175,8 @@ def render_starter(scenario_id: str, roles: tuple[str, ...] = DEFAULT_ROLES,
     )
     env.filters["q"] = lambda value: json.dumps(str(value), ensure_ascii=False)
     env.globals["pad"] = lambda value, width=27: " " * max(1, width - len(str(value)))
-    source = resources.files("game.authoring").joinpath("templates", TEMPLATE).read_text(
+    template = TEMPLATES.get(lang, TEMPLATES["nl"])
+    source = resources.files("game.authoring").joinpath("templates", template).read_text(
         encoding="utf-8")
     filename = filename or f"{scenario_id}.yaml"
     return env.from_string(source).render(
@@ -172,13 +187,15 @@ def render_starter(scenario_id: str, roles: tuple[str, ...] = DEFAULT_ROLES,
 
 
 def write_starter(scenario_id: str, roles: tuple[str, ...] = DEFAULT_ROLES,
-                  out: str | os.PathLike[str] | None = None, *, force: bool = False) -> Path:
+                  out: str | os.PathLike[str] | None = None, *, force: bool = False,
+                  lang: str = "nl") -> Path:
     """Write the starter to `out` (default `ID.yaml`); refuse an existing file unless `force`."""
     check_id(scenario_id)
     path = Path(out) if out is not None else Path(f"{scenario_id}.yaml")
     if path.exists() and not force:
         raise StarterError("authoring.new.exists", path=str(path))
-    text = render_starter(scenario_id, roles, filename=str(path), schema=schema_reference(path))
+    text = render_starter(scenario_id, roles, filename=str(path), schema=schema_reference(path),
+                          lang=lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path

@@ -1,7 +1,7 @@
 """`samenspel new ID [--roles a,b,c] [-o FILE] [--force] [--lang nl|en]`: a starter scenario.
 
-Writes a commented starter scenario (Dutch) that validates cleanly with `--strict` and plays to
-an ending, then prints the next steps. Refuses an id that is not a slug, bad or duplicate role
+Writes a commented starter scenario (Dutch; English with `--lang en`) that validates cleanly
+with `--strict` and plays to an ending, then prints the next steps. Refuses an id that is not a slug, bad or duplicate role
 ids, fewer than two roles, and an existing file unless `--force`.
 Exit codes: 0 written, 1 refused (bad id, bad roles, file exists, cannot write).
 """
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         check_id(args.id)
         roles = parse_roles(args.roles)
-        path = write_starter(args.id, roles, args.output, force=args.force)
+        path = write_starter(args.id, roles, args.output, force=args.force, lang=lang)
     except StarterError as exc:
         values = dict(exc.values)
         if "suggestion" in values:
