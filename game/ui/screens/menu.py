@@ -41,11 +41,12 @@ class MenuScreen(Screen):
         self.focus.move(1)
 
     def resume_screen(self) -> None:
-        """Back to where the team was."""
-        if self.app.game is not None:
-            self.app.game.continue_play()
-        elif self.back_to is not None:
+        """Back to exactly where the team was (a hand-over or briefing stays a hand-over or
+        briefing: the screens rebuild from the session's state)."""
+        if self.back_to is not None:
             self.app.show(self.back_to)
+        elif self.app.game is not None:
+            self.app.game.continue_play()
         else:
             self.to_start()
 

@@ -139,6 +139,8 @@ class PickerScreen(Screen):
     def draw_over(self, surface: pygame.Surface) -> None:
         """Role rows: a badge in the role colour, the role name and its academy."""
         super().draw_over(surface)
+        if self.dialog is not None and self.dialog.alive():
+            return  # the file dialog lies on top of the details
         for rect, role in self.role_rows:
             draw_role_row(self, surface, rect, role)
 

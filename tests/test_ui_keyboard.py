@@ -1,0 +1,85 @@
+"""Keyboard-only use of the window, the Esc menu in the middle of the briefings, the file dialog."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+pygame = pytest.importorskip("pygame")
+
+from game.ui.app import App  # noqa: E402
+from game.ui.driver import Driver  # noqa: E402
+from game.ui.screens.picker import PickerScreen  # noqa: E402
+from game.ui.settings import Settings  # noqa: E402
+
+DATA = Path(__file__).parent / "data" / "valid"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """A window over the test scenarios with private user folders."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    a = App(Settings(), (1280, 720), logs_dir=tmp_path / "logs", scenario_folders=[DATA],
+            persist_settings=False)
+    a.show(PickerScreen(a))
+    Driver(a).settle()
+    yield a
+    if a.game is not None:
+        a.game.session.close()
+    pygame.display.quit()
+
+
+def test_tab_and_enter_reach_the_setup_without_a_mouse(app):
+    """Tab moves the focus over the picker's buttons; Enter activates the focused one."""
+    d = Driver(app)
+    labels = []
+    for _ in range(40):
+        d.key(pygame.K_TAB)
+        target = app.screen.focus.items[app.screen.focus.index][0]
+        labels.append(target.text)
+        if target.text.startswith("Het keukentafelgesprek"):
+            break
+    assert labels[-1].startswith("Het keukentafelgesprek")
+    d.key(pygame.K_RETURN)
+    assert app.screen.entries[app.screen.selected].scenario.id == "keukentafel"
+    d.key(pygame.K_RETURN)  # Enter without focus: choose the selected case
+    assert app.screen.name == "setup"
+
+
+def test_escape_during_briefings_returns_to_the_same_handover(app):
+    """The Esc menu's "Verder spelen" goes back to the hand-over, not past the briefings."""
+    d = Driver(app)
+    d.click("Het keukentafelgesprek")
+    d.click("Kies deze casus")
+    for name in ("Anna", "Sara", "Daan"):
+        d.type_text(name)
+        d.key(pygame.K_RETURN)
+    d.key(pygame.K_RETURN)
+    d.key(pygame.K_RETURN)  # Anna read her briefing
+    assert app.screen.name == "handover" and app.screen.role == "leerkracht"
+    d.key(pygame.K_ESCAPE)
+    assert app.screen.name == "menu"
+    d.click("Verder spelen")
+    assert app.screen.name == "handover" and app.screen.role == "leerkracht"
+
+
+def test_open_file_dialog_adds_a_scenario_from_anywhere(app, tmp_path):
+    """"Open bestand..." opens a Dutch file dialog; a typed path + OK adds and selects it."""
+    d = Driver(app)
+    import i18n
+
+    d.click("Open bestand...")
+    assert "Annuleren" in {i18n.t(b.text) for b in d.buttons()}
+    entry = [e for e in d.entries() if e.alive()][-1]
+    entry.focus()
+    entry.set_text("")
+    d.type_text(str(DATA / "engine_loop.yaml"))
+    d.click("pygame-gui.OK")
+    selected = app.screen.entries[app.screen.selected]
+    assert selected.path == DATA / "engine_loop.yaml" and selected.ok
