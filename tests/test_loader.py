@@ -433,3 +433,15 @@ def test_wrong_shapes_anywhere_give_problems_never_exceptions(edits):
     for p in problems:
         assert 1 <= p.line <= last_line, p.format("en")
         assert "problems." not in p.message + p.message_nl, p.format("en")
+
+
+def test_a_broken_choice_keeps_the_numbers_of_the_next_choices():
+    """A choice that is not a mapping is reported once; the next choice is still choice 2."""
+    text = SMALL.replace("      - text: Verder\n", "      - oeps\n      - text: Verder\n", 1)
+    text = text.replace("goto: einde", "goto: eindee", 1)
+    _, problems = load_scenario_text_with_problems(text)
+    assert [(p.code, p.line) for p in problems] == [("wrong-type", 17), ("unknown-scene", 19)]
+    assert problems[0].message == (
+        "choice 1 of scene 'begin' must be a mapping (key: value), not text ('oeps')"
+    )
+    assert "choice 2 of scene 'begin'" in problems[1].message

@@ -81,6 +81,8 @@ SECTIONS: dict[str, tuple[str, type]] = {
 # Field names that differ from the YAML key, for mapping an error path back to the file.
 _FIELD_TO_KEY = {"if_": "if", "actors": "actor"}
 
+_ITEMS = frozenset({"role", "info", "variable", "dimension", "scene", "ending", "choice", "route"})
+
 # A problem found while structuring: code, path in the YAML document, message values.
 Finding = tuple[str, tuple, dict[str, Any]]
 
@@ -202,6 +204,7 @@ class _Desugarer:
         self.sources = sources
         self.findings: list[Finding] = []
         self.role_order: list[str] = []
+        self.reported: set[tuple] = set()  # paths whose value is already reported as wrong
 
     def find(self, code: str, path: tuple, **values: Any) -> None:
         """Record a finding."""
@@ -213,8 +216,11 @@ class _Desugarer:
         """The value when it is a mapping, else a wrong-type finding and None."""
         if isinstance(value, dict):
             return value
-        self.find("wrong-type", path, key="wrong-type", expected=Kind("mapping"),
+        # An item (a role, a choice, a route, ...) is named by {where}; a key by `what`.
+        key = "wrong-type-item" if what in _ITEMS else "wrong-type"
+        self.find("wrong-type", path, key=key, expected=Kind("mapping"),
                   found=Kind(kind_of(value)), value=_quote(value), what=what)
+        self.reported.add(path)
         return None
 
     def keys(self, obj: dict, kind: str, path: tuple) -> dict:
@@ -382,12 +388,11 @@ class _Desugarer:
         if "choices" in obj:
             choices = obj["choices"]
             if isinstance(choices, list):
-                built = []
-                for i, c in enumerate(choices):
-                    choice = self.choice(c, path + ("choices", i), i)
-                    if choice is not None:
-                        built.append(choice)
-                obj["choices"] = built
+                # A broken choice stays in place (so later choices keep their numbers); its
+                # structuring error is silenced since the wrong type is already reported.
+                obj["choices"] = [
+                    self.choice(c, path + ("choices", i), i) or c for i, c in enumerate(choices)
+                ]
         return obj
 
     def choice(self, body: Any, path: tuple, index: int) -> dict | None:
@@ -422,6 +427,7 @@ class _Desugarer:
             rpath = path + (i,)
             obj = self.mapping(r, rpath, "route")
             if obj is None:
+                routes.append(r)  # kept in place, like a broken choice
                 continue
             obj = self.keys(obj, "route", rpath)
             self.text_fields(obj, rpath, ("to", "if"))
@@ -519,7 +525,10 @@ def structure(data: dict, sources: Mapping[tuple, str] | None = None) -> Structu
             try:
                 built[section][item_id] = CONVERTER.structure(body, cls)
             except Exception as exc:  # noqa: BLE001 - every cattrs failure becomes findings
-                findings.extend(findings_from_error(exc, (section, item_id)))
+                findings.extend(
+                    f for f in findings_from_error(exc, (section, item_id))
+                    if not any(f[1][: len(r)] == r for r in d.reported)
+                )
                 salvaged = _salvage(body, cls, exc, choice_index)
                 if salvaged is not None:
                     built[section][item_id] = salvaged
