@@ -113,3 +113,15 @@ def test_interrupted_session_is_offered_and_resumes_where_it_stopped(copy, tmp_p
     assert '"vraag_toestemming"' in lines[-3] + lines[-2] + lines[-1]
     app2.game.session.close()
     pygame.display.quit()
+
+
+def test_start_with_a_used_log_file_explains_instead_of_crashing(copy, tmp_path):
+    """`--log` naming a file that already holds a session shows why the game cannot start."""
+    used = tmp_path / "used.jsonl"
+    used.write_text('{"seq": 0}\n', encoding="utf-8")
+    app = _app(tmp_path, [copy.parent])
+    game = Game.start(app, copy, load_scenario(copy), PLAYERS, log_path=used, briefings=False)
+    assert game is None
+    assert app.screen.name == "message"
+    assert "used.jsonl" in app.screen.body
+    pygame.display.quit()

@@ -62,19 +62,24 @@ class Game:
 
     @classmethod
     def start(cls, app, path: Path, scenario: Scenario, players: dict[str, str],
-              seed: int | None = None, log_path: Path | None = None, briefings: bool = True) -> Game:
+              seed: int | None = None, log_path: Path | None = None,
+              briefings: bool = True) -> Game | None:
         """Create the session, then hand the laptop to each role for its private briefing."""
         from game.engine.session import Session
 
         log_path = Path(log_path) if log_path else cls.new_log_path(app, scenario.id)
-        session = Session(
-            scenario,
-            players=players,
-            log=log_path,
-            seed=secrets.randbelow(2**31) if seed is None else seed,
-            lang=app.lang,
-            clock=app.clock_fn,
-        )
+        try:
+            session = Session(
+                scenario,
+                players=players,
+                log=log_path,
+                seed=secrets.randbelow(2**31) if seed is None else seed,
+                lang=app.lang,
+                clock=app.clock_fn,
+            )
+        except (SamenspelError, OSError) as exc:  # e.g. --log names a file that has a session
+            cls._show_error(app, app.t("start.failed_title"), exc)
+            return None
         game = cls(app, path, scenario, session)
         if briefings:
             game.briefings(list(scenario.roles))
