@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from game.scenario.expressions import ExpressionError, Scope, check, parse
+from game.scenario.expressions import Scope, diagnose
 from game.scenario.messages import SECTION_NOUNS, Kind, nearest_mark, problem, suggest
 from game.scenario.model import ACADEMIES, FORMAT_VERSION, TEAM, Effects, Scenario, Scene
 from game.scenario.problems import Problem
@@ -329,29 +329,22 @@ class _Validator:
 
     def expression(self, source: str, path: tuple) -> None:
         """Parse and type-check a guard; each issue at its column."""
-        try:
-            expr = parse(source)
-        except ExpressionError as exc:
-            self.problems.append(self._located("bad-expression", path, exc.offset, exc.message,
-                                               exc.message_nl, source))
-            return
-        for issue in check(expr, self.scope, expect=bool):
-            self.problems.append(self._located("bad-expression", path, issue.offset,
-                                               issue.message, issue.message_nl, source))
+        self._report("bad-expression", path, source, diagnose(source, self.scope, expect=bool))
 
     def template(self, text: str, path: tuple) -> None:
         """Check the `{...}` placeholders of a text."""
-        try:
-            tpl = parse_template(text)
-        except TemplateError as exc:
-            self.problems.append(self._located("bad-placeholder", path, exc.offset, exc.message,
-                                               exc.message_nl, text))
-            return
-        variables = {v.id: type(v.initial) for v in self.s.variables.values()}
         roles = self.declared["roles"]
-        for issue in check_template(tpl, variables, roles if roles is not None else ()):
-            self.problems.append(self._located("bad-placeholder", path, issue.offset,
-                                               issue.message, issue.message_nl, text))
+        try:
+            issues = check_template(parse_template(text), self.s.variables, roles or ())
+        except TemplateError as exc:
+            issues = [exc.to_issue()]
+        self._report("bad-placeholder", path, text, issues)
+
+    def _report(self, code: str, path: tuple, source: str, issues: Iterable[Any]) -> None:
+        """Record expression or placeholder issues, each placed on its character."""
+        for issue in issues:
+            self.problems.append(self._located(code, path, issue.offset, issue.message,
+                                               issue.message_nl, source))
 
     def _located(self, code: str, path: tuple, offset: int, en: str, nl: str,
                  source: str) -> Problem:
