@@ -110,13 +110,17 @@ def play(scenario, path: Path, seed: int) -> int:
             card = rng.choice(s.cards(role)).id
             s.share(role, card, rng.choice(["team", *[r for r in roles if r != role]]))
         else:
-            waiting = s.waiting_for()
-            if not waiting:
+            if s.scene is not None and s.scene.is_narration:
                 s.proceed()
                 continue
-            actor = rng.choice(list(waiting))
-            options = s.options(actor)
-            s.choose(actor, rng.choice(options).id)
+            able = [r for r in s.waiting_for() if s.options(r)]
+            if not able:  # nobody can choose: only the timer moves this scene on
+                now[0] += (s.time_left() or 0) + 1
+                if not s.tick():
+                    raise RuntimeError(f"stalled in {s.scene_id}")
+                continue
+            actor = rng.choice(able)
+            s.choose(actor, rng.choice(s.options(actor)).id)
     s.close()
     return len(s.events)
 

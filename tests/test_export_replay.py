@@ -114,3 +114,15 @@ def test_fork_refuses_the_end_a_missing_seq_and_an_existing_file(tmp_path, origi
     with pytest.raises(LogError, match="bestaat al"):
         fork(original, 2, existing, scenario)
     assert existing.read_text(encoding="utf-8") == "iets\n"
+
+
+def test_report_of_a_fork_says_where_it_came_from(tmp_path, original, scenario):
+    """The team report of a forked log names the event it continued from."""
+    from game.export.report import render_report
+
+    session = fork(original, 6, tmp_path / "f.jsonl", scenario)
+    session.close()
+    html = render_report(read_team_log(tmp_path / "f.jsonl"), scenario)
+    assert "verder vanaf gebeurtenis 6" in html and "orig.jsonl" in html
+    hidden = render_report(read_team_log(tmp_path / "f.jsonl"), scenario, pseudonymize=True)
+    assert "verder vanaf gebeurtenis 6" in hidden and "orig.jsonl" not in hidden

@@ -181,3 +181,24 @@ def test_text_on_a_colour_is_black_or_white_by_contrast():
     """Light academy colours get black text, dark ones white (WCAG contrast)."""
     assert text_color("#e9c46a") == "#000000"
     assert text_color("#264653") == "#ffffff"
+
+
+def test_a_split_vote_is_a_key_moment_and_a_clear_majority_is_not(scenario):
+    """1-1-1 decided by the tiebreak is 'verdeeld'; 2-1 is an ordinary majority, not listed."""
+
+    def vote(seq, role, choice):
+        return {"seq": seq, "type": "vote_cast", "elapsed_ms": seq * 1000, "scene": "teamoverleg",
+                "role": role, "choice": choice, "round": 1}
+
+    start = {"seq": 0, "type": "session_started", "players": [], "elapsed_ms": 0}
+    decided = {"seq": 4, "type": "choice_made", "elapsed_ms": 4000, "scene": "teamoverleg",
+               "choice": "netwerk", "by": ["jeugdprofessional"], "decision": "vote",
+               "changes": {}, "points": {}}
+    split = [start, vote(1, "jeugdprofessional", "netwerk"), vote(2, "leerkracht", "observeren"),
+             vote(3, "verpleegkundige", "slaaptraining"), decided]
+    moments = key_moments(timeline(split, scenario), scenario, "nl")
+    assert [m["seq"] for m in moments] == [4]
+    assert "1 stem(men) voor deze keuze, 2 voor iets anders" in moments[0]["why"][0]
+    majority = [start, vote(1, "jeugdprofessional", "netwerk"), vote(2, "leerkracht", "netwerk"),
+                vote(3, "verpleegkundige", "slaaptraining"), decided]
+    assert key_moments(timeline(majority, scenario), scenario, "nl") == []

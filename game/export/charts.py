@@ -98,7 +98,7 @@ def stacked_bars(
 ) -> str:
     """Horizontal stacked bars: one bar per label (a role), one segment per series (an action)."""
     with plt.rc_context(_RC):
-        height = 0.6 * len(labels) + 1.2
+        height = 0.75 * len(labels) + 1.2
         fig, ax = plt.subplots(figsize=(7.0, height))
         y = list(range(len(labels)))[::-1]
         left = [0.0] * len(labels)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -242,11 +243,16 @@ def _contribution(n: Numbers, players: list[dict], scenario: Scenario, lang: str
     kinds = ("choices", "votes", "shares", "consults")
     labels = [f"{p['role_name']} ({p['name']})" if p["name"] and p["name"] != p["role_name"]
               else p["role_name"] for p in players]
+    # Two short lines keep the chart narrow, so its text stays readable when scaled to the page.
+    chart_labels = [f"{p['name']}\n{p['role_name']}" if p["name"] and p["name"] != p["role_name"]
+                    else p["role_name"] for p in players]
     series = {
         translate(f"report.col.{k}", lang): [actions.get(p["role"], {}).get(k, 0) for p in players]
         for k in kinds
     }
-    chart = charts.stacked_bars(labels, series, xlabel=translate("report.chart.actions", lang))
+    chart = charts.stacked_bars(
+        chart_labels, series, xlabel=translate("report.chart.actions", lang)
+    )
     rows = []
     for p, label in zip(players, labels):
         a = actions.get(p["role"], {})
@@ -294,11 +300,12 @@ def _timeline_rows(moments: Sequence[Moment], colors: dict, lang: str) -> list[d
 
 
 def key_moments(moments: Sequence[Moment], scenario: Scenario, lang: str) -> list[dict]:
-    """The moments worth discussing: breaches, timeouts, disagreements, big decisions, the end.
+    """The moments worth discussing: breaches, timeouts, split votes, big decisions, the end.
 
-    Disagreement: a vote or consensus whose final round had votes for another choice, or a
-    consensus that needed more than one round. Big decisions: the `KEY_DECISIONS` choices with
-    the largest total of absolute points (ties: earliest first).
+    A split vote: the final round of a vote or consensus where the chosen option did not get
+    more than half of the votes (a tie broken by the tiebreak role, or a narrow plurality); a
+    consensus that needed three rounds or more. Big decisions: the `KEY_DECISIONS` choices
+    with the largest total of absolute points (ties: earliest first).
     """
     found: dict[int, list[str]] = {}
     by_seq = {m.seq: m for m in moments}
@@ -314,10 +321,11 @@ def key_moments(moments: Sequence[Moment], scenario: Scenario, lang: str) -> lis
             if votes:
                 last_round = max((v.round or 1) for v in votes)
                 final = [v for v in votes if (v.round or 1) == last_round]
-                against = sum(1 for v in final if v.choice != m.choice)
-                if against:
-                    note(m.seq, translate("report.key.disagreement", lang, n=against))
-                if last_round > 1:
+                support = sum(1 for v in final if v.choice == m.choice)
+                if final and support * 2 <= len(final):
+                    note(m.seq, translate("report.key.split", lang, support=support,
+                                          against=len(final) - support))
+                if last_round >= 3:
                     note(m.seq, translate("report.key.rounds", lang, n=last_round))
             votes = []
         elif m.kind == "scene_entered":
@@ -359,6 +367,15 @@ def _scenario_block(scenario: Scenario) -> dict:
     }
 
 
+def _forked_note(team: TeamLog, lang: str) -> str:
+    """A line saying this session continued an earlier one ("Speel verder vanaf hier"), or ""."""
+    origin = team.started.get("forked_from")
+    if not isinstance(origin, dict):
+        return ""
+    name = "" if team.pseudonymized else PurePath(str(origin.get("path", ""))).name
+    return translate("report.forked", lang, seq=origin.get("seq", "?"), file=name or "–")
+
+
 def team_context(team: TeamLog, scenario: Scenario, lang: str = "nl") -> dict:
     """Everything the team report shows, as plain values for the template."""
     n = numbers(team.events, scenario)
@@ -377,6 +394,7 @@ def team_context(team: TeamLog, scenario: Scenario, lang: str = "nl") -> dict:
             date=local_date(str(team.started.get("time", "")), lang),
             duration=duration(last_ms, lang),
         ),
+        "forked": _forked_note(team, lang),
         "players": players,
         "outcome": _outcome(team, scenario, lang),
         "scores": scores,
