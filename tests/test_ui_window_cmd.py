@@ -74,3 +74,12 @@ def test_scenario_for_log_uses_the_path_in_the_log(tmp_path):
     log.write_text('{"seq": 0, "type": "session_started", "scenario_id": "keukentafel", '
                    f'"scenario_path": "{DATA / "keukentafel.yaml"}"}}\n', encoding="utf-8")
     assert window.scenario_for_log(log) == DATA / "keukentafel.yaml"
+
+
+def test_sdl_failure_is_one_line_and_exit_2(monkeypatch, capsys):
+    """When SDL cannot open a window (driver missing), the command explains and exits 2."""
+    monkeypatch.setenv("SDL_VIDEODRIVER", "no-such-driver")
+    code = window.run(Namespace(lang="nl"))
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "--text" in err[0]

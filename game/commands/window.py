@@ -34,25 +34,23 @@ def _lang(args) -> str:
 
 
 def _open_app(args):
-    """The App, or (None, exit code) after printing why it cannot open."""
+    """The App, or None after printing (one line) why no window can open."""
     lang = _lang(args)
     problem = display_problem(lang)
     if problem:
         print(problem, file=sys.stderr)
         return None
+    from game.ui.app import App, DisplayError
+    from game.ui.settings import load_settings
+
+    settings = load_settings()
+    if getattr(args, "lang", None):
+        settings = settings.with_(lang=lang)
+    if getattr(args, "secret_vote", False):
+        settings = settings.with_(vote_mode="secret")
     try:
-        import pygame
-
-        from game.ui.app import App
-        from game.ui.settings import load_settings
-
-        settings = load_settings()
-        if getattr(args, "lang", None):
-            settings = settings.with_(lang=lang)
-        if getattr(args, "secret_vote", False):
-            settings = settings.with_(vote_mode="secret")
         return App(settings)
-    except pygame.error as exc:
+    except DisplayError as exc:
         print(translate("ui.no_display_sdl", lang, error=str(exc)), file=sys.stderr)
         return None
 

@@ -23,6 +23,7 @@ import pygame  # noqa: E402
 import pygame_gui  # noqa: E402
 from pygame_gui.core.utility import set_default_manager  # noqa: E402
 
+from game.errors import SamenspelError  # noqa: E402
 from game.i18n import translate  # noqa: E402
 from game.ui import theme  # noqa: E402
 from game.ui.settings import Settings, load_settings, save_settings  # noqa: E402
@@ -34,6 +35,10 @@ MIN_SIZE = (800, 560)
 ACTIVE_AFTER_INPUT = 0.35  # seconds of full frame rate after input, for hover and focus changes
 IDLE_WAKE = 1.0  # seconds between idle wake-ups when no screen asks for more
 TRANSLATIONS = str(Path(__file__).resolve().parent / "translations")
+
+
+class DisplayError(SamenspelError, RuntimeError):
+    """SDL could not open a window here (no display, no video driver)."""
 
 
 class App:
@@ -53,15 +58,17 @@ class App:
         persist_settings: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        pygame.display.init()
-        pygame.font.init()
+        try:
+            pygame.display.init()
+            pygame.font.init()
+            self.window = pygame.display.set_mode(size, pygame.RESIZABLE)
+        except pygame.error as exc:
+            raise DisplayError(str(exc)) from exc
         self.persist_settings = persist_settings
         self.settings = (settings or (load_settings() if persist_settings else Settings())).normalised()
         self.logs_dir = logs_dir
         self.scenario_folders = list(scenario_folders or [])
         self.clock_fn = clock
-        flags = pygame.RESIZABLE
-        self.window = pygame.display.set_mode(size, flags)
         pygame.display.set_caption("Samenspel")
         self._windowed_size = size
         self._set_icon()
