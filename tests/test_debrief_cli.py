@@ -111,3 +111,19 @@ def test_runs_as_a_module_without_a_display(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert out.is_file()
+
+
+def test_scenario_option_with_another_scenario_exits_1(tmp_path, capsys):
+    """--scenario pointing at a different case: exit 1 naming both ids; a broken one: its problems."""
+    other = sorted((Path(__file__).parents[1] / "scenarios").glob("*.yaml"))[0]
+    assert main(["debrief", TEAMS[0], "-o", str(tmp_path / "r.html"),
+                 "--scenario", str(other)]) == 1
+    err = capsys.readouterr().err
+    assert "'keukentafel'" in err and other.name in err
+    broken = tmp_path / "kapot.yaml"
+    broken.write_text("format: 1\nid: keukentafel\n", encoding="utf-8")
+    assert main(["debrief", TEAMS[0], "-o", str(tmp_path / "r.html"),
+                 "--scenario", str(broken)]) == 1
+    assert "kapot.yaml:" in capsys.readouterr().err
+    assert main(["debrief", TEAMS[0], "--scenario", str(tmp_path / "weg.yaml")]) == 1
+    assert "weg.yaml" in capsys.readouterr().err

@@ -184,6 +184,24 @@ def scenario_candidates(team_log: TeamLog, explicit: str | Path | None = None) -
     return found
 
 
+def _explicit_scenario(team_log: TeamLog, path: Path, lang: str):
+    """Load the scenario the teacher named; its id must be the logged one (ScenarioError and
+    LogError propagate so the command line can say exactly what is wrong)."""
+    from game.scenario.loader import load_scenario
+
+    if not path.is_file():
+        raise LogError(translate("report.error.scenario_missing", lang, path=path))
+    scenario = load_scenario(path)
+    if scenario.id != team_log.scenario_id:
+        raise LogError(
+            translate("report.error.scenario_id", lang, path=path, found=scenario.id,
+                      log=team_log.path, wanted=team_log.scenario_id)
+        )
+    if scenario.sha256 != team_log.scenario_sha256:
+        log.warning(translate("report.warning.sha_differs", lang, path=path, log=team_log.path))
+    return scenario
+
+
 def find_scenario(team_log: TeamLog, explicit: str | Path | None = None, lang: str = "nl"):
     """The loaded `Scenario` a log was played with.
 
@@ -194,7 +212,9 @@ def find_scenario(team_log: TeamLog, explicit: str | Path | None = None, lang: s
     """
     from game.scenario.loader import load_scenario
 
-    candidates = scenario_candidates(team_log, explicit)
+    if explicit is not None:
+        return _explicit_scenario(team_log, Path(explicit), lang)
+    candidates = scenario_candidates(team_log)
     wanted = team_log.scenario_sha256
     for path in candidates:
         try:
@@ -207,7 +227,7 @@ def find_scenario(team_log: TeamLog, explicit: str | Path | None = None, lang: s
             head = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        if f"id: {team_log.scenario_id}" not in head and explicit is None:
+        if f"id: {team_log.scenario_id}" not in head:
             continue
         try:
             scenario = load_scenario(path)
