@@ -89,8 +89,9 @@ def run(args: argparse.Namespace) -> int:
         scenario = find_scenario(logs[0], args.scenario, lang)
     except LogError as exc:
         return fail(str(exc))
-    except ScenarioError as exc:
-        return fail(exc.format(lang))
+    except ScenarioError as exc:  # the --scenario file does not load: its problems, as validate
+        print(exc.format(lang), file=sys.stderr)
+        return 1
     for team in logs:
         for warning in team.warnings:
             print(t("report.cli.warning", lang, message=warning), file=sys.stderr)
