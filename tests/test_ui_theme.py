@@ -72,3 +72,12 @@ def test_meter_fraction_and_value_format():
     App.lang = "en"
     assert format_value(App, budget, 12000) == "€12,000"
     assert format_value(App, Variable("uren", 2.5, unit="uur"), 2.5) == "2.5 uur"
+
+
+def test_prose_joins_wrapped_lines_and_keeps_paragraphs_and_lists():
+    """YAML-wrapped lines reflow; blank lines and list items keep their breaks; markup escaped."""
+    pytest.importorskip("pygame")
+    from game.ui.screens.base import prose
+
+    text = "Jij bent Anna.\nJe hebt <geld>.\n\nDoelen:\n- rust\n- regie\n"
+    assert prose(text) == "Jij bent Anna. Je hebt &lt;geld&gt;.<br><br>Doelen:<br>- rust<br>- regie"

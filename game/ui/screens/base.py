@@ -8,6 +8,7 @@ change), so layouts reflow by construction. Screens hold no game rules: they sho
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 import pygame
@@ -23,6 +24,27 @@ def esc(value: object) -> str:
     # Noto Sans has no arrows: show them as ASCII rather than as empty boxes.
     value = str(value).replace("→", "->").replace("←", "<-")
     return html.escape(value, quote=False).replace("\n", "<br>")
+
+
+def prose(value: object) -> str:
+    """Scenario text (scene, briefing, card, advice, ending) as markup for a text box.
+
+    Authors wrap long lines in YAML block scalars; those single line breaks are joined so the
+    text reflows with the window. A blank line starts a new paragraph, and a line that starts
+    a list item ("- ", "* ", "• ", "1. ") keeps its own line.
+    """
+    paragraphs = re.split(r"\n\s*\n", str(value).strip())
+    out = []
+    for para in paragraphs:
+        lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
+        joined = ""
+        for ln in lines:
+            if joined and not re.match(r"([-*•]|\d+[.)])\s", ln):
+                joined += " " + ln
+            else:
+                joined += ("\n" if joined else "") + ln
+        out.append(esc(joined))
+    return "<br><br>".join(out)
 
 
 def academy_name(app, academy: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from game.ui.screens.base import Screen, academy_name, draw_role_band, esc
+from game.ui.screens.base import Screen, academy_name, draw_role_band, esc, prose
 
 
 def cards_markup(app, game, role: str) -> str:
@@ -13,7 +13,7 @@ def cards_markup(app, game, role: str) -> str:
     for info in game.session.cards(role):
         mark = f" <font color='{app.palette.bad}'>[{esc(app.t('cards.sensitive'))}]</font>" if info.sensitive else ""
         shared = f" <i>({esc(app.t('cards.shared'))})</i>" if info.id in game.session.shared_cards else ""
-        parts.append(f"<b>{esc(info.title)}</b>{mark}{shared}<br>{esc(game.session.render(info.text))}")
+        parts.append(f"<b>{esc(info.title)}</b>{mark}{shared}<br>{prose(game.session.render(info.text))}")
     return "<br><br>".join(parts)
 
 
@@ -36,7 +36,7 @@ class BriefingScreen(Screen):
         self.header = pygame.Rect(0, 0, w, self.px(96))
         top = self.header.bottom + m
         bh = self.px(56)
-        body = esc(self.game.session.briefing(self.role))
+        body = prose(self.game.session.briefing(self.role))
         if role.goals:
             goals = "".join(f"<br>• {esc(self.game.session.render(g))}" for g in role.goals)
             body += f"<br><br><b>{esc(self.t('briefing.goals'))}</b>{goals}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from game.ui.screens.base import Screen, esc
+from game.ui.screens.base import Screen, prose
 from game.ui.screens.play import decision_markup, draw_header
 from game.ui.widgets import rgb, text
 
@@ -30,7 +30,7 @@ class EndingScreen(Screen):
         d = self.game.session.last_decision
         if d is not None:
             body += decision_markup(self.app, self.game, d) + "<br><br>"
-        body += esc(self.game.session.scene_text())
+        body += prose(self.game.session.scene_text())
         bh = self.px(60)
         self.textbox((m, y, w - 2 * m, h - y - bh - 2 * m), body)
         self.button((w - m - self.px(360), h - m - bh, self.px(360), bh), self.t("ending.to_debrief"),

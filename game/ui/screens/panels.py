@@ -10,7 +10,7 @@ from __future__ import annotations
 import pygame
 
 from game.scenario.model import TEAM
-from game.ui.screens.base import Screen, draw_role_band, esc
+from game.ui.screens.base import Screen, draw_role_band, esc, prose
 from game.ui.screens.briefing import cards_markup
 from game.ui.theme import initials, role_colour
 from game.ui.widgets import ChoiceButton, badge
@@ -156,7 +156,7 @@ class ShareScreen(_PrivateScreen):
         if info.sensitive:
             mark = f"<br><font color='{self.app.palette.bad}'><b>{esc(self.t('share.sensitive_hint'))}</b></font>"
         self.textbox((x, y, cw, h // 2 - y + self.px(40)),
-                     f"<b>{esc(info.title)}</b><br>{esc(self.game.session.render(info.text))}{mark}", "card")
+                     f"<b>{esc(info.title)}</b><br>{prose(self.game.session.render(info.text))}{mark}", "card")
         ty = h // 2 + self.px(56)
         self.label((x, ty, cw, self.px(32)), self.t("share.to"), "muted")
         ty += self.px(36)
@@ -198,7 +198,7 @@ class AdviceScreen(_PrivateScreen):
         self.label((m, y, w - 2 * m, self.px(44)), self.t("advice.asked_by", who=self.game.who(self.asker)),
                    "subtitle")
         y += self.px(52)
-        body = esc(self.advice) if self.advice else esc(self.t("advice.none"))
+        body = prose(self.advice) if self.advice else esc(self.t("advice.none"))
         bh = self.px(56)
         cards = cards_markup(self.app, self.game, self.role)
         if cards:

@@ -8,7 +8,7 @@ import pygame
 import pygame_gui
 
 from game.ui import catalog
-from game.ui.screens.base import Screen, draw_role_row, esc
+from game.ui.screens.base import Screen, draw_role_row, esc, prose
 
 
 class PickerScreen(Screen):
@@ -119,7 +119,7 @@ class PickerScreen(Screen):
         start_h = self.px(56)
         roles_h = len(sc.roles) * self.px(44) + self.px(34)
         summary_h = max(self.px(60), r.bottom - pad - start_h - self.px(16) - roles_h - y)
-        markup = esc(sc.summary or "")
+        markup = prose(sc.summary or "")
         if sc.learning_goals:
             goals = "".join(f"<br>• {esc(g)}" for g in sc.learning_goals)
             markup += f"<br><br><b>{esc(self.t('picker.goals'))}</b>{goals}"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pygame
 
 from game.i18n import format_number
-from game.ui.screens.base import Screen, esc
+from game.ui.screens.base import Screen, esc, prose
 from game.ui.theme import initials, role_colour
 from game.ui.widgets import ChoiceButton, badge, ellipsize, font_line, meter, rgb, text, text_size
 
@@ -51,7 +51,7 @@ def decision_markup(app, game, d) -> str:
     key = "play.decided" if len(d.by) == 1 else "play.decided_many"
     parts = [f"<b>{esc(app.t(key, who=who, choice=d.text))}</b>"]
     if d.feedback:
-        parts.append(f"<i>{esc(d.feedback)}</i>")
+        parts.append(f"<i>{prose(d.feedback)}</i>")
     shown = {vid for vid, _ in game.session.shown_variables()}
     changes = []
     for vid, (old, new) in d.changes.items():
@@ -243,7 +243,7 @@ class PlayScreen(Screen):
         self.turn_rect = pygame.Rect(main.x, choices_top - turn_h - self.px(4), main.width, turn_h)
         text_h = self.turn_rect.y - y - self.px(6)
         self.textbox((main.x - self.px(4), y, main.width + self.px(4), max(self.px(40), text_h)),
-                     esc(self.session.scene_text()))
+                     prose(self.session.scene_text()))
         self.scroll = max(0, min(self.scroll, total - area_h))
         cy = choices_top - self.scroll
         for (number, label, note, action), bh in zip(button_rows, heights):
