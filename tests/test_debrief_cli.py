@@ -127,3 +127,28 @@ def test_scenario_option_with_another_scenario_exits_1(tmp_path, capsys):
     assert "kapot.yaml:" in capsys.readouterr().err
     assert main(["debrief", TEAMS[0], "--scenario", str(tmp_path / "weg.yaml")]) == 1
     assert "weg.yaml" in capsys.readouterr().err
+
+
+def test_same_session_twice_counts_once_with_a_warning(tmp_path, capsys):
+    """A copied log is the same session: one team, and a warning naming both files."""
+    shutil.copy(TEAMS[0], tmp_path / "kopie.jsonl")
+    out = tmp_path / "k.html"
+    assert main(["debrief", TEAMS[0], str(tmp_path / "kopie.jsonl"), TEAMS[1], "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "kopie.jsonl is dezelfde sessie als" in err
+    html = out.read_text(encoding="utf-8")
+    assert "Team 2" in html and "Team 3" not in html
+
+
+def test_edited_scenario_is_used_with_a_warning(tmp_path, capsys):
+    """Only a changed copy of the scenario beside the log: used, with a warning that it changed."""
+    shutil.copy(TEAMS[0], tmp_path / "t.jsonl")
+    text = (LOGS / "keukentafel.yaml").read_text(encoding="utf-8")
+    (tmp_path / "keukentafel.yaml").write_text(text + "\n# aangepast\n", encoding="utf-8")
+    lines = (tmp_path / "t.jsonl").read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["scenario_path"] = None
+    (tmp_path / "t.jsonl").write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n",
+                                      encoding="utf-8")
+    assert main(["debrief", str(tmp_path / "t.jsonl"), "-o", str(tmp_path / "r.html")]) == 0
+    assert "het scenario is gewijzigd" in capsys.readouterr().err

@@ -70,14 +70,36 @@ def _read_logs(paths: list[str], lang: str):
 
 def run(args: argparse.Namespace) -> int:
     """Read the logs, find the scenario, write the report (and CSV/xAPI when asked)."""
+    lang = getattr(args, "lang", None) or "nl"
+    handler = _WarningPrinter(lang)
+    export_log = logging.getLogger("game.export")
+    export_log.addHandler(handler)
+    try:
+        return _run(args, lang)
+    finally:
+        export_log.removeHandler(handler)
+
+
+class _WarningPrinter(logging.Handler):
+    """Shows the export package's warnings (scenario edited since the session, a log given
+    twice) on stderr as `waarschuwing: ...` while the command runs."""
+
+    def __init__(self, lang: str):
+        super().__init__(logging.WARNING)
+        self.lang = lang
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(t("report.cli.warning", self.lang, message=record.getMessage()), file=sys.stderr)
+
+
+def _run(args: argparse.Namespace, lang: str) -> int:
+    """The command's work, with warnings already routed to stderr."""
     from game.errors import LogError, ScenarioError
     from game.export.csv import write_csv
     from game.export.logs import check_same_scenario, find_scenario
     from game.export.report import write_report
     from game.export.sources import team_logs
     from game.export.xapi import DEFAULT_BASE, write_xapi
-
-    lang = getattr(args, "lang", None) or "nl"
 
     def fail(message: str) -> int:
         print(t("report.cli.error", lang, message=message), file=sys.stderr)

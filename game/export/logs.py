@@ -126,13 +126,20 @@ def read_team_logs(paths: Iterable[str | Path], lang: str = "nl", progress=None)
     """Read several logs; `progress(path)` is called after each one (for a progress bar).
 
     Teams are labelled "Team 1..n" in the order of their start time (then file name), so the
-    same class gets the same labels whatever order the files were given in.
+    same class gets the same labels whatever order the files were given in. A log of a session
+    that is already in the list (same session id: a copied file) is left out with a warning.
     """
-    logs = []
+    logs: list[TeamLog] = []
+    seen: dict[str, Path] = {}
     for path in paths:
-        logs.append(read_team_log(path, lang))
+        team = read_team_log(path, lang)
         if progress is not None:
             progress(path)
+        first = seen.setdefault(team.session_id, team.path)
+        if first != team.path:  # the same session twice (a copied file): count it once
+            log.warning(translate("report.warning.duplicate", lang, path=team.path, first=first))
+            continue
+        logs.append(team)
     logs.sort(key=lambda t: (str(t.started.get("time", "")), t.path.name))
     return [
         TeamLog(t.path, t.events, t.warnings, label=translate("report.team_label", lang, n=i))
