@@ -125,3 +125,22 @@ def test_start_with_a_used_log_file_explains_instead_of_crashing(copy, tmp_path)
     assert app.screen.name == "message"
     assert "used.jsonl" in app.screen.body
     pygame.display.quit()
+
+
+def test_resume_after_the_file_changed_offers_the_new_version(copy, tmp_path):
+    """A log of an earlier version is refused first, with a button to go on anyway."""
+    app = _app(tmp_path, [copy.parent])
+    d = Driver(app)
+    game = Game.start(app, copy, load_scenario(copy), PLAYERS, seed=5, briefings=False)
+    d.key(pygame.K_1)
+    log_path = game.session.log_path
+    game.session.close()
+    copy.write_text(copy.read_text(encoding="utf-8").replace("Kort overleg", "Kort teamoverleg"),
+                    encoding="utf-8")
+    Game.resume(app, log_path, copy)
+    assert app.screen.name == "message"
+    d.click("Doorgaan met de nieuwe versie")
+    assert app.screen.name == "play"
+    assert app.game.session.scene_id == "toestemming_vragen"
+    app.game.session.close()
+    pygame.display.quit()

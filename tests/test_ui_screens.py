@@ -127,3 +127,17 @@ def test_escape_opens_menu_and_settings_switch_contrast(home):
     d.key(pygame.K_ESCAPE)
     assert a.screen.name == "menu"
     pygame.display.quit()
+
+
+def test_ctrl_plus_and_minus_change_the_font_scale(home):
+    """Ctrl + and Ctrl − step the font scale (for a projector) and Ctrl 0 resets it."""
+    a = _app(home)
+    d = Driver(a)
+    d.key(pygame.K_EQUALS, mod=pygame.KMOD_LCTRL)
+    d.key(pygame.K_EQUALS, mod=pygame.KMOD_LCTRL)
+    assert a.settings.font_scale == 150
+    d.key(pygame.K_MINUS, mod=pygame.KMOD_LCTRL)
+    assert a.settings.font_scale == 125
+    d.key(pygame.K_0, mod=pygame.KMOD_LCTRL)
+    assert a.settings.font_scale == 100
+    pygame.display.quit()

@@ -182,6 +182,18 @@ class App:
             save_settings(new)
         self.rebuild()
 
+    def zoom(self, key: int) -> None:
+        """Ctrl + / Ctrl − / Ctrl 0: the font scale one step up, down, or back to 100 %."""
+        scales = list(theme.FONT_SCALES)
+        current = min(scales, key=lambda v: abs(v - self.settings.font_scale))
+        if key == pygame.K_0:
+            target = 100
+        else:
+            step = -1 if key in (pygame.K_MINUS, pygame.K_KP_MINUS) else 1
+            target = scales[max(0, min(len(scales) - 1, scales.index(current) + step))]
+        if target != self.settings.font_scale:
+            self.apply_settings(self.settings.with_(font_scale=target))
+
     def toggle_fullscreen(self) -> None:
         """F11: fullscreen on/off, remembered in the settings."""
         self.apply_settings(self.settings.with_(fullscreen=not self.settings.fullscreen))
@@ -223,6 +235,11 @@ class App:
                 return True
             if event.key == pygame.K_F5 and self.game is not None:
                 self.game.reload()
+                return True
+            if event.mod & pygame.KMOD_CTRL and event.key in (pygame.K_PLUS, pygame.K_EQUALS,
+                                                              pygame.K_KP_PLUS, pygame.K_MINUS,
+                                                              pygame.K_KP_MINUS, pygame.K_0):
+                self.zoom(event.key)
                 return True
         return False
 

@@ -98,7 +98,11 @@ class Game:
             session = Session.resume(log_path, scenario, force=force, clock=app.clock_fn,
                                      lang=app.lang)
         except (SamenspelError, OSError) as exc:
-            cls._show_error(app, app.t("resume.failed_title"), exc)
+            retry = None
+            if not force and isinstance(exc, LogError) and cls._other_version(log_path, scenario):
+                # the file was edited since the session began: offer to go on with the new version
+                retry = (app.t("resume.force"), lambda: cls.resume(app, log_path, path, force=True))
+            cls._show_error(app, app.t("resume.failed_title"), exc, retry)
             return None
         game = cls(app, path, scenario, session)
         game.notices.append(("info", app.t("resume.resumed", time=datetime.now().strftime("%H:%M"))))
@@ -106,12 +110,25 @@ class Game:
         return game
 
     @staticmethod
-    def _show_error(app, title: str, exc: Exception) -> None:
+    def _other_version(log_path: Path, scenario: Scenario) -> bool:
+        """True when the log was written against another version of this scenario file."""
+        import json
+
+        try:
+            with open(log_path, encoding="utf-8") as fh:
+                first = json.loads(fh.readline())
+        except (OSError, ValueError):
+            return False
+        return first.get("scenario_id") == scenario.id and first.get("scenario_sha256") != scenario.sha256
+
+    @staticmethod
+    def _show_error(app, title: str, exc: Exception, action=None) -> None:
         from game.ui.screens.message import MessageScreen
         from game.ui.screens.picker import PickerScreen
 
         text = exc.format(app.lang) if isinstance(exc, ScenarioError) else str(exc)
-        app.show(MessageScreen(app, title, text, back=lambda: app.show(PickerScreen(app))))
+        app.show(MessageScreen(app, title, text, back=lambda: app.show(PickerScreen(app)),
+                               action=action))
 
     # ----- names for screens --------------------------------------------------------------
 
