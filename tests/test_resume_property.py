@@ -76,7 +76,20 @@ def random_move(data, s: Session, clock: FakeClock) -> None:
 @given(data=st.data(), seed=st.integers(0, 2**16))
 def test_random_playthroughs_are_legal_and_every_prefix_resumes(name, data, seed):
     """Random moves raise only SessionError; every log prefix resumes to the live state."""
-    scenario = SCENARIOS[name]
+    check_playthrough(SCENARIOS[name], data, seed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), seed=st.integers(0, 2**31))
+def test_many_random_playthroughs_resume(name, data, seed):
+    """The same property over many more playthroughs (`pytest -m slow`)."""
+    check_playthrough(SCENARIOS[name], data, seed)
+
+
+def check_playthrough(scenario, data, seed) -> None:
+    """Play random moves with a log; check the properties of the module docstring."""
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "live.jsonl"
         clock = FakeClock()
