@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from game.engine.session import Session
 from game.errors import LogError
@@ -126,3 +128,33 @@ def test_report_of_a_fork_says_where_it_came_from(tmp_path, original, scenario):
     assert "verder vanaf gebeurtenis 6" in html and "orig.jsonl" in html
     hidden = render_report(read_team_log(tmp_path / "f.jsonl"), scenario, pseudonymize=True)
     assert "verder vanaf gebeurtenis 6" in hidden and "orig.jsonl" not in hidden
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fork_of_random_sessions_of_bundled_cases_matches_the_original(tmp_path_factory, data):
+    """Random sessions of the bundled cases (narration, timers, votes, shares), forked at a
+    random event: the fork holds the original's events up to the settled point and the
+    variables and knowledge those events lead to."""
+    from test_export_report import _random_session
+
+    from game.scenario.loader import load_scenario
+
+    bundled = sorted((Path(__file__).parents[1] / "scenarios").glob("*.yaml"))
+    file = data.draw(st.sampled_from(bundled), label="scenario")
+    seed = data.draw(st.integers(1, 10_000), label="seed")
+    scenario = load_scenario(file)
+    folder = tmp_path_factory.mktemp("fork")
+    original = folder / "orig.jsonl"
+    _random_session(scenario, original, seed)
+    events = read_team_log(original).events
+    playable = [i for i in range(len(events))
+                if events[settled_seq(events, i)]["type"] != "session_ended"]
+    seq = data.draw(st.sampled_from(playable), label="seq")
+    session = fork(original, seq, folder / "fork.jsonl", scenario)
+    point = settled_seq(events, seq)
+    assert session.events[1:] == list(events[1 : point + 1])
+    assert session.variables == final_variables(events[: point + 1], scenario)
+    shared = {e["info"] for e in events[: point + 1] if e["type"] == "info_shared"}
+    assert shared <= set(session.shared_cards)
+    session.close()
