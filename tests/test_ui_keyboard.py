@@ -38,6 +38,7 @@ def app(tmp_path, monkeypatch):
 def test_tab_and_enter_reach_the_setup_without_a_mouse(app):
     """Tab moves the focus over the picker's buttons; Enter activates the focused one."""
     d = Driver(app)
+    d.resize(900, 600)  # small enough that the scenario list scrolls
     labels = []
     for _ in range(40):
         d.key(pygame.K_TAB)
@@ -46,6 +47,9 @@ def test_tab_and_enter_reach_the_setup_without_a_mouse(app):
         if target.text.startswith("Het keukentafelgesprek"):
             break
     assert labels[-1].startswith("Het keukentafelgesprek")
+    target = app.screen.focus.items[app.screen.focus.index][0]
+    d.settle()
+    assert app.screen.list_container.rect.contains(target.rect)  # scrolled into view
     d.key(pygame.K_RETURN)
     assert app.screen.entries[app.screen.selected].scenario.id == "keukentafel"
     d.key(pygame.K_RETURN)  # Enter without focus: choose the selected case

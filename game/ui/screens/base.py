@@ -128,6 +128,8 @@ class Screen:
                 base = pygame.K_1 if event.key <= pygame.K_9 else pygame.K_KP1
                 return self.on_number(event.key - base + 1)
             if self.focus.handle_key(event):
+                if self.focus.index is not None:
+                    self.on_focus(self.focus.items[self.focus.index][0])
                 return True
             if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
                 return self.on_enter()
@@ -181,6 +183,9 @@ class Screen:
             self.app.defer(enabled[0].action)
             return True
         return False
+
+    def on_focus(self, target: object) -> None:
+        """The keyboard focus moved to a target (screens with scrolling lists show it)."""
 
     def on_wheel(self, dy: int) -> bool:
         """The mouse wheel outside scrolling widgets."""

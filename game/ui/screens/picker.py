@@ -80,6 +80,8 @@ class PickerScreen(Screen):
         row = self.px(64)
         container = pygame_gui.elements.UIScrollingContainer(rect, manager=self.manager,
                                                              allow_scroll_x=False)
+        self.list_container = container
+        self.list_row = row
         inner_w = rect.width - self.px(20) if len(self.entries) * row > rect.height else rect.width
         container.set_scrollable_area_dimensions((inner_w, max(rect.height, len(self.entries) * row)))
         if not self.entries:
@@ -150,6 +152,15 @@ class PickerScreen(Screen):
     def lang(self) -> str:
         """The interface language."""
         return self.app.lang
+
+    def on_focus(self, target: object) -> None:
+        """Scroll the list so that a scenario reached with Tab is visible."""
+        container = getattr(self, "list_container", None)
+        bar = getattr(container, "vert_scroll_bar", None)
+        if bar is None or getattr(target, "ui_container", None) is not container.get_container():
+            return
+        index = round(target.relative_rect.y / self.list_row)
+        bar.set_scroll_from_start_percentage(max(0.0, min(1.0, index / max(1, len(self.entries)))))
 
     def select(self, index: int) -> None:
         """Show the details of another scenario."""
