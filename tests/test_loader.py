@@ -285,7 +285,9 @@ def test_unstructure_round_trips_keukentafel():
 
 # ------------------------------------------------------------------------------ properties
 
-_ids = st.text(string.ascii_lowercase + string.digits + "_", min_size=1, max_size=8)
+_ids = st.text(string.ascii_lowercase + string.digits + "_", min_size=1, max_size=8).filter(
+    lambda i: i != "team"  # reserved: `actor: team` means every role
+)
 _texts = st.text(
     st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="{}"),
     min_size=1,
@@ -445,3 +447,9 @@ def test_a_broken_choice_keeps_the_numbers_of_the_next_choices():
         "choice 1 of scene 'begin' must be a mapping (key: value), not text ('oeps')"
     )
     assert "choice 2 of scene 'begin'" in problems[1].message
+
+
+def test_a_role_called_team_is_refused():
+    """`team` is reserved for `actor: team`; a role with that id is a bad-id error."""
+    _, problems = load_scenario_text_with_problems(SMALL.replace("  b: {", "  team: {"))
+    assert ("bad-id", 6) in [(p.code, p.line) for p in problems]

@@ -178,6 +178,9 @@ class _Validator:
                 if not ID_PATTERN.fullmatch(item_id):
                     self.add("bad-id", (section, item_id), name=item_id,
                              kind=Kind(SECTION_NOUNS[section]))
+        if TEAM in (self.declared["roles"] or ()):
+            # `actor: team` means every role, so a role cannot be called team.
+            self.add("bad-id", ("roles", TEAM), key="reserved-id", name=TEAM)
         scenes, endings = self.declared["scenes"], self.declared["endings"]
         for clash in sorted((scenes or frozenset()) & (endings or frozenset())):
             self.add("id-clash", ("endings", clash), name=clash)
