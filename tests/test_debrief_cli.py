@@ -114,7 +114,7 @@ def test_runs_as_a_module_without_a_display(tmp_path):
 
 
 def test_scenario_option_with_another_scenario_exits_1(tmp_path, capsys):
-    """--scenario pointing at a different case: exit 1 naming both ids; a broken one: its problems."""
+    """--scenario naming another case: exit 1 with both ids; a broken one: its problems."""
     other = sorted((Path(__file__).parents[1] / "scenarios").glob("*.yaml"))[0]
     assert main(["debrief", TEAMS[0], "-o", str(tmp_path / "r.html"),
                  "--scenario", str(other)]) == 1

@@ -130,7 +130,9 @@ def test_report_of_a_fork_says_where_it_came_from(tmp_path, original, scenario):
     assert "verder vanaf gebeurtenis 6" in hidden and "orig.jsonl" not in hidden
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_fork_of_random_sessions_of_bundled_cases_matches_the_original(tmp_path_factory, data):
     """Random sessions of the bundled cases (narration, timers, votes, shares), forked at a

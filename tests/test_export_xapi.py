@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from game.export.logs import find_scenario, read_team_log, read_team_logs
+from game.export.logs import find_scenario, read_team_logs
 from game.export.summary import numbers
 from game.export.xapi import ADL, statements, write_xapi
 

@@ -213,9 +213,10 @@ def find_scenario(team_log: TeamLog, explicit: str | Path | None = None, lang: s
     """The loaded `Scenario` a log was played with.
 
     Looks, in order, at `explicit` (the `--scenario FILE` option), the path the engine logged,
-    the log's own folder, the bundled `scenarios/` folder and the user's scenario folder. A file whose sha256 equals the
-    logged one wins; failing that, a file with the logged scenario id is used with a warning
-    (the scenario was edited after the session). Raises LogError when there is none.
+    the log's own folder, the bundled `scenarios/` folder and the user's scenario folder. A
+    file whose sha256 equals the logged one wins; failing that, a file with the logged scenario
+    id is used with a warning (the scenario was edited after the session). Raises LogError
+    when there is none. An `explicit` file must load and have the logged id.
     """
     from game.scenario.loader import load_scenario
 

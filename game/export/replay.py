@@ -297,7 +297,8 @@ def fork(
     ("Speel verder vanaf hier".) Writes `new_log_path` with the original events 0..`seq`
     (inclusive); its `session_started` gets
     `forked_from = {"path": <original log path>, "session_id": <original session id>,
-    "seq": seq}` (so the fork also gets its own session id, derived from that first event). Then the engine resumes that new log (`Session.resume`), which replays every
+    "seq": seq}` (so the fork also gets its own session id, derived from that first event).
+    Then the engine resumes that new log (`Session.resume`), which replays every
     event, so the returned `Session` is in exactly the state the original session had after
     `seq`, and further moves are appended to the new log. The original log is never changed.
 

@@ -71,5 +71,7 @@ def numbers(events: Sequence[dict], scenario: Scenario) -> Numbers:
     ended = events[-1] if events and events[-1].get("type") == "session_ended" else {}
     scores = dict(ended.get("scores") or {})
     return Numbers(
-        scores=scores, metrics=dict(ended.get("metrics") or {}), index=dict(scores.get("index") or {})
+        scores=scores,
+        metrics=dict(ended.get("metrics") or {}),
+        index=dict(scores.get("index") or {}),
     )

@@ -199,7 +199,8 @@ class _Builder:
             ]
         if kind == "consulted":
             role, target = str(event.get("role")), str(event.get("target"))
-            return [self.statement(event, role, self.agent(role), "asked", self.agent(target), role)]
+            obj = self.agent(target)
+            return [self.statement(event, role, self.agent(role), "asked", obj, role)]
         if kind == "info_shared":
             role = str(event.get("role"))
             to = event.get("to") or []
