@@ -125,6 +125,9 @@ class TextPlayer:
             self.read(self.t("press_enter_hide"))
             self.output.write(_CLEAR)
             self.output.flush()
+            # The screen is empty now: show the scene and the options again.
+            self._shown_entry = None
+            self._shown_prompt = None
 
     # ------------------------------------------------------------------- the screens
 

@@ -248,3 +248,18 @@ def test_narration_continues_on_enter_or_1_and_resume_shows_votes_already_cast(t
     text = out.getvalue()
     assert "Jeugdprofessional stemt voor: Vraag het gezin om toestemming" in text
     assert text.index("stemt voor") < text.index("[beleid] Kies 1-2:")
+
+
+def test_at_a_terminal_private_text_waits_for_enter_then_clears_and_redraws():
+    """Interactive: Enter before and after private text, the screen cleared, the scene redrawn."""
+    scenario = load_scenario(KEUKENTAFEL)
+    s = Session(scenario, players={"leerkracht": "Sara"})
+    lines = ["", ""] * 3 + ["1", "1", "kaarten", "", "", "stop"]
+    out = io.StringIO()
+    assert play_text(s, io.StringIO("\n".join(lines) + "\n"), out, interactive=True) == 0
+    text = out.getvalue()
+    ready = text.index("Sara, druk op Enter als je klaar bent om te lezen:")
+    assert ready < text.index("Jij bent de juf van Sem.")
+    assert text.count("\033[2J") == 4  # three briefings and one card list
+    after_cards = text[text.rindex("\033[2J"):]
+    assert "Kort overleg" in after_cards and "[jeugdprofessional] Kies 1-2:" in after_cards
