@@ -266,3 +266,19 @@ def test_every_bundled_scenario_gives_a_valid_report_csv_and_xapi(tmp_path):
         write_xapi(team, tmp_path / "t.json", scenario)
         for statement in json.loads((tmp_path / "t.json").read_text(encoding="utf-8")):
             assert validator.is_valid(statement), (file.name, statement["verb"]["id"])
+
+
+def test_a_scenario_colour_cannot_smuggle_css(team2, scenario):
+    """A role colour with CSS after it falls back to the academy colour; plain ones are kept."""
+    import attrs
+
+    from game.export.report import safe_color
+
+    roles = dict(scenario.roles)
+    roles["leerkracht"] = attrs.evolve(
+        roles["leerkracht"], color="red; background: url(https://tracker.example/x)"
+    )
+    html = render_report(team2, attrs.evolve(scenario, roles=roles))
+    assert "tracker.example" not in html
+    assert safe_color("#abc") == "#abc" and safe_color("teal") == "teal"
+    assert text_color("#fff") == "#000000"

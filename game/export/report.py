@@ -12,6 +12,7 @@ taking `session.events` (or `TeamLog`s) and the scenario.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import PurePath
@@ -66,12 +67,27 @@ def text_color(background: str) -> str:
         v = c / 255
         return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
 
+    digits = background.strip().lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
     try:
-        r, g, b = (int(background.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+        r, g, b = (int(digits[i : i + 2], 16) for i in (0, 2, 4))
     except ValueError:
         return "#000000"
     lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
     return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+_COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?|[a-zA-Z]{3,20}")
+
+
+def safe_color(value: str | None, fallback: str = DEFAULT_ROLE_COLOR) -> str:
+    """`value` when it is a plain CSS colour (#rgb, #rrggbb or a name), else `fallback`.
+
+    Colours go into style attributes; a scenario colour such as
+    `red; background: url(https://...)` must not smuggle CSS (or a network request) in.
+    """
+    return value if value and _COLOR.fullmatch(value.strip()) else fallback
 
 
 def clock(ms: int | float) -> str:
@@ -124,7 +140,10 @@ def _players(team: TeamLog, scenario: Scenario) -> list[dict]:
         p = logged[role_id]
         role = scenario.roles.get(role_id)
         academy = p.get("academy") or (role.academy if role else "")
-        color = role.display_color if role else ACADEMY_COLORS.get(academy, DEFAULT_ROLE_COLOR)
+        color = safe_color(
+            role.display_color if role else ACADEMY_COLORS.get(academy, DEFAULT_ROLE_COLOR),
+            ACADEMY_COLORS.get(academy, DEFAULT_ROLE_COLOR),
+        )
         out.append(
             {
                 "role": role_id,
