@@ -311,7 +311,8 @@ class TextPlayer:
                 self.say()
                 self.say(self.t("log_at", path=s.log_path))
             return EXIT_OK
-        except _EndOfInput:
+        except (_EndOfInput, KeyboardInterrupt):
+            # Ctrl-C is a way to stop too: every completed move is in the log already.
             return self.stop()
         except _Stalled:
             self.say(self.t("stalled", scene=s.scene_id))

@@ -263,3 +263,19 @@ def test_at_a_terminal_private_text_waits_for_enter_then_clears_and_redraws():
     assert text.count("\033[2J") == 4  # three briefings and one card list
     after_cards = text[text.rindex("\033[2J"):]
     assert "Kort overleg" in after_cards and "[jeugdprofessional] Kies 1-2:" in after_cards
+
+
+def test_ctrl_c_saves_like_stop(tmp_path):
+    """A KeyboardInterrupt while waiting for input saves and prints how to resume."""
+
+    class Interrupting(io.StringIO):
+        def readline(self, *args):
+            raise KeyboardInterrupt
+
+    scenario = load_scenario(KEUKENTAFEL)
+    log = tmp_path / "c.jsonl"
+    s = Session(scenario, log=log)
+    out = io.StringIO()
+    assert play_text(s, Interrupting(), out) == 0
+    assert f"samenspel resume {log} --text" in out.getvalue()
+    assert len(read_log(log).events) == 2
