@@ -359,6 +359,8 @@ class TextPlayer:
         options = s.options(role)
         key = (role, s.vote_round.number, tuple(c.id for c in options))
         if key != self._shown_prompt:
+            if self._shown_prompt is not None and s.time_left() is not None:
+                self.say(self.t("timer", time=_mmss(s.time_left() or 0.0)))
             self._shown_prompt = key
             if scene.decision != "single":
                 if self.secret_vote:
