@@ -372,7 +372,7 @@ class TextPlayer:
                 self.say(f"  {i}. {s.render(choice.text).strip()}")
         n = len(options)
         prompt = self.t("prompt_one" if n == 1 else "prompt_many", n=n)
-        line = self.read(f"[{role}] {prompt}")
+        line = self.read(f"[{role}] {prompt}").lower()  # ids are lower case in the format
         if s.tick():
             self.say()
             self.say("!!! " + self.t("time_up_late"))
@@ -406,7 +406,7 @@ class TextPlayer:
     def command(self, line: str, role: str) -> bool:
         """A line that is not a choice: share, consult, cards, help, stop, or unknown."""
         s = self.session
-        words = line.split()
+        words = line.lower().split()
         if not words:
             return True
         verb = words[0].lower()
