@@ -170,6 +170,7 @@ class FocusRing:
         self.items.append((target, action))
 
     def _mark(self, on: bool) -> None:
+        """Show or hide the focus highlight on the focused target."""
         if self.index is None or not self.items:
             return
         target = self.items[self.index][0]

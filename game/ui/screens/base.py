@@ -113,10 +113,16 @@ class Screen:
     # ----- the interface ------------------------------------------------------------------
 
     def build(self) -> None:
-        """Create the widgets for the current window size (the manager is empty)."""
+        """Create the widgets for the current window size (the manager is empty).
+
+        The keyboard focus survives a rebuild (resize, language, font size, scrolling)."""
+        index = self.focus.index
         self.focus.clear()
         self.choices = []
         self.layout()
+        if index is not None and index < len(self.focus.items):
+            self.focus.index = index
+            self.focus._mark(True)
 
     def layout(self) -> None:
         """Create this screen's widgets; subclasses override."""

@@ -25,6 +25,7 @@ class PickerScreen(Screen):
         self.resumable = resumable
         self.selected = selected
         self.drawn = False
+        self.start_index: int | None = None
         self.dialog = None
         self.detail_rect = pygame.Rect(0, 0, 0, 0)
         self.role_rows: list[tuple[pygame.Rect, object]] = []
@@ -100,6 +101,7 @@ class PickerScreen(Screen):
         r = self.detail_rect
         pad = self.px(20)
         self.role_rows = []
+        self.start_index = None
         pygame_gui.elements.UIPanel(r, manager=self.manager, starting_height=0)
         if not self.entries:
             return
@@ -135,6 +137,7 @@ class PickerScreen(Screen):
         bw = min(w, self.px(320))
         self.button((r.right - pad - bw, r.bottom - pad - start_h, bw, start_h),
                     self.t("picker.start"), self.choose, kind="primary")
+        self.start_index = len(self.focus.items) - 1
 
     # ----- drawing ------------------------------------------------------------------------
 
@@ -163,9 +166,14 @@ class PickerScreen(Screen):
         bar.set_scroll_from_start_percentage(max(0.0, min(1.0, index / max(1, len(self.entries)))))
 
     def select(self, index: int) -> None:
-        """Show the details of another scenario."""
+        """Show the details of another scenario; the keyboard focus goes to "Kies deze casus"."""
         self.selected = index
         self.app.rebuild()
+        start = self.start_index
+        if start is not None and start < len(self.focus.items):
+            self.focus._mark(False)
+            self.focus.index = start
+            self.focus._mark(True)
 
     def choose(self) -> None:
         """Go to the team set-up for the selected scenario."""

@@ -515,6 +515,20 @@ class PlayScreen(Screen):
         self.app.defer(self.app.rebuild)
         return True
 
+    def on_focus(self, target: object) -> None:
+        """Scroll crowded choices so the one reached with Tab or the arrows is visible."""
+        if not isinstance(target, ChoiceButton):
+            return
+        area = self.choice_area
+        shift = 0
+        if target.rect.bottom > area.bottom:
+            shift = target.rect.bottom - area.bottom
+        elif target.rect.top < area.top:
+            shift = target.rect.top - area.top
+        if shift:
+            self.scroll = max(0, self.scroll + shift)
+            self.app.defer(self.app.rebuild)
+
     def on_enter(self) -> bool:
         """Enter continues a narration scene."""
         if self.session.scene.is_narration:
