@@ -13,8 +13,6 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from attrs import frozen
-
 SESSION_STARTED = "session_started"
 SCENE_ENTERED = "scene_entered"
 CONSULTED = "consulted"
@@ -73,17 +71,15 @@ def utc_timestamp(now: datetime | None = None) -> str:
     return f"{text}.{min(int(fraction * 1000), 999):03d}Z"
 
 
-@frozen
-class Stamp:
-    """When an event happened: wall-clock time (ISO 8601 UTC) and milliseconds since the start."""
+def make_event(
+    seq: int, event_type: str, time: str, elapsed_ms: int, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """A new event dict in log order: the common fields first, then the type's own fields.
 
-    time: str
-    elapsed_ms: int
-
-
-def make_event(seq: int, event_type: str, stamp: Stamp, fields: dict[str, Any]) -> dict[str, Any]:
-    """A new event dict in log order: the common fields first, then the type's own fields."""
-    event = {"seq": seq, "type": event_type, "time": stamp.time, "elapsed_ms": stamp.elapsed_ms}
+    `time` is the wall-clock moment (ISO 8601 UTC, see `utc_timestamp`), `elapsed_ms` the
+    milliseconds since the session started.
+    """
+    event = {"seq": seq, "type": event_type, "time": time, "elapsed_ms": elapsed_ms}
     event.update(fields)
     return event
 

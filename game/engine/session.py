@@ -615,17 +615,16 @@ class Session:
             if (c.roles is None or role in c.roles) and choices[(scene.id, c.id)].is_open(self)
         ]
 
-    def _stamp(self) -> ev.Stamp:
-        if self._replay is not None and self._replay:
+    def _emit(self, event_type: str, **fields: Any) -> dict[str, Any]:
+        if self._replay:
             # Replaying: reproduce the logged times, so that everything computed from them
             # (tempo metrics in session_ended) comes out identical.
             source = self._replay[min(len(self.events), len(self._replay) - 1)]
-            return ev.Stamp(source.get("time", ""), int(source.get("elapsed_ms", 0)))
-        elapsed = self._elapsed_offset + int(round((self.clock() - self._t0) * 1000))
-        return ev.Stamp(ev.utc_timestamp(), elapsed)
-
-    def _emit(self, event_type: str, **fields: Any) -> dict[str, Any]:
-        event = ev.make_event(len(self.events), event_type, self._stamp(), fields)
+            stamp, elapsed = source.get("time", ""), int(source.get("elapsed_ms", 0))
+        else:
+            stamp = ev.utc_timestamp()
+            elapsed = self._elapsed_offset + round((self.clock() - self._t0) * 1000)
+        event = ev.make_event(len(self.events), event_type, stamp, elapsed, fields)
         self.events.append(event)
         if self._writer is not None:
             self._writer.write(event)
