@@ -32,7 +32,7 @@ ROUND_ONE = ("vechtscheiding", "pgb_aanvraag", "budgetdruk")
 
 #: Random playthroughs per case: enough to reach every (rare, good) ending reliably with the
 #: fixed seed, small enough to stay well under 20 s per case on the 2-core class machine.
-SIMULATE_RUNS = 2000
+SIMULATE_RUNS = 1500
 SIMULATE_SEED = 1
 
 _cache: dict[Path, Scenario] = {}
