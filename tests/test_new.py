@@ -154,7 +154,7 @@ def test_command_writes_file_and_refuses_to_overwrite(tmp_path, capsys):
 
 
 def test_command_default_path_and_messages(tmp_path, monkeypatch, capsys):
-    """Without -o the file is ID.yaml in the current folder; refusals are clear in both languages."""
+    """Without -o the file is ID.yaml here; refusals are clear; --lang en writes English."""
     monkeypatch.chdir(tmp_path)
     assert main(["new", "pgb-gesprek", "--roles", "gezinscoach,consulent"]) == 0
     assert set(load_scenario(tmp_path / "pgb-gesprek.yaml").roles) == {"gezinscoach", "consulent"}

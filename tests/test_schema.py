@@ -53,7 +53,7 @@ def test_schema_is_valid_draft7():
 
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
 def test_every_valid_scenario_validates(validator, path):
-    """Bundled and valid test scenarios pass, read as the editor reads YAML and as the loader does."""
+    """Bundled and valid scenarios pass, read as the editor reads YAML and as the loader does."""
     text = path.read_text(encoding="utf-8")
     assert _errors(validator, yaml.load(text, Loader=_YAML)) == []
     assert _errors(validator, read_yaml(path.read_bytes(), str(path)).data) == []
@@ -136,7 +136,7 @@ def test_sentence_comma_in_flow_mapping_is_tolerated_but_typos_are_not(validator
 
 
 def test_check_mode_reports_stale_file(tmp_path, capsys):
-    """`python -m game.scenario.schema OUT --check` is 0 for a current file and 1 for a stale one."""
+    """`python -m game.scenario.schema OUT --check` is 0 when current and 1 when stale."""
     out = tmp_path / "s.json"
     assert schema.main([str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["title"].startswith("Samenspel")

@@ -120,7 +120,7 @@ def parse_roles(text: str | None) -> tuple[str, ...]:
 
 
 def starter_roles(ids: tuple[str, ...], lang: str = "nl") -> list[StarterRole]:
-    """Display names and academies for the role ids (known ids first, then spread over academies)."""
+    """Display names and academies for the role ids (known ids, then spread over academies)."""
     taken = [KNOWN_ROLES[r][1] for r in ids if r in KNOWN_ROLES]
     spare = [a for a in ACADEMIES if a not in taken] or list(ACADEMIES)
     roles = []

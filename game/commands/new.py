@@ -1,8 +1,8 @@
 """`samenspel new ID [--roles a,b,c] [-o FILE] [--force] [--lang nl|en]`: a starter scenario.
 
 Writes a commented starter scenario (Dutch; English with `--lang en`) that validates cleanly
-with `--strict` and plays to an ending, then prints the next steps. Refuses an id that is not a slug, bad or duplicate role
-ids, fewer than two roles, and an existing file unless `--force`.
+with `--strict` and plays to an ending, then prints the next steps. Refuses an id that is not
+a slug, bad or duplicate role ids, fewer than two roles, and an existing file unless `--force`.
 Exit codes: 0 written, 1 refused (bad id, bad roles, file exists, cannot write).
 """
 
@@ -26,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction, lang: str = "nl") -> None:
                         help=t("authoring.new.cli.help.roles", lang))
     parser.add_argument("-o", "--output", metavar="FILE", default=None,
                         help=t("authoring.new.cli.help.out", lang))
-    parser.add_argument("--force", action="store_true", help=t("authoring.new.cli.help.force", lang))
+    parser.add_argument("--force", action="store_true",
+                        help=t("authoring.new.cli.help.force", lang))
     parser.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS,
                         help=t("cli.help.lang", lang))
 

@@ -96,7 +96,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
                      "variabele-id; een getal of ja/nee is de beginwaarde.",
         "scores": "Samenwerkingsdimensies waarop het team scoort. Sleutel = dimensie-id.",
         "start": "Id van de eerste scène.",
-        "scenes": "De scènes van de casus. Sleutel = scène-id (scènes en eindes delen hun namen).",
+        "scenes": "De scènes van de casus. Sleutel = scène-id (scènes en eindes delen hun "
+                  "namen).",
         "endings": "De eindes (minstens 1). Sleutel = einde-id.",
         "debrief": "Algemene vragen voor de nabespreking.",
     },
@@ -364,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     """Write the schema to a file (or stdout with `-`); `--check` compares instead."""
     parser = argparse.ArgumentParser(prog="python -m game.scenario.schema",
                                      description="Write the JSON Schema of scenario files.")
-    parser.add_argument("output", help="file to write, e.g. docs/scenario.schema.json; - for stdout")
+    parser.add_argument("output",
+                        help="file to write, e.g. docs/scenario.schema.json; - for stdout")
     parser.add_argument("--check", action="store_true",
                         help="do not write; exit 1 when the file differs from the model")
     args = parser.parse_args(argv)
