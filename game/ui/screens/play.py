@@ -80,20 +80,20 @@ def draw_header(screen: Screen, surface: pygame.Surface, game, rect: pygame.Rect
         var = game.scenario.variables[vid]
         label = f"{var.display_label} {format_value(app, var, value)}"
         items.append((label, meter_fraction(var, value), text_size(label, scale=s, bold=True)[0]))
-    bar_w, gap = screen.px(110), screen.px(24)
+    gap = screen.px(20)
     kind = "body"
-    needed = sum(w + screen.px(10) + bar_w + gap for _, _, w in items)
-    if needed > rect.width - screen.px(32):
-        bar_w = 0
-        needed = sum(w + gap for _, _, w in items)
-        if needed > rect.width - screen.px(32):
-            kind = "small"
+    room = rect.width - screen.px(32)
+    for bar_w in (screen.px(110), screen.px(56), 0):  # shorter bars, then values only
+        if sum(w + (screen.px(8) + bar_w if bar_w else 0) + gap for _, _, w in items) <= room:
+            break
+    else:
+        kind = "small"
     x = rect.right - screen.px(16)
     for label, fraction, _ in reversed(items):
         if bar_w:
             bar = pygame.Rect(x - bar_w, rect.centery - screen.px(6), bar_w, screen.px(12))
             meter(surface, bar, fraction, pal)
-            x = bar.x - screen.px(10)
+            x = bar.x - screen.px(8)
         r = text(surface, label, (x, rect.centery), kind=kind, scale=s, colour=pal.text,
                  anchor="midright", bold=True)
         x = r.x - gap
