@@ -279,3 +279,17 @@ def test_ctrl_c_saves_like_stop(tmp_path):
     assert play_text(s, Interrupting(), out) == 0
     assert f"samenspel resume {log} --text" in out.getvalue()
     assert len(read_log(log).events) == 2
+
+
+def test_cli_resume_of_an_edited_scenario_needs_force(tmp_path):
+    """After the scenario file changed, resume refuses (exit 1, mentions --force) until forced."""
+    scenario = tmp_path / "keukentafel.yaml"
+    scenario.write_text(KEUKENTAFEL.read_text(encoding="utf-8"), encoding="utf-8")
+    log = tmp_path / "f.jsonl"
+    run_cli("play", str(scenario), "--text", "--log", str(log), stdin="1\n")
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace(
+        "Moeder ontspant zichtbaar.", "Moeder glimlacht."), encoding="utf-8")
+    refused = run_cli("resume", str(log), "--text")
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    forced = run_cli("resume", str(log), "--text", "--force", stdin="stop\n")
+    assert forced.returncode == 0 and "Sessie hervat in 'toestemming_vragen'" in forced.stdout
