@@ -290,3 +290,17 @@ def test_garbage_appended_after_the_last_event_is_dropped_not_fatal(tmp_path, cl
     resumed.choose("b", "y")
     resumed.close()
     assert list(read_log(path).events) == resumed.events
+
+
+def test_a_log_without_the_engines_extra_fields_still_replays(tmp_path, clock):
+    """A log of the documented format without `via`, `team`, `changes`, `scenario_path` resumes."""
+    path = tmp_path / "a.jsonl"
+    live = played(path, clock)
+    live.close()
+    events = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    stripped = [{k: v for k, v in e.items()
+                 if k not in ("via", "team", "changes", "scenario_path")} for e in events]
+    path.write_text("".join(json.dumps(e) + "\n" for e in stripped), encoding="utf-8")
+    resumed = Session.resume(path, live.scenario, clock=clock)
+    assert state(resumed) == state(live)
+    resumed.close()

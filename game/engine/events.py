@@ -50,6 +50,10 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 
 EVENT_TYPES = tuple(REQUIRED_FIELDS)
 
+#: Fields this engine adds beyond DESIGN.md (see REQUIRED_FIELDS); a log written by another
+#: producer may lack them, and replay does not insist on them.
+EXTRA_FIELDS = ("scenario_path", "via", "team", "changes")
+
 #: Fields that record when something happened rather than what happened.
 TIME_FIELDS = ("time", "elapsed_ms")
 

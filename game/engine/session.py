@@ -569,7 +569,9 @@ class Session:
         if kind == ev.CONSULTED:
             self.consult(event["role"], event["target"])
         elif kind == ev.INFO_SHARED:
-            to = TEAM if event.get("team") else (event["to"][0] if len(event["to"]) == 1 else None)
+            others = [r for r in self.scenario.roles if r != event["role"]]
+            team = event.get("team", list(event["to"]) == others and len(others) > 1)
+            to = TEAM if team else (event["to"][0] if len(event["to"]) == 1 else None)
             if to is None:
                 self._check_move(event["role"], "share")
                 self._share(event["role"], event["info"], list(event["to"]), False)
@@ -821,8 +823,16 @@ def _comparable(event: dict[str, Any]) -> Any:
 
 
 def _same_event(replayed: dict[str, Any], logged: dict[str, Any]) -> bool:
-    """True when a replayed event equals the logged one (see `_comparable`)."""
-    return _comparable(replayed) == _comparable(logged)
+    """True when a replayed event equals the logged one (see `_comparable`).
+
+    Fields this engine adds beyond DESIGN.md are compared only when the log has them, so a
+    log written by another producer of the documented format replays too.
+    """
+    want, got = _comparable(logged), _comparable(replayed)
+    for name in ev.EXTRA_FIELDS:
+        if name not in want:
+            got.pop(name, None)
+    return want == got
 
 
 def _difference(logged: dict[str, Any], replayed: dict[str, Any] | None) -> tuple[str, str]:
