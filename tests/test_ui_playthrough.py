@@ -230,3 +230,29 @@ def test_export_button_writes_the_report(app, tmp_path):
     d.click("Rapport opslaan (HTML)")
     (report,) = list((tmp_path / "logs").glob("*.html"))
     assert "<html" in report.read_text(encoding="utf-8").lower()
+
+
+def test_play_on_from_a_scene_forks_a_new_log(app, tmp_path):
+    """From the debrief timeline the team plays on from an earlier scene in a new log; the
+    original log is left as it was."""
+    d = Driver(app)
+    _to_play(d)
+    d.key(pygame.K_2)
+    d.key(pygame.K_2)
+    for _ in range(3):
+        d.key(pygame.K_1)
+    d.click_choice("Schrijf zelf")
+    d.click_choice("Schrijf zelf")
+    d.key(pygame.K_RETURN)
+    original = app.game.session.log_path
+    before = original.read_bytes()
+    d.key(pygame.K_2)  # timeline tab
+    d.click("Kort overleg")
+    assert app.screen.name == "play"
+    assert app.game.session.scene_id == "teamoverleg"
+    assert app.game.session.log_path != original
+    assert original.read_bytes() == before
+    d.key(pygame.K_1)
+    assert app.game.session.vote_round.votes == {"jeugdprofessional": "netwerk"}
+    first = json.loads(app.game.session.log_path.read_text(encoding="utf-8").splitlines()[0])
+    assert first["forked_from"]["path"].endswith(original.name)

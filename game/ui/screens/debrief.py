@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 import pygame
+import pygame_gui
 
 from game.ui.screens.base import Screen, esc
 from game.ui.screens.play import draw_header
@@ -71,7 +72,7 @@ class DebriefScreen(Screen):
         if self.tab == "scores":
             self._scores(area)
         elif self.tab == "timeline":
-            self.textbox(area, self._timeline_markup(), "card")
+            self._timeline(area)
         else:
             self.textbox(area, self._questions_markup(), "card")
         by = h - m - bh
@@ -117,6 +118,60 @@ class DebriefScreen(Screen):
             self.bars.append((pygame.Rect(x2, y, col, row - self.px(10)), self.t(f"debrief.part.{part}"),
                               value, desc))
             y += row
+
+    def _timeline(self, area: pygame.Rect) -> None:
+        """The timeline, and beside it "Speel verder vanaf" per scene (a fork of the log)."""
+        scenes = self._fork_points()
+        if not scenes or area.width < self.px(700):
+            self.textbox(area, self._timeline_markup(), "card")
+            return
+        side = min(self.px(360), area.width // 3)
+        self.textbox((area.x, area.y, area.width - side - self.px(16), area.height),
+                     self._timeline_markup(), "card")
+        x = area.right - side
+        self.label((x, area.y, side, self.px(60)), self.t("debrief.fork_title"), "muted", wrap=True)
+        rect = pygame.Rect(x, area.y + self.px(64), side, area.height - self.px(64))
+        row = self.px(52)
+        container = pygame_gui.elements.UIScrollingContainer(rect, manager=self.manager,
+                                                             allow_scroll_x=False)
+        inner = rect.width - (self.px(20) if len(scenes) * row > rect.height else 0)
+        container.set_scrollable_area_dimensions((inner, max(rect.height, len(scenes) * row)))
+        for i, (seq, title) in enumerate(scenes):
+            self.button((0, i * row, inner, row - self.px(8)), title,
+                        lambda seq=seq: self.fork(seq), kind="list", container=container)
+
+    def _fork_points(self) -> list[tuple[int, str]]:
+        """(seq, scene title) of every scene entry of this session, in order."""
+        if self.game.session.log_path is None:
+            return []
+        try:
+            from game.export.replay import fork  # noqa: F401  (only offered when present)
+        except ImportError:
+            return []
+        out = []
+        for e in self.game.session.events:
+            if e.get("type") == "scene_entered" and e.get("scene") in self.game.scenario.scenes:
+                scene = self.game.scenario.scenes[e["scene"]]
+                out.append((int(e["seq"]), scene.title or scene.id))
+        return out
+
+    def fork(self, seq: int) -> None:
+        """Play on from a scene of this session in a new log (the original log is untouched)."""
+        from game.export.replay import fork
+        from game.ui.flow import Game
+
+        log_path = Path(self.game.session.log_path)
+        new_path = Game.new_log_path(self.app, self.game.scenario.id)
+        try:
+            session = fork(log_path, seq, new_path, self.game.scenario, lang=self.app.lang)
+        except Exception as exc:  # a log the fork cannot use: say so, stay in the debrief
+            log.warning("fork failed: %s", exc)
+            self.message = self.t("debrief.fork_failed", error=str(exc))
+            self.app.rebuild()
+            return
+        game = Game(self.app, self.game.path, self.game.scenario, session)
+        game.notices.append(("info", self.t("debrief.forked", scene=session.scene.title or "")))
+        game.continue_play()
 
     def _timeline_markup(self) -> str:
         try:
