@@ -115,13 +115,22 @@ def generate(n_scenes: int, seed: int = 1) -> str:
 
 
 def _timed(fn, repeat: int) -> tuple[float, list[float]]:
-    """Median and all timings (seconds) of `repeat` calls."""
+    """Median and all wall-clock timings (seconds) of `repeat` calls."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times), times
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its finished child processes."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,13 +151,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"scenario: {args.scenes} scenes, mean {probe['length']['mean_scenes']} scenes and "
           f"{probe['length']['mean_decisions']} decisions per playthrough, ok={probe['ok']}")
 
+    import os
+
+    print(f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"{os.cpu_count()} CPUs")
     jobs = sim.default_jobs(args.runs)
     for label, n_jobs in (("1 process", 1), (f"{jobs} processes", jobs)):
+        cpu_before = _cpu_seconds()
         median, times = _timed(
             lambda n_jobs=n_jobs: sim.simulate(scenario, runs=args.runs, seed=1, jobs=n_jobs),
             args.repeat)
-        print(f"simulate {args.runs} runs, {label}: median {median:.2f} s "
-              f"({', '.join(f'{t:.2f}' for t in times)}); {1000 * median / args.runs:.3f} ms/run")
+        cpu = (_cpu_seconds() - cpu_before) / (args.repeat * args.runs)
+        print(f"simulate {args.runs} runs, {label}: wall median {median:.2f} s "
+              f"({', '.join(f'{t:.2f}' for t in times)}); CPU {1000 * cpu:.3f} ms/run")
+    print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     # where one playthrough spends its time
     n = 1000

@@ -55,6 +55,7 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from game.scenario.expressions import compile_source, parse, references
 from game.scenario.model import Scenario, Scene
 
 logger = logging.getLogger(__name__)
@@ -247,8 +248,6 @@ def static_truth(source: str | None, scenario: Scenario) -> bool | None:
     """
     if source is None:
         return True
-    from game.scenario.expressions import compile_source
-
     ctx = _cached("static_context", scenario, _StaticContext)
     try:
         value = compile_source(source)(ctx)
@@ -652,8 +651,6 @@ def _card_needs(scenario: Scenario) -> dict[str, list[tuple[str, str | None]]]:
 
     A `knows(role, card)` of the card's own owner is no sharing need and is left out.
     """
-    from game.scenario.expressions import parse, references
-
     needs: dict[str, list[tuple[str, str | None]]] = {}
     for sid, scene in scenario.scenes.items():
         sources = []
@@ -931,7 +928,8 @@ def cooperation_index(scores: Mapping[str, Any], metrics: Mapping[str, Any]) -> 
     others (weights scaled to add up to 1), rounded to a whole number, None when no part exists.
     Tempo is reported in the metrics but is not part of the index: fast is not better.
     """
-    percents = [d["percent"] for d in scores.get("team", {}).values() if d.get("percent") is not None]
+    percents = [d["percent"] for d in scores.get("team", {}).values()
+                if d.get("percent") is not None]
     score_part = (sum(min(100.0, max(0.0, p)) for p in percents) / len(percents)
                   if percents else None)
 
