@@ -264,8 +264,6 @@ class _Validator:
         for i, actor in enumerate(scene.actors):
             if not scene.is_team:
                 self.role_ref(actor, path + ("actor", i))
-        if scene.decision == "single" and len(scene.actors) > 1:
-            self.add("bad-decision", path + ("decision",), count=len(scene.actors))
         if scene.tiebreak is not None and self.role_ref(scene.tiebreak, path + ("tiebreak",)):
             if scene.actors and scene.tiebreak not in scene.actors:
                 self.add("tiebreak-not-actor", path + ("tiebreak",), name=scene.tiebreak)
