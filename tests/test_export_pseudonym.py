@@ -7,6 +7,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from game.cli import main
 from game.export.logs import find_scenario, read_team_log
@@ -102,3 +104,39 @@ def test_cli_pseudonymizes_every_output_of_a_class(tmp_path):
         text = path.read_text(encoding="utf-8")
         for part in every_name:
             assert part not in text, (path.name, part)
+
+
+NAME = st.text(
+    alphabet=st.characters(
+        categories=("Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Pd", "Po", "Ps", "Pe", "Zs")
+    ),
+    min_size=1,
+    max_size=12,
+).map(lambda s: "Zq" + s.strip())
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(names=st.lists(NAME, min_size=3, max_size=3, unique=True))
+def test_any_names_disappear_from_every_output(tmp_path, names):
+    """Whatever the names (accents, scripts, punctuation, spaces), none survives pseudonymising,
+    and the outputs are still produced."""
+    lines = TEAM1.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    for player, name in zip(first["players"], names):
+        player["name"] = name
+    first["note"] = f"gespeeld door {names[0]} en {names[1].upper()}"
+    log = tmp_path / "h.jsonl"
+    log.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n", encoding="utf-8")
+    team = read_team_log(log)
+    scenario = find_scenario(read_team_log(TEAM1))
+    write_csv(team, tmp_path / "h.csv", scenario, pseudonymize=True)
+    write_xapi(team, tmp_path / "h.json", scenario, pseudonymize=True)
+    write_report(team, tmp_path / "h.html", scenario, pseudonymize=True)
+    hidden = pseudonymize(team, tuple(scenario.roles))
+    for path in ("h.csv", "h.json", "h.html"):
+        text = (tmp_path / path).read_text(encoding="utf-8")
+        for name in names:
+            assert name not in text and json.dumps(name)[1:-1] not in text, (path, name)
+    assert names[0] not in json.dumps(hidden.events, ensure_ascii=False)

@@ -54,14 +54,29 @@ def scrub(value: object, mapping: Mapping[str, str], pattern: re.Pattern | None 
     pattern = pattern if pattern is not None else _pattern(list(mapping))
     if pattern is None:
         return value
-    lowered = {k.lower(): v for k, v in mapping.items()}
     if isinstance(value, str):
-        return pattern.sub(lambda m: lowered[m.group(0).lower()], value)
+        return pattern.sub(lambda m: _pseudonym_for(m.group(0), mapping), value)
     if isinstance(value, list | tuple):
         return type(value)(scrub(v, mapping, pattern) for v in value)
     if isinstance(value, dict):
         return {k: scrub(v, mapping, pattern) for k, v in value.items()}
     return value
+
+
+def _pseudonym_for(found: str, mapping: Mapping[str, str]) -> str:
+    """The pseudonym of the name that matched `found` (same letters, any case)."""
+    if found in mapping:
+        return mapping[found]
+    folded = found.casefold()
+    for name, pseudonym in mapping.items():
+        if name.casefold() == folded:
+            return pseudonym
+    # Case-insensitive matching of a few letters (the Turkish dotted İ, ß) does not survive
+    # casefold(); find the name whose own pattern matches.
+    for name in sorted(mapping, key=len, reverse=True):
+        if re.fullmatch(re.escape(name), found, re.IGNORECASE):
+            return mapping[name]
+    return found  # unreachable: the pattern only matches names in the mapping
 
 
 def pseudonymize(team_log: TeamLog, role_order: Sequence[str] = (), lang: str = "nl") -> TeamLog:
