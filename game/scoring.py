@@ -40,7 +40,7 @@ Public functions and the shapes they return (all JSON-serialisable, stable):
                "roles": {role: {"decisions": n, "median_ms": x | None, "mean_ms": x | None}}}}
 
 `maxima(scenario)` -> `{dim: max}` (the author's `max` when given, else the best reachable
-total), `maxima_details(scenario)` -> the "maxima" block above, and
+total; cached per scenario object), `maxima_details(scenario)` -> the "maxima" block above, and
 `cooperation_index(scores, metrics)` -> `{"value": 0..100 | None, "parts": {...},
 "weights": {...}}`.
 """
@@ -88,23 +88,20 @@ _CACHES: dict[str, dict[Any, Any]] = {}
 
 
 def _cached(name: str, scenario: Scenario, build: Callable[[Scenario], Any]) -> Any:
-    """`build(scenario)`, cached per scenario: by its sha256 when known, else by identity."""
+    """`build(scenario)`, cached per scenario object.
+
+    Keyed by identity, with a weak reference to make sure a reused id is not mistaken for the
+    old scenario. Not by the file's sha256: a scenario changed in code (`attrs.evolve`) keeps
+    its sha256 but may have other scenes.
+    """
     cache = _CACHES.setdefault(name, {})
-    if scenario.sha256:
-        key: Any = ("sha", scenario.sha256, scenario.id)
-        if key not in cache:
-            cache[key] = build(scenario)
-        return cache[key]
-    key = ("id", id(scenario))
+    key = id(scenario)
     hit = cache.get(key)
     if hit is not None and hit[0]() is scenario:
         return hit[1]
     value = build(scenario)
-    try:
-        ref = weakref.ref(scenario)
-    except TypeError:  # pragma: no cover - attrs slotted classes support weakrefs
-        return value
-    cache[key] = (ref, value)
+    cache[key] = (weakref.ref(scenario, lambda _ref, key=key, cache=cache: cache.pop(key, None)),
+                  value)
     return value
 
 
