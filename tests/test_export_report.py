@@ -282,3 +282,22 @@ def test_a_scenario_colour_cannot_smuggle_css(team2, scenario):
     assert "tracker.example" not in html
     assert safe_color("#abc") == "#abc" and safe_color("teal") == "teal"
     assert text_color("#fff") == "#000000"
+
+
+def test_index_shows_the_parts_scoring_returns(team2, scenario, monkeypatch):
+    """Every part of scoring's index appears with its value; a new part shows by its id."""
+    import game.export.report as report
+    from game.export.summary import Numbers
+
+    real = numbers(team2.events, scenario)
+    text = parse(render_report(team2, scenario)).visible
+    for key, part in real.index["parts"].items():
+        label = report._part_text(key, "nl")
+        assert label in text
+        if part["value"] is not None:
+            assert format_number(round(part["value"], 1), "nl") in text
+    index = dict(real.index, parts={**real.index["parts"], "nieuw_deel": {"value": 42.0,
+                                                                          "effective_weight": 0.1}})
+    monkeypatch.setattr(report, "numbers", lambda e, s: Numbers(real.scores, real.metrics, index))
+    page = parse(render_report(team2, scenario))
+    assert "nieuw_deel" in page.visible and "report.part" not in page.visible

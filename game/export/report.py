@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 __all__ = ["write_report", "render_report", "write_csv", "write_xapi", "INDEX_PARTS"]
 
-#: The parts of the cooperation index, in the order the report explains them.
+#: The parts of the cooperation index the catalogue explains (the report shows the parts
+#: `game.scoring` returns, in its order; these are the fallback when it returns none).
 INDEX_PARTS = ("scores", "participation", "consultation", "information", "agreement")
 #: How many decisions with large score effects the key moments list at most.
 KEY_DECISIONS = 3
@@ -209,22 +210,36 @@ def _score_rows(n: Numbers, scenario: Scenario, lang: str) -> list[dict]:
     return rows
 
 
+def part_keys(index: dict) -> list[str]:
+    """The index parts scoring returned, in its order (INDEX_PARTS when it gave none)."""
+    parts = index.get("parts") if isinstance(index, dict) else None
+    return list(parts) if isinstance(parts, dict) and parts else list(INDEX_PARTS)
+
+
+def _part_text(key: str, lang: str, suffix: str = "") -> str:
+    """The label (or `.meaning`) of an index part; a part the catalogue does not know yet
+    shows its id rather than a raw catalogue key."""
+    catalogue_key = f"report.part.{key}{suffix}"
+    text = translate(catalogue_key, lang)
+    return (key if not suffix else "") if text == catalogue_key else text
+
+
 def _index(n: Numbers, lang: str) -> dict:
     parts = n.index.get("parts", {}) if isinstance(n.index, dict) else {}
     rows = []
-    for key in INDEX_PARTS:
+    for key in part_keys(n.index):
         part = parts.get(key, {})
         value = part.get("value")
         rows.append(
             {
                 "key": key,
-                "label": translate(f"report.part.{key}", lang),
+                "label": _part_text(key, lang),
                 "value": value,
                 "value_text": _num(value, lang) if value is not None
                 else translate("report.part.not_measured", lang),
                 "weight_text": _num(round(100 * part.get("effective_weight", 0)), lang, "%")
                 if value is not None else "–",
-                "meaning": translate(f"report.part.{key}.meaning", lang),
+                "meaning": _part_text(key, lang, ".meaning"),
             }
         )
     return {
@@ -482,26 +497,23 @@ def class_context(teams: Sequence[TeamLog], scenario: Scenario, lang: str = "nl"
             {t.label: row for t, row in zip(teams, percents)},
             median_label=translate("report.class.median", lang),
         )
+    keys = part_keys(all_numbers[0].index) if all_numbers else list(INDEX_PARTS)
     part_values = [
-        [n.index.get("parts", {}).get(key, {}).get("value") for key in INDEX_PARTS]
-        + [n.index_value]
+        [n.index.get("parts", {}).get(key, {}).get("value") for key in keys] + [n.index_value]
         for n in all_numbers
     ]
     part_table = {
-        "header": [translate(f"report.part.{key}", lang) for key in INDEX_PARTS]
-        + [translate("report.col.index", lang)],
+        "header": [_part_text(key, lang) for key in keys] + [translate("report.col.index", lang)],
         "rows": [
             {"label": t.label, "cells": [_num(v, lang) for v in row]}
             for t, row in zip(teams, part_values)
         ],
         "median": [
-            _median_text([row[i] for row in part_values], lang)
-            for i in range(len(INDEX_PARTS) + 1)
+            _median_text([row[i] for row in part_values], lang) for i in range(len(keys) + 1)
         ],
         "legend": [
-            {"label": translate(f"report.part.{key}", lang),
-             "meaning": translate(f"report.part.{key}.meaning", lang)}
-            for key in INDEX_PARTS
+            {"label": _part_text(key, lang), "meaning": _part_text(key, lang, ".meaning")}
+            for key in keys
         ],
     }
     per_team_metrics = [_metric_rows(n, lang) for n in all_numbers]
