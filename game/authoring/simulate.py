@@ -279,8 +279,18 @@ def _play_random(scenario: Scenario, rng: random.Random, tally: _Tally, run: int
             if scene.next is not None:
                 session.proceed()
                 continue
-            waiting = session.waiting_for()
-            if not waiting or session.vote_round.number > MAX_ROUNDS:
+            # the first actor, in random order, with an open option: the same as a random
+            # pick from waiting_for(), without evaluating every actor's guards twice
+            role, options = None, []
+            if session.vote_round.number <= MAX_ROUNDS:
+                actors = list(scene.actors)
+                rng.shuffle(actors)
+                for candidate in actors:
+                    options = session.options(candidate)
+                    if options:
+                        role = candidate
+                        break
+            if role is None:
                 if timed:
                     clock.now += float(scene.timer) + 1.0
                     session.tick()
@@ -288,8 +298,6 @@ def _play_random(scenario: Scenario, rng: random.Random, tally: _Tally, run: int
                 tally.stalls[scene.id] += 1
                 tally.stall_runs.append(run)
                 break
-            role = rng.choice(waiting)
-            options = session.options(role)
             pick = rng.choice(options)
             previous = session.previous_round
             if scene.decision == "consensus" and previous is not None and rng.random() < FOLLOW:
