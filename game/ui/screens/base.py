@@ -16,7 +16,7 @@ import pygame_gui
 from pygame_gui.core import ObjectID
 
 from game.ui.theme import FIT_ORDER, LABEL_KINDS, initials, role_colour
-from game.ui.widgets import ChoiceButton, FocusRing, badge, rgb, text, text_size
+from game.ui.widgets import ChoiceButton, FocusRing, badge, ellipsize, rgb, text, text_size
 
 
 def esc(value: object) -> str:
@@ -63,15 +63,17 @@ def draw_role_row(screen: Screen, surface: pygame.Surface, rect: pygame.Rect, ro
     tx = rect.x + 2 * rad + screen.px(12)
     academy = academy_name(app, role.academy)
     if stacked:
-        text(surface, role.name, (tx, rect.centery - screen.px(1)), scale=app.scale, colour=pal.text,
-             bold=True, anchor="bottomleft", width=rect.right - tx)
-        text(surface, academy, (tx, rect.centery + screen.px(1)), kind="small", scale=app.scale,
-             colour=pal.muted, anchor="topleft")
+        width = rect.right - tx
+        text(surface, ellipsize(role.name, "body", app.scale, True, width), (tx, rect.centery - screen.px(1)),
+             scale=app.scale, colour=pal.text, bold=True, anchor="bottomleft")
+        text(surface, ellipsize(academy, "small", app.scale, False, width), (tx, rect.centery + screen.px(1)),
+             kind="small", scale=app.scale, colour=pal.muted, anchor="topleft")
         return
-    r = text(surface, role.name, (tx, rect.centery), scale=app.scale, colour=pal.text, bold=True,
-             anchor="midleft")
-    text(surface, f"· {academy}", (r.right + screen.px(8), rect.centery), scale=app.scale,
-         colour=pal.muted, anchor="midleft")
+    r = text(surface, ellipsize(role.name, "body", app.scale, True, rect.right - tx), (tx, rect.centery),
+             scale=app.scale, colour=pal.text, bold=True, anchor="midleft")
+    rest = ellipsize(f"· {academy}", "body", app.scale, False, rect.right - r.right - screen.px(8))
+    text(surface, rest, (r.right + screen.px(8), rect.centery), scale=app.scale, colour=pal.muted,
+         anchor="midleft")
 
 
 def draw_role_band(screen: Screen, surface: pygame.Surface, rect: pygame.Rect, role, title: str,
@@ -109,6 +111,9 @@ class Screen:
         self.app = app
         self.focus = FocusRing()
         self.choices: list[ChoiceButton] = []
+        # where the choice buttons live; when they do not fit it scrolls (wheel, focus)
+        self.choice_area: pygame.Rect | None = None
+        self.scroll = 0
 
     # ----- the interface ------------------------------------------------------------------
 
@@ -163,10 +168,42 @@ class Screen:
         """Draw below the widgets (backgrounds, badges, meters)."""
 
     def draw_over(self, surface: pygame.Surface) -> None:
-        """Draw above the widgets (choice buttons, focus rings)."""
+        """Draw above the widgets: the choice buttons, clipped to their area, with a triangle
+        on the side where more choices are hidden."""
         pal = self.app.palette
+        area = self.choice_area
+        clip = surface.get_clip()
+        if area is not None:
+            surface.set_clip(area.inflate(self.px(6), self.px(6)))
         for c in self.choices:
             c.draw(surface, pal, self.app.scale)
+        surface.set_clip(clip)
+        if area is None or not self.choices:
+            return
+        size = self.px(14)
+        x = area.right - self.px(30)
+        colour = rgb(pal.focus if pal.high_contrast else pal.accent)
+        if self.choices[-1].rect.bottom > area.bottom + 1:
+            y = area.bottom - self.px(4)
+            pygame.draw.polygon(surface, colour, [(x - size, y - size), (x + size, y - size), (x, y)])
+        if self.choices[0].rect.top < area.top - 1:
+            y = area.top + self.px(4)
+            pygame.draw.polygon(surface, colour, [(x - size, y + size), (x + size, y + size), (x, y)])
+
+    def place_choices(self, rows: list, heights: list[int], gap: int) -> None:
+        """Create choice buttons (number, label, note, action, enabled) down `choice_area`,
+        shifted by the current scroll; enabled ones join the keyboard focus."""
+        area = self.choice_area
+        total = sum(heights) + gap * max(0, len(heights) - 1)
+        self.scroll = max(0, min(self.scroll, total - area.height))
+        y = area.y - self.scroll
+        for (number, label, note, action, enabled), bh in zip(rows, heights):
+            btn = ChoiceButton(pygame.Rect(area.x, y, area.width, bh), number, label, action,
+                               note=note, enabled=enabled)
+            self.choices.append(btn)
+            if enabled:
+                self.focus.add(btn, lambda a=action: self.app.defer(a))
+            y += bh + gap
 
     def wake_interval(self) -> float | None:
         """Seconds until the screen wants to be looked at again while idle (None: no need)."""
@@ -191,11 +228,28 @@ class Screen:
         return False
 
     def on_focus(self, target: object) -> None:
-        """The keyboard focus moved to a target (screens with scrolling lists show it)."""
+        """The keyboard focus moved: scroll crowded choices so the focused one is visible."""
+        area = self.choice_area
+        if area is None or not isinstance(target, ChoiceButton):
+            return
+        shift = 0
+        if target.rect.bottom > area.bottom:
+            shift = target.rect.bottom - area.bottom
+        elif target.rect.top < area.top:
+            shift = target.rect.top - area.top
+        if shift:
+            self.scroll = max(0, self.scroll + shift)
+            self.app.defer(self.app.rebuild)
 
     def on_wheel(self, dy: int) -> bool:
-        """The mouse wheel outside scrolling widgets."""
-        return False
+        """The mouse wheel scrolls crowded choices (scrolling widgets handle their own)."""
+        if self.choice_area is None or not self.choices:
+            return False
+        if self.choices[-1].rect.bottom <= self.choice_area.bottom and self.scroll == 0:
+            return False
+        self.scroll = max(0, self.scroll - dy * self.px(40))
+        self.app.defer(self.app.rebuild)
+        return True
 
     def on_quit(self) -> None:
         """The window is being closed (the session log is already saved after every move)."""
@@ -247,7 +301,7 @@ class Screen:
 
         def fits(kind_: str, text_: str) -> bool:
             w, h = text_size(text_, kind=kind_, scale=scale, bold=bold)
-            return w <= rect.width - 2 * pad and h <= rect.height + self.px(6)
+            return w <= rect.width - 2 * pad and h <= rect.height
 
         if wrap and not fits(size, value):
             return self.textbox(rect, esc(value), kind if kind in ("small", "muted", "error") else None,

@@ -16,7 +16,7 @@ import pygame_gui
 
 from game.ui.screens.base import Screen, esc
 from game.ui.screens.play import draw_header
-from game.ui.widgets import meter, rgb, text
+from game.ui.widgets import ellipsize, meter, rgb, text
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,8 @@ class DebriefScreen(Screen):
         self.bars: list[tuple[pygame.Rect, str, float | None, str]] = []
         self.index_box = pygame.Rect(0, 0, 0, 0)
         self.message = ""
+        self.show_detail = True
+        self.area_bottom = 0
         try:
             self.scores = game.session.scores()
         except Exception:  # scoring not available: the debrief still shows timeline and questions
@@ -88,22 +90,28 @@ class DebriefScreen(Screen):
     def _scores(self, area: pygame.Rect) -> None:
         team = self.scores.get("team", {})
         dims = self.game.scenario.scores
+        index = self.scores.get("index") or {}
+        parts = index.get("parts", {})
         col = area.width // 2 - self.px(12)
+        head = self.px(44)
+        n = max(len(dims), sum(1 for p in INDEX_PARTS if p in parts) + 1)
+        # each row: label and value, the bar, one line of explanation; rows shrink to fit,
+        # dropping the explanation first
+        row = max(self.px(40), min(self.px(62), (area.height - head) // max(1, n)))
+        self.area_bottom = area.bottom
+        self.show_detail = row >= self.px(56)
         self.label((area.x, area.y, col, self.px(34)), self.t("debrief.dimensions"), "subtitle")
-        y = area.y + self.px(44)
-        row = self.px(62)
+        y = area.y + head
         for dim_id, dim in dims.items():
             d = team.get(dim_id, {})
-            pct = d.get("percent")
             detail = self.t("debrief.points", points=_num(d.get("points", 0)), max=_num(d.get("max", 0)))
-            self.bars.append((pygame.Rect(area.x, y, col, row - self.px(10)), dim.label, pct, detail))
+            self.bars.append((pygame.Rect(area.x, y, col, row - self.px(6)), dim.label, d.get("percent"),
+                              detail))
             y += row
-        index = self.scores.get("index") or {}
         x2 = area.x + col + self.px(24)
         self.label((x2, area.y, col, self.px(34)), self.t("debrief.index"), "subtitle")
-        self.index_box = pygame.Rect(x2, area.y + self.px(44), col, self.px(70))
-        y = self.index_box.bottom + self.px(10)
-        parts = index.get("parts", {})
+        self.index_box = pygame.Rect(x2, area.y + head, col, row - self.px(6))
+        y = self.index_box.bottom + self.px(6)
         for part in INDEX_PARTS:
             if part not in parts:
                 continue
@@ -115,7 +123,7 @@ class DebriefScreen(Screen):
             else:
                 weight = round(100 * float(info.get("effective_weight") or 0))
                 desc = f"{desc} · {self.t('debrief.weight', weight=weight)}"
-            self.bars.append((pygame.Rect(x2, y, col, row - self.px(10)), self.t(f"debrief.part.{part}"),
+            self.bars.append((pygame.Rect(x2, y, col, row - self.px(6)), self.t(f"debrief.part.{part}"),
                               value, desc))
             y += row
 
@@ -211,22 +219,29 @@ class DebriefScreen(Screen):
         s = self.app.scale
         draw_header(self, surface, self.game, self.header)
         for rect, label, pct, detail in self.bars:
+            if rect.bottom > self.area_bottom:
+                continue  # not enough room at this font size: the report has everything
             value = "—" if pct is None else f"{round(pct)}%"
-            text(surface, label, rect.topleft, scale=s, colour=pal.text, bold=True)
-            text(surface, value, (rect.right, rect.y), scale=s, colour=pal.text, bold=True, anchor="topright")
-            bar = pygame.Rect(rect.x, rect.y + self.px(28), rect.width, self.px(12))
+            vw = text(surface, value, (rect.right, rect.y), scale=s, colour=pal.text, bold=True,
+                      anchor="topright").width
+            text(surface, ellipsize(label, "body", s, True, rect.width - vw - self.px(10)), rect.topleft,
+                 scale=s, colour=pal.text, bold=True)
+            bar = pygame.Rect(rect.x, rect.y + self.px(28), rect.width, self.px(10))
             meter(surface, bar, None if pct is None else pct / 100, pal)
-            text(surface, detail, (rect.x, bar.bottom + self.px(2)), kind="small", scale=s,
-                 colour=pal.muted, width=rect.width)
+            if self.show_detail:
+                text(surface, ellipsize(detail, "small", s, False, rect.width), (rect.x, bar.bottom + self.px(2)),
+                     kind="small", scale=s, colour=pal.muted)
         if self.index_box.width:
             index = (self.scores.get("index") or {}).get("value")
             label = "—" if index is None else str(index)
-            pygame.draw.rect(surface, rgb(pal.surface), self.index_box, border_radius=10)
-            pygame.draw.rect(surface, rgb(pal.accent), self.index_box, 2, border_radius=10)
-            r = text(surface, label, (self.index_box.x + self.px(16), self.index_box.centery), kind="huge",
-                     scale=s, colour=pal.accent, bold=True, anchor="midleft")
-            text(surface, self.t("debrief.index_of"), (r.right + self.px(10), self.index_box.centery),
-                 scale=s, colour=pal.muted, anchor="midleft", width=self.index_box.right - r.right - self.px(20))
+            box = self.index_box
+            pygame.draw.rect(surface, rgb(pal.surface), box, border_radius=10)
+            pygame.draw.rect(surface, rgb(pal.accent), box, 2, border_radius=10)
+            kind = "huge" if box.height >= self.px(60) else "title"
+            r = text(surface, label, (box.x + self.px(16), box.centery), kind=kind, scale=s,
+                     colour=pal.accent, bold=True, anchor="midleft")
+            text(surface, ellipsize(self.t("debrief.index_of"), "body", s, False, box.right - r.right - self.px(20)),
+                 (r.right + self.px(10), box.centery), scale=s, colour=pal.muted, anchor="midleft")
 
     # ----- actions ------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from game.ui.screens.base import Screen
 from game.ui.theme import FONT_SCALES
+from game.ui.widgets import text_size
 
 
 class MenuScreen(Screen):
@@ -80,12 +81,18 @@ class SettingsScreen(Screen):
     def layout(self) -> None:
         w, h = self.app.size
         s = self.app.settings
-        m = self.px(32)
-        self.label((m, m, w - 2 * m, self.px(48)), self.t("menu.settings"), "title")
-        y = m + self.px(70)
+        roomy = h * 100 / self.app.scale >= 600 and w * 100 / self.app.scale >= 1000
+        m = self.px(32) if roomy else self.px(12)
+        done_w, done_h = self.px(240), self.px(56)
+        self.label((m, m, w - 3 * m - done_w, self.px(48)), self.t("menu.settings"), "title")
+        y = m + self.px(60)
         label_w = min(self.px(300), w // 3)
         bw = min(self.px(200), (w - 3 * m - label_w) // max(2, len(FONT_SCALES)) * 2)
-        bh = self.px(48)
+        rows = 6
+        keys_h = self.px(60) if roomy else 0  # the key list is left out when space is short
+        bottom = h - m - (done_h + keys_h + self.px(10) if roomy else 0)
+        line = text_size("Ag", scale=self.app.scale)[1] + self.px(6)
+        bh = max(line, min(self.px(48), (bottom - y) // rows - self.px(10)))
 
         def row(title: str, options: list[tuple[str, bool, object]]) -> None:
             nonlocal y
@@ -95,7 +102,7 @@ class SettingsScreen(Screen):
             for label, on, action in options:
                 self.button((x, y, width, bh), label, action, kind="toggle_on" if on else None)
                 x += width + self.px(8)
-            y += bh + self.px(14)
+            y += bh + self.px(10)
 
         row(self.t("setup.language"), [("Nederlands", s.lang == "nl", lambda: self._set(lang="nl")),
                                         ("English", s.lang == "en", lambda: self._set(lang="en"))])
@@ -115,10 +122,14 @@ class SettingsScreen(Screen):
                                      lambda: self._set(vote_mode="open")),
                                     (self.t("setup.vote_secret"), s.vote_mode == "secret",
                                      lambda: self._set(vote_mode="secret"))])
-        self.label((m, y, w - 2 * m, self.px(60)), self.t("settings.keys"), "small", wrap=True)
-        bh2 = self.px(56)
-        self.button((w - m - self.px(240), h - m - bh2, self.px(240), bh2), self.t("common.done"),
-                    self.done, kind="primary")
+        if keys_h:
+            self.label((m, h - m - done_h - keys_h, w - 2 * m, keys_h), self.t("settings.keys"),
+                       "small", wrap=True)
+            done_y = h - m - done_h
+        else:
+            done_y = m  # short of space: "Klaar" goes beside the title
+        self.button((w - m - done_w, done_y, done_w, done_h), self.t("common.done"), self.done,
+                    kind="primary")
 
     def _set(self, **changes) -> None:
         self.app.apply_settings(self.app.settings.with_(**changes))

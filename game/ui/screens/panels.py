@@ -13,7 +13,7 @@ from game.scenario.model import TEAM
 from game.ui.screens.base import Screen, draw_role_band, esc, prose
 from game.ui.screens.briefing import cards_markup
 from game.ui.theme import initials, role_colour
-from game.ui.widgets import ChoiceButton, badge
+from game.ui.widgets import ChoiceButton, badge, text_size
 
 
 class _PrivateScreen(Screen):
@@ -75,20 +75,18 @@ class PickRoleScreen(Screen):
         roles = [r for r in self.game.scenario.roles if r != self.asker]
         y = m + self.px(116)
         width = min(w - 2 * m, self.px(720))
+        bh = self.px(52)
         self.rows = roles
+        rows, heights = [], []
         for i, rid in enumerate(roles, start=1):
             note = ""
             if self.purpose == "share":
-                n = len(self.game.session.cards(rid))
-                note = self.t("pick.cards_count", n=n)
+                note = self.t("pick.cards_count", n=len(self.game.session.cards(rid)))
             label = self.game.who(rid)
-            bh = ChoiceButton.height_for(label, note, width, self.app.scale)
-            btn = ChoiceButton(pygame.Rect(m, y, width, bh), i, label,
-                               lambda r=rid: self.pick(r), note=note)
-            self.choices.append(btn)
-            self.focus.add(btn, lambda r=rid: self.app.defer(lambda: self.pick(r)))
-            y += bh + self.px(8)
-        bh = self.px(52)
+            rows.append((i, label, note, lambda r=rid: self.pick(r), True))
+            heights.append(ChoiceButton.height_for(label, note, width, self.app.scale))
+        self.choice_area = pygame.Rect(m, y, width, h - y - bh - 2 * m)
+        self.place_choices(rows, heights, self.px(8))
         self.button((m, h - m - bh, self.px(200), bh), self.t("common.back"), self.game.continue_play)
 
     def pick(self, role: str) -> None:
@@ -109,6 +107,8 @@ class PickRoleScreen(Screen):
         """Choice buttons plus a small badge in each role's colour."""
         super().draw_over(surface)
         for btn, rid in zip(self.choices, self.rows):
+            if not self.choice_area.contains(btn.rect):
+                continue  # scrolled out of view
             role = self.game.scenario.roles[rid]
             rad = self.px(14)
             badge(surface, (btn.rect.right - rad - self.px(12), btn.rect.centery), rad,
@@ -135,41 +135,46 @@ class ShareScreen(_PrivateScreen):
             self.label((m, y, w - 2 * m, self.px(40)), self.t("share.no_cards"), "muted")
             self.button((m, h - m - bh, self.px(200), bh), self.t("common.back"), self.back)
             return
-        list_w = max(self.px(260), (w - 3 * m) * 2 // 5)
+        list_w = max(self.px(220), (w - 3 * m) * 2 // 5)
         self.label((m, y, list_w, self.px(32)), self.t("share.your_cards"), "muted")
-        cy = y + self.px(36)
+        rows, heights = [], []
         for i, info in enumerate(cards, start=1):
             note = self.t("cards.sensitive") if info.sensitive else ""
             if info.id in self.game.session.shared_cards:
                 note = (note + " · " if note else "") + self.t("cards.shared")
-            bh_c = ChoiceButton.height_for(info.title, note, list_w, self.app.scale)
-            btn = ChoiceButton(pygame.Rect(m, cy, list_w, bh_c), i, info.title,
-                               lambda c=info.id: self.select(c), note=note)
-            btn.focused = info.id == self.card
-            self.choices.append(btn)
-            self.focus.add(btn, lambda c=info.id: self.app.defer(lambda: self.select(c)))
-            cy += bh_c + self.px(8)
+            rows.append((i, info.title, note, lambda c=info.id: self.select(c), True))
+            heights.append(ChoiceButton.height_for(info.title, note, list_w, self.app.scale))
+        self.choice_area = pygame.Rect(m, y + self.px(36), list_w, h - y - self.px(36) - bh - 3 * m)
+        self.place_choices(rows, heights, self.px(8))
+        for btn, info in zip(self.choices, cards):
+            btn.focused = info.id == self.card  # the card shown on the right
         info = self.game.scenario.info[self.card]
         x = 2 * m + list_w
         cw = w - x - m
-        mark = ""
-        if info.sensitive:
-            mark = f"<br><font color='{self.app.palette.bad}'><b>{esc(self.t('share.sensitive_hint'))}</b></font>"
-        self.textbox((x, y, cw, h // 2 - y + self.px(40)),
-                     f"<b>{esc(info.title)}</b><br>{prose(self.game.session.render(info.text))}{mark}", "card")
-        ty = h // 2 + self.px(56)
-        self.label((x, ty, cw, self.px(32)), self.t("share.to"), "muted")
-        ty += self.px(36)
         targets = [(TEAM, self.t("share.whole_team"))] + [
             (r, self.game.who(r)) for r in self.game.scenario.roles if r != self.role]
         cols = 2 if cw > self.px(520) else 1
+        lines = -(-len(targets) // cols)
+        label_h = self.px(34)
+        tb = max(text_size("Ag", scale=self.app.scale)[1] + self.px(10),
+                 min(bh, (h - y - m) // 2 // lines - self.px(8)))
+        targets_h = label_h + lines * (tb + self.px(8))
+        mark = ""
+        if info.sensitive:
+            mark = f"<br><font color='{self.app.palette.bad}'><b>{esc(self.t('share.sensitive_hint'))}</b></font>"
+        card_h = max(self.px(60), h - m - targets_h - y - self.px(12))
+        self.textbox((x, y, cw, card_h),
+                     f"<b>{esc(info.title)}</b><br>{prose(self.game.session.render(info.text))}{mark}", "card")
+        ty = y + card_h + self.px(12)
+        self.label((x, ty, cw, label_h - self.px(4)), self.t("share.to"), "muted")
+        ty += label_h
         tw = (cw - (cols - 1) * self.px(8)) // cols
         for i, (target, label) in enumerate(targets):
             bx = x + (i % cols) * (tw + self.px(8))
-            by = ty + (i // cols) * (bh + self.px(8))
-            self.button((bx, by, tw, bh), label, lambda t=target: self.share(t),
+            by = ty + (i // cols) * (tb + self.px(8))
+            self.button((bx, by, tw, tb), label, lambda t=target: self.share(t),
                         kind="primary" if target == TEAM else None)
-        self.button((m, h - m - bh, self.px(200), bh), self.t("common.back"), self.back)
+        self.button((m, h - m - bh, min(self.px(200), list_w), bh), self.t("common.back"), self.back)
 
     def select(self, card: str) -> None:
         """Show another card."""
@@ -228,17 +233,13 @@ class SecretVoteScreen(_PrivateScreen):
                    self.t("vote.title", scene=scene.title or "", round=rnd.number), "subtitle")
         y += self.px(56)
         options = {c.id for c in self.game.session.options(self.role)}
-        width = w - 2 * m
-        n = 0
+        bh = self.px(52)
+        rows, heights = [], []
         for c in self.game.session.open_choices():
             if c.id not in options:
                 continue
-            n += 1
-            bh = ChoiceButton.height_for(c.text, "", width, self.app.scale)
-            btn = ChoiceButton(pygame.Rect(m, y, width, bh), n, c.text,
-                               lambda cid=c.id: self.game.choose(self.role, cid))
-            self.choices.append(btn)
-            self.focus.add(btn, lambda a=btn.action: self.app.defer(a))
-            y += bh + self.px(8)
-        bh = self.px(52)
+            rows.append((len(rows) + 1, c.text, "", lambda cid=c.id: self.game.choose(self.role, cid), True))
+            heights.append(ChoiceButton.height_for(c.text, "", w - 2 * m, self.app.scale))
+        self.choice_area = pygame.Rect(m, y, w - 2 * m, h - y - bh - 2 * m)
+        self.place_choices(rows, heights, self.px(8))
         self.button((m, h - m - bh, self.px(200), bh), self.t("common.back"), self.back)

@@ -9,6 +9,8 @@ import pygame_gui
 
 from game.ui import catalog
 from game.ui.screens.base import Screen, draw_role_row, esc, prose
+from game.ui.theme import initials, role_colour
+from game.ui.widgets import badge
 
 
 class PickerScreen(Screen):
@@ -29,6 +31,7 @@ class PickerScreen(Screen):
         self.dialog = None
         self.detail_rect = pygame.Rect(0, 0, 0, 0)
         self.role_rows: list[tuple[pygame.Rect, object]] = []
+        self.roles_inline = False
 
     # ----- layout -------------------------------------------------------------------------
 
@@ -57,20 +60,23 @@ class PickerScreen(Screen):
             self.label((self.px(24), self.px(72), w - self.px(48), self.px(34)),
                        self.t("picker.loading"), "muted")
             return
-        m = self.px(24)
+        compact = w * 100 / self.app.scale < 1000 or h * 100 / self.app.scale < 600
+        m = self.px(24) if not compact else self.px(12)
         line = self.px(34)
         bw = self.px(170)
         self.label((m, m, w - 3 * m - bw, self.px(48)), "Samenspel", "title")
-        self.label((m, m + self.px(44), w - 3 * m - bw, line), self.t("picker.subtitle"), "muted")
+        top = m + self.px(56)
+        if not compact:
+            self.label((m, m + self.px(44), w - 3 * m - bw, line), self.t("picker.subtitle"), "muted")
+            top = m + self.px(92)
         self.button((w - m - bw, m, bw, self.px(44)), self.t("menu.settings"), self.open_settings)
-        top = m + self.px(92)
-        for entry in self.resumable[:2]:
+        for entry in self.resumable[: 1 if compact else 2]:
             players = ", ".join(p.get("name", "") for p in entry.players)
             label = self.t("picker.resume", time=entry.started.strftime("%H:%M"),
                            title=entry.scenario_title, players=players)
             self.button((m, top, w - 2 * m, self.px(44)), label, lambda e=entry: self.resume(e))
             top += self.px(52)
-        list_w = max(self.px(260), min(w // 3, self.px(420)))
+        list_w = max(self.px(260), min(w // 3, self.px(420))) if not compact else (w - 3 * m) * 2 // 5
         bottom = h - m - self.px(48)
         self._list(pygame.Rect(m, top, list_w, bottom - top - self.px(12)))
         self.button((m, bottom, list_w, self.px(48)), self.t("picker.open_file"), self.open_file)
@@ -121,19 +127,25 @@ class PickerScreen(Screen):
                                                   roles=len(sc.roles)), "muted")
         y += self.px(36)
         start_h = self.px(56)
-        roles_h = len(sc.roles) * self.px(44) + self.px(34)
-        summary_h = max(self.px(60), r.bottom - pad - start_h - self.px(16) - roles_h - y)
+        bottom = r.bottom - pad - start_h - self.px(12)
+        # Roles: one row each with academy; when space is short, one line of badges.
+        self.roles_inline = bottom - y - (len(sc.roles) * self.px(44) + self.px(34)) < self.px(90)
+        roles_h = self.px(48) if self.roles_inline else len(sc.roles) * self.px(44) + self.px(34)
+        summary_h = max(self.px(40), bottom - roles_h - y)
         markup = prose(sc.summary or "")
         if sc.learning_goals:
             goals = "".join(f"<br>• {esc(g)}" for g in sc.learning_goals)
             markup += f"<br><br><b>{esc(self.t('picker.goals'))}</b>{goals}"
         self.textbox((x - self.px(4), y, w, summary_h), markup)
         y += summary_h + self.px(4)
-        self.label((x, y, w, self.px(30)), self.t("picker.roles"), "muted")
-        y += self.px(34)
-        for role in sc.roles.values():
-            self.role_rows.append((pygame.Rect(x, y, w, self.px(40)), role))
-            y += self.px(44)
+        if self.roles_inline:
+            self.role_rows.append((pygame.Rect(x, y, w, self.px(40)), tuple(sc.roles.values())))
+        else:
+            self.label((x, y, w, self.px(30)), self.t("picker.roles"), "muted")
+            y += self.px(34)
+            for role in sc.roles.values():
+                self.role_rows.append((pygame.Rect(x, y, w, self.px(40)), role))
+                y += self.px(44)
         bw = min(w, self.px(320))
         self.button((r.right - pad - bw, r.bottom - pad - start_h, bw, start_h),
                     self.t("picker.start"), self.choose, kind="primary")
@@ -147,7 +159,13 @@ class PickerScreen(Screen):
         if self.dialog is not None and self.dialog.alive():
             return  # the file dialog lies on top of the details
         for rect, role in self.role_rows:
-            draw_role_row(self, surface, rect, role)
+            if isinstance(role, tuple):  # compact: one badge per role, in its colour
+                rad = rect.height // 2
+                for i, one in enumerate(role):
+                    badge(surface, (rect.x + rad + i * (2 * rad + self.px(8)), rect.centery), rad,
+                          role_colour(one), initials(one.name), self.app.scale)
+            else:
+                draw_role_row(self, surface, rect, role)
 
     # ----- actions ------------------------------------------------------------------------
 

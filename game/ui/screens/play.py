@@ -126,8 +126,6 @@ class PlayScreen(Screen):
         self.turn_rect = pygame.Rect(0, 0, 0, 0)
         self.turn_roles: list[str] = []
         self.turn_text = ""
-        self.choice_area = pygame.Rect(0, 0, 0, 0)
-        self.scroll = 0
         self.timer_rect = pygame.Rect(0, 0, 0, 0)
         self.shown_seconds: int | None = None
         self.tick_wait = 0.0
@@ -244,15 +242,8 @@ class PlayScreen(Screen):
         text_h = self.turn_rect.y - y - self.px(6)
         self.textbox((main.x - self.px(4), y, main.width + self.px(4), max(self.px(40), text_h)),
                      prose(self.session.scene_text()))
-        self.scroll = max(0, min(self.scroll, total - area_h))
-        cy = choices_top - self.scroll
-        for (number, label, note, action), bh in zip(button_rows, heights):
-            btn = ChoiceButton(pygame.Rect(main.x, cy, main.width, bh), number, label, action,
-                               note=note, enabled=action is not None)
-            self.choices.append(btn)
-            if action is not None:
-                self.focus.add(btn, lambda a=action: self.app.defer(a))
-            cy += bh + gap
+        self.place_choices([(n, lbl, note, act, act is not None) for n, lbl, note, act in button_rows],
+                           heights, gap)
         self._extra_buttons(mode, main, bottom)
 
     def _choice_rows(self, mode: str, rows: list, width: int) -> list:
@@ -457,28 +448,6 @@ class PlayScreen(Screen):
         pygame.draw.line(surface, rgb(colour), c, (c[0], c[1] - rad + self.px(4)), max(2, self.px(3)))
         pygame.draw.line(surface, rgb(colour), c, (c[0] + rad - self.px(5), c[1]), max(2, self.px(3)))
 
-    def draw_over(self, surface: pygame.Surface) -> None:
-        """Choice buttons, clipped to their area (it scrolls with the wheel when crowded),
-        with a triangle on the side where more choices are hidden."""
-        clip = surface.get_clip()
-        surface.set_clip(self.choice_area.inflate(self.px(6), self.px(6)))
-        super().draw_over(surface)
-        surface.set_clip(clip)
-        if not self.choices:
-            return
-        pal = self.app.palette
-        area = self.choice_area
-        size = self.px(14)
-        x = area.right - self.px(30)
-        if self.choices[-1].rect.bottom > area.bottom + 1:
-            y = area.bottom - self.px(4)
-            pygame.draw.polygon(surface, rgb(pal.focus if pal.high_contrast else pal.accent),
-                                [(x - size, y - size), (x + size, y - size), (x, y)])
-        if self.choices[0].rect.top < area.top - 1:
-            y = area.top + self.px(4)
-            pygame.draw.polygon(surface, rgb(pal.focus if pal.high_contrast else pal.accent),
-                                [(x - size, y + size), (x + size, y + size), (x, y)])
-
     # ----- time ---------------------------------------------------------------------------
 
     def update(self, dt: float) -> bool:
@@ -506,28 +475,6 @@ class PlayScreen(Screen):
         return None
 
     # ----- input and actions --------------------------------------------------------------
-
-    def on_wheel(self, dy: int) -> bool:
-        """Scroll crowded choices."""
-        if not self.choices or self.choices[-1].rect.bottom <= self.choice_area.bottom and self.scroll == 0:
-            return False
-        self.scroll = max(0, self.scroll - dy * self.px(40))
-        self.app.defer(self.app.rebuild)
-        return True
-
-    def on_focus(self, target: object) -> None:
-        """Scroll crowded choices so the one reached with Tab or the arrows is visible."""
-        if not isinstance(target, ChoiceButton):
-            return
-        area = self.choice_area
-        shift = 0
-        if target.rect.bottom > area.bottom:
-            shift = target.rect.bottom - area.bottom
-        elif target.rect.top < area.top:
-            shift = target.rect.top - area.top
-        if shift:
-            self.scroll = max(0, self.scroll + shift)
-            self.app.defer(self.app.rebuild)
 
     def on_enter(self) -> bool:
         """Enter continues a narration scene."""

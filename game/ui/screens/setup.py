@@ -32,24 +32,35 @@ class SetupScreen(Screen):
         self.rows: list[tuple[pygame.Rect, object]] = []
         self.error = ""
 
+    @property
+    def compact(self) -> bool:
+        """Narrow for the font scale: the options move behind a "Instellingen" button."""
+        return self.app.size[0] * 100 / self.app.scale < 1000
+
     def layout(self) -> None:
         w, h = self.app.size
-        m = self.px(24)
+        m = self.px(24) if not self.compact else self.px(12)
         self.label((m, m, w - 2 * m, self.px(48)), self.t("setup.title"), "title")
-        self.label((m, m + self.px(46), w - 2 * m, self.px(32)), self.scenario.title, "muted")
-        top = m + self.px(96)
-        opts_w = max(self.px(300), min(self.px(420), w // 3))
-        left_w = w - 3 * m - opts_w
-        row_h = self.px(60)
+        top = m + self.px(52)
+        if not self.compact:
+            self.label((m, top - self.px(6), w - 2 * m, self.px(32)), self.scenario.title, "muted")
+            top += self.px(44)
+        bh = self.px(56) if not self.compact else self.px(48)
+        opts_w = 0 if self.compact else max(self.px(300), min(self.px(420), w // 3))
+        left_w = w - 2 * m - (opts_w + m if opts_w else 0)
+        error_h = self.px(34) if self.error else 0
+        avail = h - top - bh - 2 * m - error_h
+        n = max(1, len(self.scenario.roles))
+        row_h = max(self.px(40), min(self.px(60), avail // n))
         self.entries = {}
         self.rows = []
         label_w = left_w * 11 // 20
         y = top
         for role in self.scenario.roles.values():
-            rect = pygame.Rect(m, y, label_w, row_h - self.px(10))
+            rect = pygame.Rect(m, y, label_w, row_h - self.px(8))
             self.rows.append((rect, role))
             entry = pygame_gui.elements.UITextEntryLine(
-                pygame.Rect(m + label_w + self.px(10), y, left_w - label_w - self.px(10), row_h - self.px(10)),
+                pygame.Rect(m + label_w + self.px(10), y, left_w - label_w - self.px(10), row_h - self.px(8)),
                 manager=self.manager, placeholder_text=self.t("setup.name_placeholder"),
             )
             entry.set_text_length_limit(MAX_NAME)
@@ -57,15 +68,28 @@ class SetupScreen(Screen):
             self.entries[role.id] = entry
             y += row_h
         if self.error:
-            self.label((m, y + self.px(6), left_w, self.px(34)), self.error, "error")
-        self._options(pygame.Rect(w - m - opts_w, top, opts_w, h - top - m))
-        bh = self.px(56)
-        self.button((m, h - m - bh, self.px(180), bh), self.t("common.back"), self.back)
-        self.button((w - 2 * m - opts_w - self.px(260), h - m - bh, self.px(260), bh),
-                    self.t("setup.start"), self.start, kind="primary")
+            self.label((m, y + self.px(2), left_w, error_h), self.error, "error")
+        if opts_w:
+            self._options(pygame.Rect(w - m - opts_w, top, opts_w, h - top - m))
+        by = h - m - bh
+        back_w = min(self.px(180), left_w // 4)
+        self.button((m, by, back_w, bh), self.t("common.back"), self.back)
+        start_w = min(self.px(260), left_w // 2)
+        if self.compact:
+            self.button((m + back_w + self.px(10), by, left_w - back_w - start_w - self.px(20), bh),
+                        self.t("menu.settings"), self.settings)
+        self.button((m + left_w - start_w, by, start_w, bh), self.t("setup.start"), self.start,
+                    kind="primary")
         first_empty = next((e for e in self.entries.values() if not e.get_text()), None)
         if first_empty is not None:
             first_empty.focus()
+
+    def settings(self) -> None:
+        """The settings screen (language, timers, voting, font size), back to this set-up."""
+        from game.ui.screens.menu import SettingsScreen
+
+        self._collect()
+        self.app.show(SettingsScreen(self.app, back=self))
 
     def _options(self, r: pygame.Rect) -> None:
         s = self.app.settings
