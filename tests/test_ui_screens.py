@@ -91,11 +91,12 @@ def test_resize_reflows_the_picker_inside_the_window(home):
     pygame.display.quit()
 
 
-def test_font_scale_200_keeps_play_choices_on_screen(home):
-    """At 200 % on a projector-sized window the choices are still inside the window."""
+def test_font_scale_200_lays_out_every_screen(home):
+    """At 200 % on a 1280×720 projector every screen still lays out (no label spills: a
+    spilling label is a warning, and warnings are errors in this suite)."""
     out = home / "shots"
     out.mkdir()
-    files = screenshots.shoot_all(out, "nl", False, size=(1280, 800), scale=200)
+    files = screenshots.shoot_all(out, "nl", False, size=(1280, 720), scale=200)
     assert len(files) == len(SCREENS)
 
 
