@@ -104,3 +104,26 @@ def test_a_guard_that_fails_at_run_time_counts_as_closed(caplog):
     with caplog.at_level("WARNING", logger="game.engine.machine"):
         assert [c.id for c in s.options("a")] == ["y"]
     assert "10 / v > 1" in caplog.text
+
+
+def test_each_session_has_its_own_machine_sharing_the_scenarios_tables():
+    """Two sessions: two machines and models, the same State objects, independent play."""
+    sc = scenario()
+    first, second = Session(sc), Session(sc)
+    assert first._machine is not second._machine
+    assert first._machine.events["choose:x"] is not second._machine.events["choose:x"]
+    assert first._machine.states["s1"] is second._machine.states["s1"]
+    first.choose("a", "y")
+    assert first.scene_id == "s3" and second.scene_id == "s1"
+    second.variables["v"] = 5
+    second.choose("a", "x")
+    assert second.scene_id == "s2" and first.scene_id == "s3"
+    table = first._machine.events["choose:x"].transitions
+    assert set(table) == {"s1", "s3"}  # reading never inserted another source
+
+
+def test_the_model_gets_no_convenience_methods():
+    """The session model carries only `state` and `trigger`, not is_<state>() or trigger methods."""
+    _, model = build_machine(scenario())
+    assert model.state == "s1" and callable(model.trigger)
+    assert not hasattr(model, "is_s1") and not hasattr(model, "proceed")
