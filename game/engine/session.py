@@ -256,7 +256,7 @@ class Session:
         if scene.next is not None:
             return tuple(self.scenario.roles)
         votes = self.vote_round.votes if scene.decision != "single" else {}
-        return tuple(a for a in scene.actors if a not in votes and self._open_for(scene, a))
+        return tuple(a for a in scene.actors if a not in votes and self._has_option(scene, a))
 
     def options(self, role: str) -> list[Choice]:
         """The choices that role can pick or vote for now (guards and `roles` applied).
@@ -617,6 +617,14 @@ class Session:
             if (c.roles is None or role in c.roles) and choices[(scene.id, c.id)].is_open(self)
         ]
 
+    def _has_option(self, scene: Scene, role: str) -> bool:
+        """True when the role has at least one open option (stops at the first)."""
+        choices = self._plan.choices
+        return any(
+            (c.roles is None or role in c.roles) and choices[(scene.id, c.id)].is_open(self)
+            for c in scene.choices
+        )
+
     def _emit(self, event_type: str, **fields: Any) -> dict[str, Any]:
         if self._replay:
             # Replaying: reproduce the logged times, so that everything computed from them
@@ -664,7 +672,7 @@ class Session:
         if scene.id != self._model.state:
             return
         votes = self.vote_round.votes
-        if any(a not in votes and self._open_for(scene, a) for a in scene.actors):
+        if any(a not in votes and self._has_option(scene, a) for a in scene.actors):
             return
         counts = Counter(votes.values())
         if scene.decision == "consensus":
