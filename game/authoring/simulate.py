@@ -327,6 +327,22 @@ def _run_range(scenario: Scenario, seed: int, start: int, stop: int, keep_scenar
     return tally
 
 
+_WORKER_SCENARIO: Scenario | None = None
+
+
+def _init_worker(scenario: Scenario) -> None:
+    """Give a worker process its scenario once, so every chunk of runs shares one object
+    (and with it the engine's compiled plan and the cached maxima)."""
+    global _WORKER_SCENARIO
+    _WORKER_SCENARIO = scenario
+
+
+def _run_worker_range(seed: int, start: int, stop: int) -> _Tally:
+    """`_run_range` in a worker process, on the scenario `_init_worker` gave it."""
+    assert _WORKER_SCENARIO is not None
+    return _run_range(_WORKER_SCENARIO, seed, start, stop, keep_scenario=False)
+
+
 def default_jobs(runs: int) -> int:
     """How many processes to use: one for small jobs, else one per core (at most 8)."""
     if runs < PARALLEL_MIN_RUNS:
@@ -358,8 +374,9 @@ def simulate(scenario: Scenario, runs: int = 1000, seed: int = 1, *, jobs: int |
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     chunk = max(50, runs // (jobs * 10))
     tally = _Tally(scenario)
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        futures = [pool.submit(_run_range, scenario, seed, start, min(runs, start + chunk), False)
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
+                             initializer=_init_worker, initargs=(scenario,)) as pool:
+        futures = [pool.submit(_run_worker_range, seed, start, min(runs, start + chunk))
                    for start in range(0, runs, chunk)]
         for future in futures:  # merged in run order: the report does not depend on timing
             part = future.result()
