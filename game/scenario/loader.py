@@ -12,9 +12,12 @@ duplicate keys) → `structure.structure` (shorthand, unknown keys, cattrs types
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import attrs
 
@@ -79,6 +82,33 @@ def load_scenario_bytes_with_problems(
 
     `size`: the real file size when `data` holds only the first `MAX_BYTES + 1` bytes.
     """
+    with _gc_paused():
+        return _load_bytes(data, path, size)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file is turned into many small objects.
+
+    A load allocates hundreds of thousands of long-lived objects (nodes, dicts, attrs
+    instances); every allocation burst triggers collections that walk the whole growing heap.
+    For a 5,000-scene file that tripled the load time (benchmarks/bench_load.py). Almost
+    nothing made here is cyclic garbage, and what is (a refused self-referencing alias) is
+    collected as soon as the collector runs again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_bytes(
+    data: bytes, path: str, size: int | None
+) -> tuple[Scenario | None, list[Problem]]:
+    """`load_scenario_bytes_with_problems` with the collector paused."""
     doc = read_yaml(data, path, size)
     if doc.data is None or doc.has_errors and not isinstance(doc.data, dict):
         return None, doc.problems
