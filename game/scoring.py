@@ -508,26 +508,6 @@ class _Visit:
         self.decision: dict | None = None
 
 
-def _visits(events: Iterable[Mapping]) -> list[_Visit]:
-    """The log cut into scene visits, in order."""
-    visits: list[_Visit] = []
-    current: _Visit | None = None
-    for i, event in enumerate(events):
-        kind = event.get("type")
-        if kind == "scene_entered":
-            current = _Visit(event.get("scene", ""), event.get("elapsed_ms"), i)
-            visits.append(current)
-        elif current is None:
-            continue
-        elif kind == "consulted" and current.decision is None:
-            current.consults.append(event)  # only consults before the decision
-        elif kind == "vote_cast":
-            current.votes.append(event)
-        elif kind == "choice_made":
-            current.decision = event
-    return visits
-
-
 def _final_round_votes(votes: list[Mapping]) -> list[Mapping]:
     """The votes of the last round of a decision (rounds as logged)."""
     if not votes:
@@ -632,7 +612,7 @@ def scores(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
                          for dim in dims}
                   for role, pts in roles.items()},
         "sources": {dim: {k: _num(v) for k, v in src.items()} for dim, src in sources.items()},
-        "maxima": details,
+        "maxima": {dim: dict(d) for dim, d in details.items()},
     }
     result["index"] = cooperation_index(
         result, metrics(source if isinstance(source, list) else events, scenario))
@@ -737,138 +717,142 @@ def metrics(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
 
 
 def _metrics(events: list[Mapping], scenario: Scenario) -> dict[str, Any]:
-    """`metrics` without the repeat-call cache."""
+    """`metrics` without the repeat-call cache: one pass over the log, one visit at a time."""
     roles = list(scenario.roles)
+    scenes = scenario.scenes
+    info = scenario.info
     actions = {r: {"choices": 0, "votes": 0, "shares": 0, "consults": 0} for r in roles}
-    shares: list[tuple[int, Mapping]] = []
-    for i, event in enumerate(events):
-        kind = event.get("type")
-        role = event.get("role")
-        if kind == "consulted" and role in actions:
-            actions[role]["consults"] += 1
-        elif kind == "vote_cast" and role in actions:
-            actions[role]["votes"] += 1
-        elif kind == "info_shared":
-            shares.append((i, event))
-            if role in actions:
-                actions[role]["shares"] += 1
-        elif kind == "choice_made":
-            decision = event.get("decision")
-            scene = scenario.scenes.get(event.get("scene", ""))
-            if decision is None:
-                decision = scene.decision if scene else "single"
-            if decision == "single":
-                for r in event.get("by") or []:
-                    if r in actions:
-                        actions[r]["choices"] += 1
-    for counts in actions.values():
-        counts["total"] = sum(counts.values())
-    total_actions = sum(c["total"] for c in actions.values())
-
-    visits = _visits(events)
-
-    # consultation
-    consult_visits = []
-    for visit in visits:
-        scene = scenario.scenes.get(visit.scene)
-        if scene is None or not scene.advice or visit.decision is None:
-            continue
-        deciders = set(visit.decision.get("by") or []) | {v.get("role") for v in visit.votes}
-        advised = set(scene.advice)
-        if not deciders or not (advised - deciders or len(deciders) > 1):
-            continue  # the only decider is the only advised role: nobody to consult
-        consulted = any(c.get("role") in deciders and c.get("target") in advised
-                        and c.get("target") != c.get("role") for c in visit.consults)
-        consult_visits.append({"scene": visit.scene, "consulted": consulted})
-    n_consulted = sum(1 for v in consult_visits if v["consulted"])
-
-    # information flow
     needs = _cached("card_needs", scenario, _card_needs)
     first_needed: dict[tuple[str, str | None], bool] = {}
-    if needs:
-        # who knows what, replayed from the log: owned cards, cards learned through the
-        # choices made, cards shared with a role
-        known = {r: {cid for cid, c in scenario.info.items() if c.owner == r} for r in roles}
-        shared_so_far: set[str] = set()
-        for event in events:
-            kind = event.get("type")
-            if kind == "info_shared":
-                shared_so_far.add(event.get("info"))
-                for r in event.get("to") or ():
-                    known.setdefault(r, set()).add(event.get("info"))
-            elif kind == "choice_made":
-                scene = scenario.scenes.get(event.get("scene", ""))
-                try:
-                    chosen = scene.choice(event.get("choice", "")) if scene else None
-                except KeyError:
-                    chosen = None
-                if chosen is not None:
-                    for r, cards in chosen.learn.items():
-                        known.setdefault(r, set()).update(cards)
-            elif kind == "scene_entered":
-                for need in needs.get(event.get("scene", ""), ()):
-                    if need not in first_needed:
-                        card, role = need
-                        first_needed[need] = (card in shared_so_far if role is None
-                                              else card in known.get(role, ()))
-    timely = sum(1 for ok in first_needed.values() if ok)
-    breach_events = [{"card": e.get("info"), "role": e.get("role"), "scene": e.get("scene")}
-                     for _, e in shares if e.get("breach")]
-    with_consent = {e.get("info") for _, e in shares if e.get("consent") and not e.get("breach")}
-    held = {cid for cid, card in scenario.info.items() if card.owner and not card.sensitive}
-    for visit in visits:
-        if visit.decision is None:
-            continue
-        scene = scenario.scenes.get(visit.scene)
-        try:
-            choice = scene.choice(visit.decision.get("choice", "")) if scene else None
-        except KeyError:
-            choice = None
-        if choice is not None:
-            for learned in choice.learn.values():
-                held.update(c for c in learned
-                            if c in scenario.info and not scenario.info[c].sensitive)
-    held |= with_consent
-
-    # agreement and tempo
+    # who knows what, replayed from the log: owned cards, cards learned through the choices
+    # made, cards shared with a role
+    known = {r: {cid for cid, c in info.items() if c.owner == r} for r in roles}
+    shared_so_far: set[str] = set()
+    held = {cid for cid, card in info.items() if card.owner and not card.sensitive}
+    share_events: list[Mapping] = []
+    consult_visits: list[dict[str, Any]] = []
     votes_total = votes_against = 0
     vote_decisions = consensus_decisions = consensus_rounds = 0
     tempo: dict[str, list[float]] = {r: [] for r in roles}
-    for visit in visits:
-        if visit.decision is not None and visit.votes:
-            final = visit.decision.get("choice")
-            votes_total += len(visit.votes)
-            votes_against += sum(1 for v in visit.votes if v.get("choice") != final)
-            kind = visit.decision.get("decision")
-            if kind is None:
-                scene = scenario.scenes.get(visit.scene)
-                kind = scene.decision if scene else "vote"
+
+    def close(visit: _Visit | None) -> None:
+        """Consultation, agreement and tempo of one finished (or current) visit."""
+        nonlocal votes_total, votes_against, vote_decisions, consensus_decisions
+        nonlocal consensus_rounds
+        if visit is None:
+            return
+        scene = scenes.get(visit.scene)
+        decision = visit.decision
+        votes = visit.votes
+        if decision is not None and scene is not None and scene.advice:
+            deciders = set(decision.get("by") or ())
+            deciders.update(v.get("role") for v in votes)
+            advised = scene.advice.keys()
+            if deciders and (len(deciders) > 1 or any(a not in deciders for a in advised)):
+                consulted = any(c.get("role") in deciders and c.get("target") in advised
+                                and c.get("target") != c.get("role") for c in visit.consults)
+                consult_visits.append({"scene": visit.scene, "consulted": consulted})
+        if decision is not None and votes:
+            final = decision.get("choice")
+            votes_total += len(votes)
+            votes_against += sum(1 for v in votes if v.get("choice") != final)
+            kind = decision.get("decision") or (scene.decision if scene else "vote")
             if kind == "consensus":
                 consensus_decisions += 1
-                consensus_rounds += len({v.get("round", 1) for v in visit.votes})
+                consensus_rounds += len({v.get("round", 1) for v in votes})
             else:
                 vote_decisions += 1
         if visit.start_ms is None:
-            continue
-        # a round starts when the scene is entered, a next round when the last vote of the
-        # previous round was cast
-        starts = visit.start_ms
-        by_round: dict[Any, list[Mapping]] = {}
-        for vote in visit.votes:
-            by_round.setdefault(vote.get("round", 1), []).append(vote)
-        for r in sorted(by_round):
-            for vote in by_round[r]:
-                if vote.get("role") in tempo and vote.get("elapsed_ms") is not None:
-                    tempo[vote["role"]].append(max(0.0, vote["elapsed_ms"] - starts))
-            ends = [v.get("elapsed_ms") for v in by_round[r] if v.get("elapsed_ms") is not None]
-            if ends:
-                starts = max(ends)
-        decision = visit.decision
-        if decision is not None and not visit.votes and decision.get("elapsed_ms") is not None:
-            for r in decision.get("by") or []:
+            return
+        if votes:
+            # a round starts when the scene is entered, a next round when the last vote of
+            # the previous round was cast
+            starts = visit.start_ms
+            by_round: dict[Any, list[Mapping]] = {}
+            for vote in votes:
+                by_round.setdefault(vote.get("round", 1), []).append(vote)
+            for r in sorted(by_round):
+                ends = []
+                for vote in by_round[r]:
+                    at = vote.get("elapsed_ms")
+                    if at is None:
+                        continue
+                    ends.append(at)
+                    if vote.get("role") in tempo:
+                        tempo[vote["role"]].append(max(0.0, at - starts))
+                if ends:
+                    starts = max(ends)
+        elif decision is not None and decision.get("elapsed_ms") is not None:
+            for r in decision.get("by") or ():
                 if r in tempo:
                     tempo[r].append(max(0.0, decision["elapsed_ms"] - visit.start_ms))
+
+    visit: _Visit | None = None
+    for index, event in enumerate(events):
+        kind = event.get("type")
+        if kind == "scene_entered":
+            close(visit)
+            scene_id = event.get("scene", "")
+            visit = _Visit(scene_id, event.get("elapsed_ms"), index)
+            for need in needs.get(scene_id, ()):
+                if need not in first_needed:
+                    card, role = need
+                    first_needed[need] = (card in shared_so_far if role is None
+                                          else card in known.get(role, ()))
+        elif kind == "consulted":
+            role = event.get("role")
+            if role in actions:
+                actions[role]["consults"] += 1
+            if visit is not None and visit.decision is None:
+                visit.consults.append(event)  # only consults before the decision count
+        elif kind == "vote_cast":
+            role = event.get("role")
+            if role in actions:
+                actions[role]["votes"] += 1
+            if visit is not None:
+                visit.votes.append(event)
+        elif kind == "info_shared":
+            role = event.get("role")
+            if role in actions:
+                actions[role]["shares"] += 1
+            share_events.append(event)
+            card = event.get("info")
+            shared_so_far.add(card)
+            for r in event.get("to") or ():
+                known.setdefault(r, set()).add(card)
+        elif kind == "choice_made":
+            scene = scenes.get(event.get("scene", ""))
+            decision = event.get("decision") or (scene.decision if scene else "single")
+            if decision == "single":
+                for r in event.get("by") or ():
+                    if r in actions:
+                        actions[r]["choices"] += 1
+            if visit is not None:
+                visit.decision = event
+            chosen = None
+            if scene is not None:
+                for c in scene.choices:
+                    if c.id == event.get("choice"):
+                        chosen = c
+                        break
+            if chosen is not None and chosen.learn:
+                for r, cards in chosen.learn.items():
+                    known.setdefault(r, set()).update(cards)
+                    held.update(c for c in cards if c in info and not info[c].sensitive)
+    close(visit)
+
+    for counts in actions.values():
+        counts["total"] = sum(counts.values())
+    total_actions = sum(c["total"] for c in actions.values())
+    n_consulted = sum(1 for v in consult_visits if v["consulted"])
+    timely = sum(1 for ok in first_needed.values() if ok)
+    breach_events = [{"card": e.get("info"), "role": e.get("role"), "scene": e.get("scene")}
+                     for e in share_events if e.get("breach")]
+    with_consent = {e.get("info") for e in share_events
+                    if e.get("consent") and not e.get("breach")}
+    held |= with_consent
     all_times = [t for values in tempo.values() for t in values]
+    shares = share_events
 
     return {
         "participation": {
@@ -884,7 +868,7 @@ def _metrics(events: list[Mapping], scenario: Scenario) -> dict[str, Any]:
         },
         "information": {
             "shares": len(shares),
-            "cards_shared": sorted({e.get("info") for _, e in shares}),
+            "cards_shared": sorted({e.get("info") for e in shares}),
             "cards_held": len(held),
             "cards_shared_with_consent": len(with_consent),
             "share_rate": _ratio(len(with_consent & held), len(held)),

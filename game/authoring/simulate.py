@@ -234,6 +234,23 @@ def _note_open(session: Any, tally: _Tally) -> None:
         tally.opened.add((scene.id, choice.id))
 
 
+_GUARDED: dict[int, tuple[Any, dict[str, set[tuple[str, str]]]]] = {}
+
+
+def _guarded_choices(scenario: Scenario) -> dict[str, set[tuple[str, str]]]:
+    """Per scene with guarded choices, their (scene, choice) keys; once all of a scene's have
+    been seen open the simulator stops probing it. Computed once per scenario object."""
+    import weakref
+
+    hit = _GUARDED.get(id(scenario))
+    if hit is not None and hit[0]() is scenario:
+        return hit[1]
+    guarded = {sid: {(sid, c.id) for c in s.choices if c.if_}
+               for sid, s in scenario.scenes.items() if any(c.if_ for c in s.choices)}
+    _GUARDED[id(scenario)] = (weakref.ref(scenario), guarded)
+    return guarded
+
+
 def _play_random(scenario: Scenario, rng: random.Random, tally: _Tally, run: int) -> None:
     """One random playthrough; its outcome goes into the tally."""
     from game.engine.session import Session
@@ -241,9 +258,7 @@ def _play_random(scenario: Scenario, rng: random.Random, tally: _Tally, run: int
     clock = _Clock()
     session = Session(scenario, log=None, seed=rng.randrange(2**31), clock=clock)
     roles = list(scenario.roles)
-    # guarded choices per scene; once all of a scene's have been seen open, stop looking
-    guarded = {sid: {(sid, c.id) for c in s.choices if c.if_}
-               for sid, s in scenario.scenes.items() if any(c.if_ for c in s.choices)}
+    guarded = _guarded_choices(scenario)
     moves = 0
     try:
         while not session.finished:
