@@ -139,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scenes", type=int, default=30)
+    parser.add_argument("--jobs", default="1,auto",
+                        help="comma-separated process counts to time; auto = the default")
     args = parser.parse_args(argv)
 
     from game import scoring
@@ -155,8 +157,11 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"{os.cpu_count()} CPUs")
-    jobs = sim.default_jobs(args.runs)
-    for label, n_jobs in (("1 process", 1), (f"{jobs} processes", jobs)):
+    modes = []
+    for item in args.jobs.split(","):
+        n = sim.default_jobs(args.runs) if item == "auto" else int(item)
+        modes.append((f"{n} process{'es' if n > 1 else ''}", n))
+    for label, n_jobs in modes:
         cpu_before = _cpu_seconds()
         median, times = _timed(
             lambda n_jobs=n_jobs: sim.simulate(scenario, runs=args.runs, seed=1, jobs=n_jobs),

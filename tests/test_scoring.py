@@ -11,6 +11,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from game import scoring
 from game.scenario.model import (
@@ -524,3 +526,54 @@ def test_maxima_of_a_generated_thousand_scene_scenario_are_exact():
     big = load_scenario_text(bench.generate(1000), path="<generated>")
     details = scoring.maxima_details(big)
     assert all(not d["approximate"] and d["computed"] > 0 for d in details.values())
+
+
+# ------------------------------------------------------------------------------ property
+
+
+def brute_force_best(scenario: Scenario, dim: str) -> float | None:
+    """The best total by enumerating every path (each scene entered at most twice)."""
+    best = None
+
+    def walk(sid: str, counts: dict, total: float) -> None:
+        nonlocal best
+        scene = scenario.scenes[sid]
+        total += scene.on_enter.score.get(dim, 0)
+        for c in scene.choices:
+            target = c.goto[0].to
+            gained = total + c.score.get(dim, 0)
+            if target in scenario.endings:
+                best = gained if best is None else max(best, gained)
+            elif counts.get(target, 0) < 2:
+                counts[target] = counts.get(target, 0) + 1
+                walk(target, counts, gained)
+                counts[target] -= 1
+
+    walk(scenario.start, {scenario.start: 1}, 0)
+    return best
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_maxima_equal_brute_force_on_random_graphs(data):
+    """On random small scene graphs with cycles, the component search finds exactly the best
+    total that enumerating every path (each scene at most twice) finds."""
+    n = data.draw(st.integers(1, 6), label="scenes")
+    ids = [f"s{i}" for i in range(n)]
+    targets = st.sampled_from(ids + ["end"])
+    scenes = []
+    for sid in ids:
+        k = data.draw(st.integers(1, 3), label="choices")
+        choices = tuple(
+            choice(f"c{j}", data.draw(targets), score={"a": data.draw(st.integers(-3, 5))})
+            for j in range(k))
+        enter = data.draw(st.integers(-2, 3))
+        scenes.append(Scene(id=sid, text="t", actors=("jp",), choices=choices,
+                            on_enter=Effects(score={"a": enter})))
+    sc = make(scenes)
+    expected = brute_force_best(sc, "a")
+    scoring.clear_caches()
+    details = scoring.maxima_details(sc)["a"]
+    if expected is not None:
+        assert details["computed"] == expected
+        assert details["approximate"] is False
