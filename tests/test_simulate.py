@@ -114,6 +114,19 @@ def test_crash_is_reported_not_raised(clean, monkeypatch):
     assert report["ok"] is False
 
 
+def test_crash_while_starting_a_session_is_reported(clean, monkeypatch):
+    """Even a Session that cannot be created is a reported crash, not a simulator traceback."""
+    from game.engine.session import Session
+
+    def refuse(self, *args, **kwargs):
+        raise ValueError("geen sessie")
+
+    monkeypatch.setattr(Session, "__init__", refuse)
+    report = sim.simulate(clean, runs=3, seed=1, jobs=1)
+    assert len(report["crashes"]) == 3 and report["crashes"][0]["scene"] is None
+    assert report["ok"] is False
+
+
 def test_all_paths_enumerates_small_scenario(planted, clean):
     """Every path: planted has 2 ways out of `begin` per team style; the stall and the
     never-reached ending show up; the clean cycle is cut at a third entry."""

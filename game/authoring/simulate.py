@@ -5,8 +5,10 @@
 may share a random card it knows with a random role or the team, a random player may consult
 another, and then one of the roles the session waits for picks a random open option (votes are
 random; in a consensus round after a disagreement a voter follows a vote of the previous round
-with probability `FOLLOW`, which is how real teams converge). In a timed scene the team lets
-the timer run out with probability `TIMEOUT_RATE`. Everything is seeded: the same scenario,
+with probability `FOLLOW`, which is how real teams converge). Every move takes 1–20 s of
+thinking on an injected clock and the timer is checked with `tick()` before every move, as the
+window does, so a slow team runs out of time; besides that, a team lets the timer of a timed
+scene run out on purpose with probability `TIMEOUT_RATE`. Everything is seeded: the same scenario,
 runs and seed give the same report.
 
 `all_paths(scenario)` instead enumerates every path of a small scenario (bounded: each scene
@@ -256,19 +258,22 @@ def _play_random(scenario: Scenario, rng: random.Random, tally: _Tally, run: int
     from game.engine.session import Session
 
     clock = _Clock()
-    session = Session(scenario, log=None, seed=rng.randrange(2**31), clock=clock)
     roles = list(scenario.roles)
     guarded = _guarded_choices(scenario)
     moves = 0
+    session = None
     try:
+        session = Session(scenario, log=None, seed=rng.randrange(2**31), clock=clock)
         while not session.finished:
             moves += 1
             if moves > MAX_MOVES:
                 tally.endless.append(run)
                 break
             scene = session.scene
-            clock.now += rng.uniform(1.0, 20.0)
+            clock.now += rng.uniform(1.0, 20.0)  # thinking time before the next move
             timed = scene.timer is not None and scene.on_timeout is not None
+            if timed and session.tick():
+                continue  # too slow: the timer ran out, as the window's tick() would find
             fresh = session.events[-1]["type"] == "scene_entered"
             if timed and fresh and rng.random() < TIMEOUT_RATE:
                 # decided once per visit, on entering: the team lets the time run out
@@ -321,11 +326,11 @@ def _play_random(scenario: Scenario, rng: random.Random, tally: _Tally, run: int
                     pick = rng.choice(earlier)
             session.choose(role, pick.id)
     except Exception as exc:  # a crash is a finding, not the simulator's end
-        where = session.scene.id if session.scene is not None else None
+        where = session.scene.id if session is not None and session.scene is not None else None
         tally.crashes.append({"run": run, "scene": where, "error": f"{type(exc).__name__}: {exc}",
                               "traceback": traceback.format_exc(limit=6)})
         logger.debug("run %d crashed in %s", run, where, exc_info=True)
-    tally.add_events(session.events)
+    tally.add_events(session.events if session is not None else [])
 
 
 def _run_range(scenario: Scenario, seed: int, start: int, stop: int, keep_scenario: bool = True
