@@ -185,7 +185,7 @@ def read_yaml(data: bytes, source: str = "<text>", size: int | None = None) -> Y
 
     walker = _Walker(doc, source, text)
     try:
-        _measure(root)
+        _measure(root, walker.shared)
         doc.data = walker.value(root, (), 0)
     except _Refused as refused:
         doc.data = None
@@ -246,13 +246,14 @@ def _kind(node: Node) -> str:
     return repr(node.value)
 
 
-def _measure(root: Node) -> int:
+def _measure(root: Node, shared: set[int] | None = None) -> int:
     """The number of values the document has with every alias expanded, without expanding.
 
     Each distinct node is sized once (memoised by identity); a node met again through an alias
     adds its size to the count of copies. Raises `_Refused` when the copies exceed
     `MAX_ALIAS_VALUES` (at the anchored node), when nesting exceeds `MAX_DEPTH`, or when a node
-    contains itself.
+    contains itself. The identities of nodes met more than once (alias targets) are added to
+    `shared` when given.
     """
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
@@ -262,6 +263,8 @@ def _measure(root: Node) -> int:
         nonlocal copies
         key = id(node)
         if key in sizes:
+            if shared is not None:
+                shared.add(key)
             copies += sizes[key]
             if copies > MAX_ALIAS_VALUES:
                 raise _Refused("yaml-alias-bomb", "yaml-alias-bomb", (), _position(node))
@@ -278,7 +281,12 @@ def _measure(root: Node) -> int:
         sizes[key] = total
         return total
 
-    return size(root, 0)
+    try:
+        return size(root, 0)
+    finally:
+        # `size` refers to itself through its closure, a cycle that keeps `sizes` (one entry
+        # per node) alive until the collector runs, which the loader pauses: empty it now.
+        sizes.clear()
 
 
 class _Walker:
@@ -290,6 +298,8 @@ class _Walker:
         self.doc = doc
         self.source = source
         self.text = text
+        self.shared: set[int] = set()  # ids of alias targets (filled by `_measure`)
+        self._in_shared = 0  # > 0 while walking inside an alias target
 
     def report(self, code: str, path: tuple, position: tuple[int, int], **values: object) -> None:
         """Add an error at an explicit position; the path's value is not to be judged further."""
@@ -308,6 +318,21 @@ class _Walker:
             self.doc.marks[path] = _position(node)
             return self.scalar(node, path)
         self.doc.marks.setdefault(path, _position(node))
+        shared = id(node) in self.shared
+        self._in_shared += shared
+        try:
+            result = self.collection(node, path, depth)
+        finally:
+            self._in_shared -= shared
+        if not shared and not self._in_shared:
+            # Walked for the last time: let its children go now rather than with the whole
+            # tree, so the node tree and the values built from it are not both in memory at
+            # their full size (20,000 scenes: 640 MB at the peak before, see bench_load.py).
+            node.value = []
+        return result
+
+    def collection(self, node: Node, path: tuple, depth: int) -> Any:
+        """The plain value of a sequence or mapping node."""
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ_TAG:
                 self.report("yaml-tag", path, _position(node), tag=node.tag)
@@ -381,10 +406,11 @@ class _Walker:
                     keyed=True,
                 )
                 continue
-            seen[key] = _position(key_node)
-            self.doc.marks[path + (key,)] = _position(key_node)
-            self.doc.key_marks[path + (key,)] = _position(key_node)
-            result[key] = self.value(value_node, path + (key,), depth + 1)
+            where, position = path + (key,), _position(key_node)  # one of each, shared
+            seen[key] = position
+            self.doc.marks[where] = position
+            self.doc.key_marks[where] = position
+            result[key] = self.value(value_node, where, depth + 1)
             if isinstance(result[key], str):
                 previous = (key, value_node)
         # Merged keys come after explicit ones and never override them (YAML merge semantics).
