@@ -14,8 +14,9 @@ timed, alternating in one process so that both figures see the same machine load
 
 Wall time and CPU time (`time.process_time`) are both medians of `--repeat` runs; the ratios
 are load ÷ bare of the same kind. `--json` prints one JSON object per size (used by run.py).
-Each size should run in its own process when peak memory matters (run.py does that): the
-`peak_rss_mb` figure is the process's peak resident memory after all runs.
+`peak_rss_mb` is the process's peak resident memory after all runs (several scenarios alive
+at once); `--memory` loads each size once without timing, which is the clean figure (run.py
+runs it once per size in its own process).
 """
 
 from __future__ import annotations
@@ -108,7 +109,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenes", type=int, nargs="+", default=[1000, 5000, 20000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--memory", action="store_true",
+                        help="one load of each size, no timing: for a clean peak memory figure")
     args = parser.parse_args(argv)
+    if args.memory:
+        for n in args.scenes:
+            _load(generate(n).encode("utf-8"))
+        r = {"scenes": args.scenes, "peak_rss_mb": peak_rss_mb()}
+        print(json.dumps(r) if args.json else f"peak RSS {r['peak_rss_mb']:.0f} MB")
+        return 0
     for n in args.scenes:
         r = measure(n, args.repeat)
         if args.json:
