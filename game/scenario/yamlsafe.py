@@ -24,6 +24,7 @@ every key in a scenario is an id or a field name. Timestamps are kept as their t
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import attrs
@@ -173,7 +174,7 @@ def read_yaml(data: bytes, source: str = "<text>", size: int | None = None) -> Y
     try:
         root = yaml.compose(text, Loader=MarkingLoader)
     except yaml.MarkedYAMLError as exc:
-        return _syntax_problem(doc, exc, source)
+        return _syntax_problem(doc, exc, source, text)
     except yaml.YAMLError as exc:  # unmarked reader errors (for example control characters)
         return fail("yaml-syntax", (1, 1), detail=str(exc), detail_nl=str(exc))
 
@@ -204,7 +205,30 @@ def read_yaml(data: bytes, source: str = "<text>", size: int | None = None) -> Y
     return doc
 
 
-def _syntax_problem(doc: YamlDocument, exc: yaml.MarkedYAMLError, source: str) -> YamlDocument:
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""What YAML counts as a line break (so lines are counted as the parser counts them)."""
+
+
+def _inside(position: tuple[int, int], text: str) -> tuple[int, int]:
+    """The position, or the end of the last line when the parser's mark lies past it.
+
+    libyaml reports an error found at the end of the input one line below the last line
+    (`extra: [` without a final newline: line 2 of a one-line file); the author should be
+    sent to the end of the file instead.
+    """
+    if not text:
+        return position
+    lines = _LINE_BREAK.split(text)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()  # a final line break ends the last line
+    if position[0] <= len(lines):
+        return position
+    return len(lines), len(lines[-1]) + 1
+
+
+def _syntax_problem(
+    doc: YamlDocument, exc: yaml.MarkedYAMLError, source: str, text: str = ""
+) -> YamlDocument:
     """A YAML syntax error as a problem at the parser's mark, with a Dutch text when known."""
     mark = exc.problem_mark or exc.context_mark
     position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -220,6 +244,7 @@ def _syntax_problem(doc: YamlDocument, exc: yaml.MarkedYAMLError, source: str) -
     if name in ("list", "flow_mapping", "eof") and exc.context_mark is not None:
         # Point at what was left open (the '[', '{' or quote), not where the file ran out.
         position = (exc.context_mark.line + 1, exc.context_mark.column + 1)
+    position = _inside(position, text)
     doc.problems.append(
         problem(
             code,
