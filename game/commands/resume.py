@@ -35,8 +35,10 @@ def register(subparsers: argparse._SubParsersAction, lang: str = "nl") -> None:
 def logged_scenario_path(log_path: Path) -> Path | None:
     """The scenario file named in the log's first event, when it still exists."""
     try:
-        with open(log_path, encoding="utf-8") as fh:
-            first = json.loads(fh.readline())
+        # Binary: decoding only the first line, so garbage further on (a crash, junk appended)
+        # cannot hide the scenario of an otherwise good log.
+        with open(log_path, "rb") as fh:
+            first = json.loads(fh.readline().decode("utf-8"))
     except (OSError, ValueError):
         return None
     named = first.get("scenario_path") if isinstance(first, dict) else None
@@ -73,6 +75,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     scenario_path = Path(args.scenario) if args.scenario else logged_scenario_path(log_path)
     if scenario_path is None:
+        from game.engine.log import read_log
+
+        try:  # an empty or unreadable log: say that, rather than that the scenario is missing
+            read_log(log_path, lang)
+        except LogError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_BAD_INPUT
         print(t("play.cli.no_scenario_for_log", lang, path=log_path), file=sys.stderr)
         return EXIT_BAD_INPUT
     scenario = load_or_report(scenario_path, lang)

@@ -467,7 +467,8 @@ class Session:
         Every complete event is replayed through a fresh session with the seed, players and
         language of `session_started`; the replay must reproduce the log exactly, else
         `LogError` names the first line that differs. Unreadable lines at the end (a crash
-        while writing, or junk appended) are dropped with a warning and cut off the file. A
+        while writing, or junk appended) are dropped with a warning and cut off the file; the
+        rest of a move a crash cut off between two of its events is restored and appended. A
         log of another version of the scenario (`scenario_sha256` differs) is refused unless
         `force`: then moves that no longer fit are skipped with a warning and the session goes
         on from where replay got. `lang` overrides the log's language for messages.
@@ -508,13 +509,21 @@ class Session:
         session.dropped_line = contents.dropped_line
         # Continue the same file: cut a damaged tail off, then append (unless it has ended).
         repair_tail(contents)
-        if not session.finished:
+        if not session.finished or session._unwritten:
             session._writer = LogWriter(log_path)
+            for event in session._unwritten:
+                session._writer.write(event)
+            session._unwritten = []
+            if session.finished:
+                session.close()
         session.log_path = Path(log_path)
         return session
 
     dropped_line: int | None = None
     """After `resume`: the line number of the first dropped unreadable line, else None."""
+
+    _unwritten: list[dict[str, Any]] = []
+    """During `resume`: events of a move cut off by a crash, to append to the log."""
 
     def _replay_log(self, logged: list[dict[str, Any]], path: str, force: bool) -> None:
         """Apply the moves recorded in `logged` and check the result matches it."""
@@ -540,13 +549,16 @@ class Session:
                     translate("play.resume.mismatch", self.lang, path=path, line=line,
                               logged=logged_text, replayed=replayed_text)
                 )
-        if not force and len(self.events) > len(logged):
-            raise LogError(
-                translate("play.resume.mismatch", self.lang, path=path, line=len(logged) + 1,
-                          logged="-", replayed=_short(self.events[len(logged)]))
-            )
+        # Events the replay made beyond the log's end are the rest of the last logged move (or
+        # of the start): a move writes several events, each fsynced, and a crash between two
+        # of them leaves the move half on disk. They follow from the logged ones, so they are
+        # kept and written when the log is reopened (`resume`), not refused.
+        self._unwritten = self.events[len(logged):]
+        if self._unwritten:
+            logger.warning("%s: the last move was cut off after line %d; %d event(s) restored",
+                           path, len(logged), len(self._unwritten))
         # The log is the truth of what happened (exact times included): continue from it.
-        self.events = list(logged)
+        self.events = list(logged) + self._unwritten
         self._replay = None
         last_elapsed = int(logged[-1].get("elapsed_ms", 0))
         self._elapsed_offset = last_elapsed
