@@ -181,7 +181,9 @@ class _StaticVariables(Mapping):
     """Variable values that are fixed for the whole game; anything else is unknown."""
 
     def __init__(self, scenario: Scenario, mutable: set[str]):
-        self._scenario = scenario
+        # A weak proxy: this object is cached per scenario (`_cached`), and a strong reference
+        # from the cached value would keep every scenario ever scored alive (tests/test_soak.py).
+        self._scenario = weakref.proxy(scenario)
         self._mutable = mutable
 
     def __getitem__(self, name: str) -> Any:
@@ -207,7 +209,7 @@ class _StaticContext:
     """An evaluation context that answers only what holds on every path of the game."""
 
     def __init__(self, scenario: Scenario):
-        self._scenario = scenario
+        self._scenario = weakref.proxy(scenario)  # cached per scenario: see _StaticVariables
         self._knowable = _knowable_cards(scenario)
         self.variables = _StaticVariables(scenario, _mutable_variables(scenario))
 
