@@ -366,3 +366,21 @@ def test_aliases_defined_in_one_scene_and_used_in_later_ones_still_load():
 def test_ten_thousand_mixed_inputs_only_raise_scenario_error(data):
     """10,000 mixed mutations, expressions and random bytes (run with `pytest -m slow`)."""
     check_loads_or_reports(data)
+
+
+@pytest.mark.parametrize(("data", "where"), [
+    (b"format: 1\ntitle: a\x07b\n", (2, 9)),
+    ("format: 1\ntitle: \u00e9\u00e9\x07b\n".encode(), (2, 10)),  # columns count characters
+    (b"format: 1\r\n\r\ntitle: \x1b\n", (3, 8)),
+])
+def test_control_character_is_placed_on_its_own_line_and_column(data, where):
+    """libyaml gives a byte offset for a control character; the problem names line and column.
+
+    (Fuzzing found these all reported at 1:1, which sends a teacher to the wrong line.)
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "casus.yaml"
+        path.write_bytes(data)
+        with pytest.raises(ScenarioError) as info:
+            load_scenario(path)
+    assert [(p.line, p.column) for p in info.value.problems] == [where]

@@ -176,7 +176,8 @@ def read_yaml(data: bytes, source: str = "<text>", size: int | None = None) -> Y
     except yaml.MarkedYAMLError as exc:
         return _syntax_problem(doc, exc, source, text)
     except yaml.YAMLError as exc:  # unmarked reader errors (for example control characters)
-        return fail("yaml-syntax", (1, 1), detail=str(exc), detail_nl=str(exc))
+        return fail("yaml-syntax", _reader_position(exc, text), detail=str(exc),
+                    detail_nl=str(exc))
 
     if root is None:
         return fail("yaml-empty", (1, 1))
@@ -223,6 +224,16 @@ def _inside(position: tuple[int, int], text: str) -> tuple[int, int]:
         lines.pop()  # a final line break ends the last line
     if position[0] <= len(lines):
         return position
+    return len(lines), len(lines[-1]) + 1
+
+
+def _reader_position(exc: yaml.YAMLError, text: str) -> tuple[int, int]:
+    """Where a reader error (a control character, say) is: libyaml gives a byte offset."""
+    offset = getattr(exc, "position", None)
+    if not isinstance(offset, int) or offset < 0:
+        return 1, 1
+    before = text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "replace")
+    lines = _LINE_BREAK.split(before)
     return len(lines), len(lines[-1]) + 1
 
 
