@@ -719,11 +719,14 @@ calls = st.one_of(
 )
 texts = st.text(alphabet="abc xyz'", max_size=5).map(Text)
 
+# Nodes are built with tuples(...).map rather than builds(...): Hypothesis pretty-prints
+# builds() calls recursively when it reports an example, which takes minutes on deep trees.
 num_expr = st.deferred(
     lambda: st.one_of(
         numbers,
-        st.builds(Unary, st.just("-"), num_expr),
-        st.builds(Binary, st.sampled_from(["+", "-", "*", "/"]), num_expr, num_expr),
+        st.tuples(st.just("-"), num_expr).map(lambda t: Unary(*t)),
+        st.tuples(st.sampled_from(["+", "-", "*", "/"]), num_expr, num_expr)
+        .map(lambda t: Binary(*t)),
     )
 )
 bool_expr = st.deferred(
@@ -731,11 +734,14 @@ bool_expr = st.deferred(
         st.booleans().map(Boolean),
         st.sampled_from(BOOL_VARS).map(Name),
         calls,
-        st.builds(Unary, st.just("not"), bool_expr),
-        st.builds(Binary, st.sampled_from(["and", "or"]), bool_expr, bool_expr),
-        st.builds(Binary, st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), num_expr, num_expr),
-        st.builds(Binary, st.sampled_from(["==", "!="]), bool_expr, bool_expr),
-        st.builds(Binary, st.sampled_from(["==", "!="]), texts, texts),
+        st.tuples(st.just("not"), bool_expr).map(lambda t: Unary(*t)),
+        st.tuples(st.sampled_from(["and", "or"]), bool_expr, bool_expr)
+        .map(lambda t: Binary(*t)),
+        st.tuples(st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), num_expr, num_expr)
+        .map(lambda t: Binary(*t)),
+        st.tuples(st.sampled_from(["==", "!="]), bool_expr, bool_expr)
+        .map(lambda t: Binary(*t)),
+        st.tuples(st.sampled_from(["==", "!="]), texts, texts).map(lambda t: Binary(*t)),
     )
 )
 
