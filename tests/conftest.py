@@ -5,9 +5,11 @@ Keep this file small; fixtures used by one test module belong in that module.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from game.scenario.model import (
     Dimension,
@@ -18,6 +20,13 @@ from game.scenario.model import (
     Scene,
     Variable,
 )
+
+# Speed is measured in benchmarks/, never in tests: no per-example deadline (this machine and
+# CI are noisy). Under CI (CI=true) the examples are derandomised, so a run is reproducible and
+# a red CI can be replayed exactly; locally they stay random to keep exploring.
+settings.register_profile("samenspel", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, database=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "samenspel")
 
 DATA = Path(__file__).parent / "data"
 VALID = DATA / "valid"
