@@ -291,6 +291,7 @@ def fork(
     new_log_path: str | os.PathLike,
     scenario: Scenario,
     lang: str = "nl",
+    force: bool = False,
 ) -> Session:
     """Start a new session from the state right after event `seq` of an existing log.
 
@@ -309,6 +310,8 @@ def fork(
     Raises `LogError` when the original log cannot be read or was played with another version of
     the scenario, when `seq` is not an event of it or leads straight to `session_ended` (nothing
     left to play), or when `new_log_path` already exists (a fork never overwrites a log).
+    With `force` the new log is resumed on an edited scenario file as `Session.resume(...,
+    force=True)` does (the window's "Doorgaan met de nieuwe versie").
     """
     from game.engine.session import Session
     from game.export.logs import read_team_log
@@ -341,7 +344,7 @@ def fork(
     except FileExistsError:
         raise LogError(translate("report.error.fork_exists", lang, path=new_path)) from None
     log.info("forked %s at seq %d into %s", log_path, seq, new_path)
-    return Session.resume(new_path, scenario)
+    return Session.resume(new_path, scenario, force=force)
 
 
 def final_variables(events: Sequence[dict], scenario: Scenario) -> dict:

@@ -133,36 +133,61 @@ def _read_header_and_tail(path: Path) -> tuple[dict | None, dict | None, int]:
     return first, last, count
 
 
+def _log_entry(path: Path) -> tuple[ResumeEntry, bool] | None:
+    """A session log's header as a `ResumeEntry` and whether it reached an end (None when the
+    file cannot be read or is not a session log)."""
+    try:
+        first, last, count = _read_header_and_tail(path)
+    except OSError:
+        return None
+    if not first or first.get("type") != "session_started":
+        return None
+    try:
+        started = datetime.fromisoformat(str(first.get("time", "")).replace("Z", "+00:00"))
+    except ValueError:
+        started = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    entry = ResumeEntry(
+        log_path=path,
+        scenario_id=str(first.get("scenario_id", "")),
+        scenario_title=str(first.get("scenario_title", "")),
+        started=started.astimezone(),
+        events=count,
+        players=list(first.get("players") or []),
+    )
+    return entry, last.get("type") == "session_ended"
+
+
+def _newest_first(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
 def interrupted_sessions(folder: Path | None = None, limit: int = 5) -> list[ResumeEntry]:
     """The most recent logs that did not reach an ending, newest first."""
     folder = folder or logs_dir()
     if not folder.is_dir():
         return []
     entries = []
-    for path in sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True):
-        try:
-            first, last, count = _read_header_and_tail(path)
-        except OSError:
+    for path in _newest_first(folder):
+        found = _log_entry(path)
+        if found is None or found[1]:
             continue
-        if not first or first.get("type") != "session_started" or last.get("type") == "session_ended":
-            continue
-        try:
-            started = datetime.fromisoformat(str(first.get("time", "")).replace("Z", "+00:00"))
-        except ValueError:
-            started = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
-        entries.append(
-            ResumeEntry(
-                log_path=path,
-                scenario_id=str(first.get("scenario_id", "")),
-                scenario_title=str(first.get("scenario_title", "")),
-                started=started.astimezone(),
-                events=count,
-                players=list(first.get("players") or []),
-            )
-        )
+        entries.append(found[0])
         if len(entries) >= limit:
             break
     return entries
+
+
+def session_logs(folder: Path | None = None, limit: int = 200) -> list[tuple[ResumeEntry, bool]]:
+    """Every readable session log in the folder, newest first, with whether it reached an end.
+
+    For "Sessie terugkijken": finished and interrupted sessions alike. Files that are not a
+    session log (no `session_started` first) are left out.
+    """
+    folder = folder or logs_dir()
+    if not folder.is_dir():
+        return []
+    found = (_log_entry(path) for path in _newest_first(folder)[:limit])
+    return [f for f in found if f is not None]
 
 
 def find_scenario_for(entry: ResumeEntry, scenarios: list[ScenarioEntry]) -> ScenarioEntry | None:

@@ -57,6 +57,7 @@ def shoot_all(out: Path, lang: str, high_contrast: bool, size=(1280, 720), scale
     from game.ui.screens.message import ProblemsScreen
     from game.ui.screens.panels import PickRoleScreen, SecretVoteScreen, ShareScreen
     from game.ui.screens.picker import PickerScreen
+    from game.ui.screens.replay import ReplayListScreen, open_log
     from game.ui.screens.setup import SetupScreen
     from game.ui.settings import Settings
     from game.scenario.problems import Problem
@@ -132,12 +133,24 @@ def shoot_all(out: Path, lang: str, high_contrast: bool, size=(1280, 720), scale
     for tab in ("scores", "timeline", "questions"):
         app.show(DebriefScreen(app, game, tab=tab))
         shot(f"debrief-{tab}")
+    app.screen.export()
+    shot("debrief-export")
     game.session.close()
     # a second team shares a confidential card without consent: the breach is flagged
     breach = Game.start(app, EXAMPLE, scenario, PLAYERS, seed=2, briefings=False)
     breach.share("verpleegkundige", "slaapdagboek", "team")
     shot("play-breach")
     breach.session.close()
+    # "Sessie terugkijken": the list of logs, then the first game at its share, the second at
+    # its breach
+    app.game = None
+    app.show(ReplayListScreen(app))
+    shot("replay-list")
+    for log_path, name in ((game.session.log_path, "replay"), (breach.session.log_path, "replay-breach")):
+        open_log(app, log_path)
+        shares = [i for i, e in enumerate(app.screen.events) if e.get("type") == "info_shared"]
+        app.screen.go(shares[0] if shares else len(app.screen.events) // 2)
+        shot(name)
     import pygame
 
     pygame.display.quit()

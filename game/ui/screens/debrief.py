@@ -16,7 +16,7 @@ import pygame_gui
 
 from game.ui.screens.base import Screen, esc
 from game.ui.screens.play import draw_header
-from game.ui.widgets import ellipsize, meter, rgb, text
+from game.ui.widgets import ellipsize, meter, rgb, text, text_size
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,9 @@ class DebriefScreen(Screen):
         self.bars: list[tuple[pygame.Rect, str, float | None, str]] = []
         self.index_box = pygame.Rect(0, 0, 0, 0)
         self.message = ""
+        self.pseudonymize = False
+        # after "Opslaan": {"paths": [(kind, path, count)], "pseudonymized": bool} or {"error": text}
+        self.exported: dict | None = None
         self.show_detail = True
         self.area_bottom = 0
         try:
@@ -64,26 +67,53 @@ class DebriefScreen(Screen):
         x = w - m - 3 * tab_w - 2 * self.px(8)
         for tab in TABS:
             self.button((x, y, tab_w, self.px(48)), self.t(f"debrief.tab.{tab}"),
-                        lambda t=tab: self.switch(t), kind="toggle_on" if tab == self.tab else None)
+                        lambda t=tab: self.switch(t),
+                        kind="toggle_on" if tab == self.tab and self.exported is None else None)
             x += tab_w + self.px(8)
         y += self.px(64)
         bh = self.px(56)
         area = pygame.Rect(m, y, w - 2 * m, h - y - bh - 2 * m)
         self.bars = []
         self.index_box = pygame.Rect(0, 0, 0, 0)
-        if self.tab == "scores":
+        if self.exported is not None:
+            self.textbox(area, self._export_markup(), "card")
+        elif self.tab == "scores":
             self._scores(area)
         elif self.tab == "timeline":
             self._timeline(area)
         else:
             self.textbox(area, self._questions_markup(), "card")
-        by = h - m - bh
-        if _report_writer() is not None:
-            self.button((m, by, self.px(300), bh), self.t("debrief.export"), self.export)
-        self.button((w - m - self.px(300), by, self.px(300), bh), self.t("debrief.new_game"),
-                    self.new_game, kind="primary")
-        if self.message:
-            self.label((m + self.px(316), by, w - 2 * m - self.px(632), bh), self.message, "small")
+        self._bottom_row(m, h - m - bh, w - 2 * m, bh)
+
+    def _bottom_row(self, x: int, y: int, width: int, bh: int) -> None:
+        """Save (report, CSV, xAPI), the pseudonyms toggle, a message, and "Nieuw spel".
+
+        The three buttons share the row; a label that does not fit its share switches to the
+        short one ("Opslaan"), so the row never overlaps at a big font scale."""
+        gap = self.px(12)
+        new_w = min(self.px(300), (width - 2 * gap) // 3)
+        self.button((x + width - new_w, y, new_w, bh), self.t("debrief.new_game"), self.new_game,
+                    kind="primary")
+        if _report_writer() is None:
+            return
+        pad = self.px(40)
+        export_label = self.t("debrief.export_all")
+        export_w = text_size(export_label, scale=self.app.scale)[0] + pad
+        if export_w > (width - 2 * gap) // 3 and export_w > self.px(300):
+            export_label = self.t("debrief.export_short")
+            export_w = text_size(export_label, scale=self.app.scale)[0] + pad
+        state = self.t("common.on" if self.pseudonymize else "common.off")
+        pseudo_label = self.t("debrief.pseudonyms", state=state)
+        pseudo_w = text_size(pseudo_label, scale=self.app.scale)[0] + pad
+        room = width - new_w - 2 * gap
+        if export_w + gap + pseudo_w > room:  # share what is left fairly
+            export_w = pseudo_w = (room - gap) // 2
+        self.button((x, y, export_w, bh), export_label, self.export)
+        self.button((x + export_w + gap, y, pseudo_w, bh), pseudo_label, self.toggle_pseudonyms,
+                    kind="toggle_on" if self.pseudonymize else None)
+        left = x + export_w + pseudo_w + 2 * gap
+        if self.message and x + width - new_w - gap - left > self.px(120):
+            self.label((left, y, x + width - new_w - gap - left, bh), self.message, "small")
 
     # ----- tabs ---------------------------------------------------------------------------
 
@@ -246,22 +276,89 @@ class DebriefScreen(Screen):
     # ----- actions ------------------------------------------------------------------------
 
     def switch(self, tab: str) -> None:
-        """Show another tab."""
+        """Show another tab (this also closes the list of saved files)."""
         self.tab = tab
+        self.exported = None
         self.app.rebuild()
 
-    def export(self) -> None:
-        """Write the HTML report next to the log and say where it is."""
-        write_report = _report_writer()
+    def export_paths(self) -> tuple[Path, Path, Path]:
+        """Where "Opslaan" writes: next to the log, as `samenspel debrief` names the report.
+
+        `<log>-rapport.html`, `<log>.csv`, `<log>.xapi.json`; with pseudonyms the stem gets
+        `-pseudo` (`<log>-pseudo-rapport.html`, ...) so the named and the shareable files never
+        overwrite each other and a file name says which one it is."""
         log_path = Path(self.game.session.log_path)
-        out = log_path.with_suffix(".html")
+        stem = log_path.stem + ("-pseudo" if self.pseudonymize else "")
+        return (log_path.with_name(f"{stem}-rapport.html"), log_path.with_name(f"{stem}.csv"),
+                log_path.with_name(f"{stem}.xapi.json"))
+
+    def export(self) -> None:
+        """Write the HTML report, the CSV and the xAPI statements next to the log, with the
+        functions `samenspel debrief` uses, and list the files on screen (or say what failed)."""
+        from game.export.csv import write_csv
+        from game.export.sources import team_logs
+        from game.export.xapi import write_xapi
+
+        write_report = _report_writer()
+        lang = self.app.lang
+        if self.game.session.log_path is None:
+            self.exported = {"error": self.t("debrief.export_no_log")}
+            self.app.rebuild()
+            return
+        html, csv_path, xapi_path = self.export_paths()
         try:
-            write_report(self.game.session.events, out, self.game.scenario, lang=self.app.lang)
+            logs = team_logs(self._team_log(), self.game.scenario, self.pseudonymize, lang)
+            write_report(logs, html, self.game.scenario, lang=lang)
+            # Dutch Excel opens a `;`-separated file with decimal commas on a double click
+            rows = write_csv(logs, csv_path, self.game.scenario, lang=lang, excel_nl=lang == "nl")
+            count = write_xapi(logs, xapi_path, self.game.scenario, lang=lang)
+        except OSError as exc:  # an unwritable folder, a full disk: say so, stay in the debrief
+            log.warning("export failed: %s", exc)
+            reason = exc.strerror or str(exc)
+            self.exported = {"error": self.t("debrief.export_error", folder=str(html.parent),
+                                             error=reason)}
         except Exception as exc:  # export trouble must not end the debrief
-            log.exception("report export failed")
-            self.message = self.t("debrief.export_failed", error=str(exc))
+            log.exception("export failed")
+            self.exported = {"error": self.t("debrief.export_failed", error=str(exc))}
         else:
-            self.message = self.t("debrief.exported", path=str(out))
+            self.exported = {"paths": [("report", html, 0), ("csv", csv_path, rows),
+                                       ("xapi", xapi_path, count)],
+                             "pseudonymized": self.pseudonymize}
+            self.message = ""  # the files are listed in the area above
+        self.app.rebuild()
+
+    def _team_log(self):
+        """The session as the exporters read it from disk (file name, session id, a damaged
+        tail dropped), falling back to the events in memory."""
+        from game.export.logs import read_team_log
+
+        try:
+            return read_team_log(self.game.session.log_path, self.app.lang)
+        except Exception:  # noqa: BLE001 - the events in memory are the same session
+            log.warning("reading %s for the export failed; using the events in memory",
+                        self.game.session.log_path)
+            return self.game.session.events
+
+    def _export_markup(self) -> str:
+        """The saved files, each path on its own line (wrapped), and whether names are in them."""
+        pal = self.app.palette
+        info = self.exported or {}
+        if "error" in info:
+            return (f"<font color='{pal.bad}'><b>{esc(self.t('debrief.export_error_title'))}</b></font>"
+                    f"<br><br>{esc(info['error'])}")
+        out = [f"<b>{esc(self.t('debrief.export_title'))}</b>"]
+        for kind, path, count in info.get("paths", []):
+            out.append(esc(self.t(f"debrief.export_{kind}", rows=count, count=count)))
+            out.append(f"<b>{esc(str(path))}</b>")
+            if self.app.size[1] * 100 / self.app.scale >= 600:
+                out.append("")  # room for a blank line between the files
+        out.append(esc(self.t("debrief.export_pseudo" if info.get("pseudonymized")
+                              else "debrief.export_named")))
+        return "<br>".join(out)
+
+    def toggle_pseudonyms(self) -> None:
+        """Pseudonyms on/off for the next "Opslaan"."""
+        self.pseudonymize = not self.pseudonymize
         self.app.rebuild()
 
     def new_game(self) -> None:

@@ -10,7 +10,7 @@ import pygame_gui
 from game.ui import catalog
 from game.ui.screens.base import Screen, draw_role_row, esc, prose
 from game.ui.theme import initials, role_colour
-from game.ui.widgets import badge
+from game.ui.widgets import badge, text_size
 
 
 class PickerScreen(Screen):
@@ -64,11 +64,15 @@ class PickerScreen(Screen):
         m = self.px(24) if not compact else self.px(12)
         line = self.px(34)
         bw = self.px(170)
-        self.label((m, m, w - 3 * m - bw, self.px(48)), "Samenspel", "title")
+        replay_label = self.t("picker.replay")
+        rw = min(text_size(replay_label, scale=self.app.scale)[0] + self.px(40), (w - 3 * m) // 3)
+        head_w = w - 4 * m - bw - rw
+        self.label((m, m, head_w, self.px(48)), "Samenspel", "title")
         top = m + self.px(56)
         if not compact:
-            self.label((m, m + self.px(44), w - 3 * m - bw, line), self.t("picker.subtitle"), "muted")
+            self.label((m, m + self.px(44), head_w, line), self.t("picker.subtitle"), "muted")
             top = m + self.px(92)
+        self.button((w - 2 * m - bw - rw, m, rw, self.px(44)), replay_label, self.open_replay)
         self.button((w - m - bw, m, bw, self.px(44)), self.t("menu.settings"), self.open_settings)
         for entry in self.resumable[: 1 if compact else 2]:
             players = ", ".join(p.get("name", "") for p in entry.players)
@@ -227,6 +231,12 @@ class PickerScreen(Screen):
                                         back=lambda: self.app.show(PickerScreen(self.app))))
             return
         Game.resume(self.app, entry.log_path, match.path)
+
+    def open_replay(self) -> None:
+        """"Sessie terugkijken": the logs in the user's log folder."""
+        from game.ui.screens.replay import ReplayListScreen
+
+        self.app.show(ReplayListScreen(self.app))
 
     def open_settings(self) -> None:
         """The settings screen, returning here."""
