@@ -1,0 +1,234 @@
+"""'Sessie terugkijken': the list of logs, stepping through one, and playing on from a step.
+
+Everything on screen is reached with posted clicks and keys (`game.ui.driver.Driver`); the
+state the replay shows at a step is checked against what the engine held at that moment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+pygame = pytest.importorskip("pygame")
+
+from game.scenario.loader import load_scenario  # noqa: E402
+from game.ui.app import App  # noqa: E402
+from game.ui.driver import Driver  # noqa: E402
+from game.ui.flow import Game  # noqa: E402
+from game.ui.screens.picker import PickerScreen  # noqa: E402
+from game.ui.screens.replay import open_log  # noqa: E402
+from game.ui.settings import Settings  # noqa: E402
+
+DATA = Path(__file__).parent / "data" / "valid"
+EXAMPLE = DATA / "keukentafel.yaml"
+PLAYERS = {"jeugdprofessional": "Anna", "leerkracht": "Sara", "verpleegkundige": "Daan"}
+
+
+class Clock:
+    """A clock that moves only when told to."""
+
+    now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """A window over the test scenarios, logs in a temporary folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    a = App(Settings(), (1280, 720), logs_dir=tmp_path / "logs", scenario_folders=[DATA],
+            persist_settings=False, clock=Clock())
+    yield a
+    if a.game is not None:
+        a.game.session.close()
+    pygame.display.quit()
+
+
+def play(app, path=EXAMPLE, seed=1):
+    """Play a case to its end through the Game API, breaching once; returns the log path and,
+    per event index after each move, the engine's variables at that moment."""
+    game = Game.start(app, path, load_scenario(path), PLAYERS, seed=seed, briefings=False)
+    seen = {len(game.session.events) - 1: dict(game.session.variables)}
+    game.share("verpleegkundige", "slaapdagboek", "team")  # before consent: a breach
+    seen[len(game.session.events) - 1] = dict(game.session.variables)
+    while not game.session.finished:
+        waiting = game.session.waiting_for()
+        if game.session.scene.is_narration:
+            game.proceed()
+        else:
+            game.choose(waiting[0], game.session.options(waiting[0])[0].id)
+        seen[len(game.session.events) - 1] = dict(game.session.variables)
+    game.session.close()
+    app.game = None
+    return game.session.log_path, seen
+
+
+def to_replay(app, d):
+    """From the picker: "Sessie terugkijken", then the newest log."""
+    app.show(PickerScreen(app))
+    d.settle()
+    d.click("Sessie terugkijken")
+    assert app.screen.name == "replay-list"
+    d.click("Het keukentafelgesprek")
+    assert app.screen.name == "replay"
+    return app.screen
+
+
+def test_picker_lists_logs_and_the_slider_steps_through_the_timeline(app):
+    """The replay opens at step 1; the slider's arrow, the Next button and the Right/Left/End
+    keys move the step, and each step shows that event's words, scene and variables."""
+    log_path, seen = play(app)
+    d = Driver(app)
+    screen = to_replay(app, d)
+    assert screen.index == 0 and screen.moment.kind == "session_started"
+    d.click_at(screen.slider.right_button.rect.center)
+    assert screen.index == 1
+    assert round(screen.slider.get_current_value()) == 1
+    d.click("Volgende >")
+    assert screen.index == 2 and round(screen.slider.get_current_value()) == 2
+    assert screen.moment.kind == "info_shared" and screen.moment.flag == "breach"
+    assert "Daan" in screen.moment.text and "Slaapdagboek" in screen.moment.text
+    assert screen.state()["scene"] == "kennismaking"
+    assert "Anna" in screen.scene_box.html_text  # the scene text, rendered with the names
+    d.key(pygame.K_LEFT)
+    assert screen.index == 1
+    d.key(pygame.K_END)
+    assert screen.index == len(screen.events) - 1 and screen.moment.kind == "session_ended"
+    assert screen.state()["ending"] is not None
+    d.key(pygame.K_RIGHT)  # past the end stays at the end
+    assert screen.index == len(screen.events) - 1
+
+
+def test_state_at_every_step_matches_the_engine(app):
+    """At every step where the team stood still, the variables the replay shows are the ones
+    the engine held then, and the scores so far equal scoring over the events up to there."""
+    from game import scoring
+
+    log_path, seen = play(app)
+    open_log(app, log_path)
+    screen = app.screen
+    assert screen.name == "replay"
+    for index, variables in seen.items():
+        assert screen.state(index)["variables"] == variables, index
+        expected = scoring.scores(screen.events[: index + 1], screen.scenario)
+        assert screen.state(index)["scores"]["team"] == expected["team"]
+
+
+def test_play_on_from_a_step_forks_a_new_log_and_plays(app):
+    """"Speel verder vanaf hier" at a step writes a new log whose session_started carries
+    forked_from (path, seq), opens the play screen there, and the team plays on; the watched
+    log is untouched."""
+    log_path, _ = play(app)
+    before = log_path.read_bytes()
+    d = Driver(app)
+    screen = to_replay(app, d)
+    d.click("Volgende >")
+    d.click("Volgende >")  # the breach: the team still stands in kennismaking
+    assert screen.fork_button.is_enabled
+    d.click("Speel verder vanaf hier")
+    assert app.screen.name == "play"
+    session = app.game.session
+    assert session.scene_id == "kennismaking" and session.log_path != log_path
+    first = json.loads(session.log_path.read_text(encoding="utf-8").splitlines()[0])
+    assert first["forked_from"]["path"] == str(log_path)
+    assert first["forked_from"]["seq"] == 2
+    d.key(pygame.K_1)
+    assert app.game.session.scene_id != "kennismaking"
+    lines = session.log_path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) > 3 and json.loads(lines[3])["type"] == "choice_made"
+    assert log_path.read_bytes() == before
+
+
+def test_play_on_is_off_after_the_last_move(app):
+    """At the end of a finished session there is nothing to play: the button is disabled and
+    a click writes no log."""
+    log_path, _ = play(app)
+    d = Driver(app)
+    screen = to_replay(app, d)
+    d.key(pygame.K_END)
+    assert not screen.fork_button.is_enabled
+    logs = set(log_path.parent.glob("*.jsonl"))
+    d.click("Speel verder vanaf hier")
+    assert app.screen is screen and set(log_path.parent.glob("*.jsonl")) == logs
+
+
+def test_a_log_without_its_scenario_says_so(app, tmp_path):
+    """A log whose scenario is nowhere to be found opens a clear message, and "Terug" leads
+    back to the list."""
+    log_path, _ = play(app)
+    lines = log_path.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["scenario_id"] = "verdwenen_casus"
+    first["scenario_path"] = str(tmp_path / "weg.yaml")
+    log_path.write_text("\n".join([json.dumps(first)] + lines[1:]) + "\n", encoding="utf-8")
+    d = Driver(app)
+    app.show(PickerScreen(app))
+    d.settle()
+    d.click("Sessie terugkijken")
+    d.click("Het keukentafelgesprek")
+    assert app.screen.name == "message"
+    assert "verdwenen_casus" in app.screen.body
+    d.click("Terug")
+    assert app.screen.name == "replay-list"
+
+
+def test_an_unreadable_log_says_so(app):
+    """A file that is not a session log opens a message naming the file, not a crash."""
+    bad = app.logs_dir / "kapot.jsonl"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_text("dit is geen log\n", encoding="utf-8")
+    open_log(app, bad)
+    assert app.screen.name == "message" and str(bad) in app.screen.body
+
+
+def test_an_edited_scenario_offers_the_new_version_and_forks_on_it(app, tmp_path):
+    """When the scenario file changed after the session, the replay explains it first; with
+    "Doorgaan met de nieuwe versie" the replay opens (marked) and playing on works."""
+    case = tmp_path / "cases" / "keukentafel.yaml"
+    case.parent.mkdir()
+    shutil.copy(EXAMPLE, case)
+    log_path, _ = play(app, case)
+    case.write_text(case.read_text(encoding="utf-8").replace("Om Sem goed te helpen",
+                                                             "Om Sem echt goed te helpen"),
+                    encoding="utf-8")
+    d = Driver(app)
+    open_log(app, log_path)
+    assert app.screen.name == "message" and app.screen.title == "Het scenario is veranderd"
+    d.click("Doorgaan met de nieuwe versie")
+    assert app.screen.name == "replay" and app.screen.edited
+    d.click("Volgende >")
+    d.click("Volgende >")
+    d.click("Speel verder vanaf hier")
+    assert app.screen.name == "play"
+    first = json.loads(app.game.session.log_path.read_text(encoding="utf-8").splitlines()[0])
+    assert first["forked_from"]["seq"] == 2
+
+
+@pytest.mark.parametrize("lang,contrast", [("nl", False), ("en", True)])
+def test_replay_fits_at_200_percent_on_1280x720(app, lang, contrast):
+    """At 200 % on a 1280x720 projector the replay's widgets lie inside the window and the
+    scene text ends above the bottom buttons (warnings, e.g. a spilling label, fail)."""
+    log_path, _ = play(app)
+    app.apply_settings(app.settings.with_(font_scale=200, lang=lang, high_contrast=contrast))
+    open_log(app, log_path)
+    d = Driver(app)
+    d.settle()
+    screen = app.screen
+    window = pygame.Rect(0, 0, 1280, 720)
+    for b in d.buttons():
+        assert window.contains(b.rect), b.text
+    root = app.manager.get_root_container()
+    bottom = min(b.rect.top for b in d.buttons() if b.ui_container is root and b.rect.top > 500)
+    assert screen.scene_box.rect.bottom <= bottom
+    assert screen.card.bottom <= screen.scene_box.rect.top
+    d.key(pygame.K_RIGHT)
+    assert screen.index == 1
