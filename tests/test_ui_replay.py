@@ -17,6 +17,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 pygame = pytest.importorskip("pygame")
+pygame_gui = pytest.importorskip("pygame_gui")
 
 from game.scenario.loader import load_scenario  # noqa: E402
 from game.ui.app import App  # noqa: E402
@@ -232,3 +233,30 @@ def test_replay_fits_at_200_percent_on_1280x720(app, lang, contrast):
     assert screen.card.bottom <= screen.scene_box.rect.top
     d.key(pygame.K_RIGHT)
     assert screen.index == 1
+
+
+def test_open_file_takes_any_jsonl(app, tmp_path):
+    """"Open bestand..." shows a file dialog; a log picked there (anywhere on disk) opens in
+    the replay, and Esc closes the dialog first, then leaves the list."""
+    log_path, _ = play(app)
+    elsewhere = tmp_path / "usb" / "team3.jsonl"
+    elsewhere.parent.mkdir()
+    shutil.copy(log_path, elsewhere)
+    d = Driver(app)
+    app.show(PickerScreen(app))
+    d.settle()
+    d.click("Sessie terugkijken")
+    d.click("Open bestand...")
+    dialog = app.screen.dialog
+    assert dialog is not None and dialog.alive()
+    d.key(pygame.K_ESCAPE)
+    assert not dialog.alive() and app.screen.name == "replay-list"
+    d.click("Open bestand...")
+    pygame.event.post(pygame.event.Event(pygame_gui.UI_FILE_DIALOG_PATH_PICKED, text=str(elsewhere),
+                                         ui_element=app.screen.dialog))
+    d.settle()
+    assert app.screen.name == "replay" and app.screen.path == elsewhere
+    d.key(pygame.K_ESCAPE)
+    assert app.screen.name == "replay-list"
+    d.key(pygame.K_ESCAPE)
+    assert app.screen.name == "picker"
