@@ -271,8 +271,7 @@ class ReplayScreen(Screen):
         self.label((m, m, w - 2 * m, self.px(40 if compact else 44)), title, "title")
         y = m + self.px(44 if compact else 48)
         if not compact:
-            players = ", ".join(f"{self.players.get(r, r)} ({role.name})"
-                                for r, role in self.scenario.roles.items() if r in self.players)
+            players = ", ".join(self._who(r) for r in self.scenario.roles if r in self.players)
             sub = f"{self.path.name} · {players}"
             if self.edited:
                 sub = f"{self.t('replay.edited_note')} · {sub}"
@@ -288,8 +287,8 @@ class ReplayScreen(Screen):
             pygame.Rect(m + nav_w + gap, y, w - 2 * m - 2 * nav_w - 2 * gap, nav_h),
             self.index, (0, max(1, len(self.events) - 1)), manager=self.manager, click_increment=1)
         self.button((w - m - nav_w, y, nav_w, nav_h), next_label, lambda: self.go(self.index + 1))
-        y += nav_h + self.px(4)
-        self.step_rect = pygame.Rect(m, y, w - 2 * m, self.px(26 if compact else 28))
+        y += nav_h + self.px(8 if compact else 12)
+        step_y = y
         y += self.px(28 if compact else 32)
         by = h - m - bh
         bottom = by - gap
@@ -300,7 +299,8 @@ class ReplayScreen(Screen):
         else:
             side_w = min(self.px(400), (w - 2 * m) * 2 // 5)
             left = pygame.Rect(m, y, w - 2 * m - side_w - self.px(20), bottom - y)
-            self.side = pygame.Rect(left.right + self.px(20), y, side_w, bottom - y)
+            self.side = pygame.Rect(left.right + self.px(20), step_y, side_w, bottom - step_y)
+        self.step_rect = pygame.Rect(m, step_y, left.width, self.px(26 if compact else 28))
         card_h = self.px(64 if compact else 104)
         self.card = pygame.Rect(left.x, left.y, left.width, card_h)
         ty = self.card.bottom + self.px(6 if compact else 8)
@@ -323,12 +323,29 @@ class ReplayScreen(Screen):
         self.fork_note = pygame.Rect(m + back_w + gap, by, w - 2 * m - back_w - fork_w - 2 * gap, bh)
         self._refresh(move_slider=False)
 
+    def _who(self, role: str) -> str:
+        """'Anna (Jeugdprofessional)', or just the role when the player is named after it."""
+        name, label = self.players.get(role, role), self.scenario.roles[role].name
+        return label if name == label else f"{name} ({label})"
+
     def _scene_markup(self) -> str:
         st = self.state()
         body = prose(st["text"]) if st["text"] else ""
         if self.compact:
+            # the title goes into the box, and after the text everything the side panel would
+            # show (the line above the box shows only what fits)
             key = "replay.ending" if st["ending"] else "replay.scene"
-            return f"<b>{esc(self.t(key, title=st['title']))}</b><br>{body}"
+            values = " · ".join(f"{label} {value}" for label, value, _ in self._shown(st))
+            index = self._index(st)
+            team = (st["scores"] or {}).get("team", {})
+            dims = [self.t("replay.index", value="—" if index is None else index)]
+            for dim_id, dim in self.scenario.scores.items():
+                pct = (team.get(dim_id) or {}).get("percent")
+                dims.append(f"{dim.label} {'—' if pct is None else f'{round(pct)}%'}")
+            tail = f"<br><br><b>{esc(self.t('replay.scores'))}</b>: {esc(' · '.join(dims))}"
+            if values:
+                tail = f"<br><br><b>{esc(self.t('replay.variables'))}</b>: {esc(values)}" + tail
+            return f"<b>{esc(self.t(key, title=st['title']))}</b><br>{body}{tail}"
         return body
 
     def _refresh(self, move_slider: bool = True) -> None:
@@ -433,8 +450,11 @@ class ReplayScreen(Screen):
         parts = [f"{label} {value}" for label, value, _ in self._shown(st)]
         index = self._index(st)
         parts.append(self.t("replay.index", value="—" if index is None else index))
-        line = ellipsize(" · ".join(parts), "body", self.app.scale, True, self.side.width)
-        text(surface, line, self.side.midleft, scale=self.app.scale, colour=pal.text, bold=True, anchor="midleft")
+        line = " · ".join(parts)
+        kind = "body" if text_size(line, scale=self.app.scale, bold=True)[0] <= self.side.width else "small"
+        line = ellipsize(line, kind, self.app.scale, True, self.side.width)
+        text(surface, line, self.side.midleft, kind=kind, scale=self.app.scale, colour=pal.text, bold=True,
+             anchor="midleft")
 
     def _draw_side(self, surface: pygame.Surface, st: dict) -> None:
         """Variables with meters, then the index and a bar per score dimension (what fits)."""
@@ -447,41 +467,41 @@ class ReplayScreen(Screen):
         x, w = side.x + pad, side.width - 2 * pad
         y = side.y + pad
         text(surface, self.t("replay.variables"), (x, y), kind="subtitle", scale=s, colour=pal.text, bold=True)
-        y += self.px(36)
+        y += self.px(34)
         shown = self._shown(st)
         if not shown:
             text(surface, ellipsize(self.t("replay.no_variables"), "small", s, False, w), (x, y), kind="small",
                  scale=s, colour=pal.muted)
             y += self.px(28)
         for label, value, fraction in shown:
-            if y + self.px(40) > side.bottom - pad:
+            if y + self.px(36) > side.bottom - pad:
                 break
             vw = text(surface, value, (x + w, y), scale=s, colour=pal.text, bold=True, anchor="topright").width
             text(surface, ellipsize(label, "body", s, False, w - vw - self.px(10)), (x, y), scale=s,
                  colour=pal.text)
-            meter(surface, pygame.Rect(x, y + self.px(28), w, self.px(10)), fraction, pal)
-            y += self.px(48)
-        y += self.px(8)
-        if y + self.px(36) > side.bottom - pad:
+            meter(surface, pygame.Rect(x, y + self.px(27), w, self.px(8)), fraction, pal)
+            y += self.px(40)
+        y += self.px(6)
+        if y + self.px(34) > side.bottom - pad:
             return
         text(surface, self.t("replay.scores"), (x, y), kind="subtitle", scale=s, colour=pal.text, bold=True)
-        y += self.px(36)
+        y += self.px(34)
         index = self._index(st)
         line = self.t("replay.index", value="—" if index is None else index)
         text(surface, ellipsize(line, "body", s, True, w), (x, y), scale=s, colour=pal.accent, bold=True)
-        y += self.px(34)
+        y += self.px(32)
         team = (st["scores"] or {}).get("team", {})
         for dim_id, dim in self.scenario.scores.items():
-            if y + self.px(40) > side.bottom - pad:
+            if y + self.px(36) > side.bottom - pad:
                 break  # the rest is in the debrief report
             pct = (team.get(dim_id) or {}).get("percent")
             value = "—" if pct is None else f"{round(pct)}%"
             vw = text(surface, value, (x + w, y), scale=s, colour=pal.text, bold=True, anchor="topright").width
             text(surface, ellipsize(dim.label, "body", s, False, w - vw - self.px(10)), (x, y), scale=s,
                  colour=pal.text)
-            meter(surface, pygame.Rect(x, y + self.px(28), w, self.px(10)),
+            meter(surface, pygame.Rect(x, y + self.px(27), w, self.px(8)),
                   None if pct is None else max(0.0, pct) / 100, pal)
-            y += self.px(46)
+            y += self.px(40)
 
     # ----- actions ------------------------------------------------------------------------
 
