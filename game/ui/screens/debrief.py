@@ -340,18 +340,24 @@ class DebriefScreen(Screen):
             return self.game.session.events
 
     def _export_markup(self) -> str:
-        """The saved files, each path on its own line (wrapped), and whether names are in them."""
+        """The folder and the saved file names, and whether real names are in the files."""
         pal = self.app.palette
         info = self.exported or {}
         if "error" in info:
             return (f"<font color='{pal.bad}'><b>{esc(self.t('debrief.export_error_title'))}</b></font>"
                     f"<br><br>{esc(info['error'])}")
-        out = [f"<b>{esc(self.t('debrief.export_title'))}</b>"]
-        for kind, path, count in info.get("paths", []):
-            out.append(esc(self.t(f"debrief.export_{kind}", rows=count, count=count)))
-            out.append(f"<b>{esc(str(path))}</b>")
+        paths = info.get("paths", [])
+        # the folder once, then each file name: a whole path does not wrap well (pygame_gui
+        # would hyphenate a long folder name, and a hyphen in a path misleads)
+        out = [esc(self.t("debrief.export_title"))]
+        if paths:
+            out.append(f"<b>{esc(str(paths[0][1].parent))}</b>")
+        for kind, path, count in paths:
             if self.app.size[1] * 100 / self.app.scale >= 600:
-                out.append("")  # room for a blank line between the files
+                out.append("")
+            out.append(esc(self.t(f"debrief.export_{kind}", rows=count, count=count)))
+            out.append(f"<b>{esc(path.name)}</b>")
+        out.append("")
         out.append(esc(self.t("debrief.export_pseudo" if info.get("pseudonymized")
                               else "debrief.export_named")))
         return "<br>".join(out)
