@@ -18,6 +18,7 @@ from pathlib import Path
 from game.scenario.model import Scenario
 from game.scenario.problems import Problem
 from game.ui.settings import user_dir
+from game.ui.theme import register_team
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ def load_entry(path: Path, own: bool = False) -> ScenarioEntry:
         log.exception("loading %s failed", path)
         problem = Problem(str(path), 0, 0, "error", "internal", repr(exc), repr(exc))
         return ScenarioEntry(Path(path), None, [problem], own)
+    if scenario is not None:
+        register_team(scenario.roles)
     return ScenarioEntry(Path(path), scenario, list(problems), own)
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from game.errors import LogError, SamenspelError, ScenarioError
 from game.scenario.model import Scenario
 from game.ui import catalog
+from game.ui.theme import register_team
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class Game:
         self.app = app
         self.path = Path(path)
         self.scenario = scenario
+        register_team(scenario.roles)
         self.session = session
         self.notices: list[tuple[str, str]] = []  # (kind, text) shown once on the play screen
         self.seen_decision = session.last_decision
@@ -277,6 +279,7 @@ class Game:
             self._show_error(self.app, self.app.t("reload.failed_title"), exc)
             return
         self.scenario = scenario
+        register_team(scenario.roles)
         self.session = session
         self.seen_decision = session.last_decision
         warnings = len(problems)

@@ -165,6 +165,48 @@ def initials(text: str) -> str:
     return (words[0][0] + words[1][0]).upper()
 
 
+# Badge letters per role, unique within a scenario's team (see `register_team`).
+_TEAM_BADGES: dict = {}
+
+
+def team_initials(names: list[str]) -> list[str]:
+    """Badge letters for a team, unique where the names allow it.
+
+    'Jeugdprofessional' and 'Jeugdverpleegkundige' would both read 'JE'; within one team the
+    second letter becomes the first letter where the names differ: 'JP' and 'JV'.
+    """
+    plain = [initials(n) for n in names]
+    result = list(plain)
+    for i, name in enumerate(names):
+        clashes = [j for j, other in enumerate(plain) if other == plain[i] and j != i]
+        if not clashes:
+            continue
+        word = "".join(ch for ch in name if ch.isalpha())
+        rivals = ["".join(ch for ch in names[j] if ch.isalpha()) for j in clashes]
+        for k in range(1, len(word)):
+            if all(k >= len(r) or r[k].lower() != word[k].lower() for r in rivals):
+                candidate = (word[0] + word[k]).upper()
+                if candidate not in result:
+                    result[i] = candidate
+                    break
+    return result
+
+
+def register_team(roles) -> None:
+    """Remember unique badge letters for a scenario's roles (a mapping id → Role)."""
+    team = list(roles.values())
+    for role, letters in zip(team, team_initials([r.name for r in team])):
+        _TEAM_BADGES[role] = letters
+
+
+def role_initials(role) -> str:
+    """A role's badge letters: unique within its registered team, else from its name."""
+    try:
+        return _TEAM_BADGES.get(role) or initials(role.name)
+    except TypeError:  # an unhashable stand-in role (tests)
+        return initials(role.name)
+
+
 def _font_block(kind: str, scale: int, bold: bool = False) -> list[dict]:
     """The pygame_gui font entries (one per GUI locale) for a text kind at a scale."""
     base = {

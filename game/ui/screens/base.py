@@ -15,7 +15,7 @@ import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID
 
-from game.ui.theme import FIT_ORDER, LABEL_KINDS, initials, role_colour
+from game.ui.theme import FIT_ORDER, LABEL_KINDS, role_colour, role_initials
 from game.ui.widgets import ChoiceButton, FocusRing, badge, ellipsize, rgb, text, text_size
 
 
@@ -59,7 +59,7 @@ def draw_role_row(screen: Screen, surface: pygame.Surface, rect: pygame.Rect, ro
     app = screen.app
     pal = app.palette
     rad = rect.height // 2
-    badge(surface, (rect.x + rad, rect.centery), rad, role_colour(role), initials(role.name), app.scale)
+    badge(surface, (rect.x + rad, rect.centery), rad, role_colour(role), role_initials(role), app.scale)
     tx = rect.x + 2 * rad + screen.px(12)
     academy = academy_name(app, role.academy)
     if stacked:
@@ -86,7 +86,7 @@ def draw_role_band(screen: Screen, surface: pygame.Surface, rect: pygame.Rect, r
     pygame.draw.rect(surface, rgb(colour), (rect.x, rect.bottom - screen.px(8), rect.width, screen.px(8)))
     cy = rect.centery - screen.px(4)
     rad = min(screen.px(32), rect.height // 2 - screen.px(10))
-    badge(surface, (rect.x + screen.px(24) + rad, cy), rad, colour, initials(role.name), app.scale)
+    badge(surface, (rect.x + screen.px(24) + rad, cy), rad, colour, role_initials(role), app.scale)
     x = rect.x + screen.px(24) + 2 * rad + screen.px(16)
     if subtitle:
         text(surface, title, (x, cy), kind="title", scale=app.scale, colour=pal.text, bold=True,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pygame
 
 from game.ui.screens.base import Screen
-from game.ui.theme import initials, role_colour, text_on
+from game.ui.theme import role_colour, role_initials, text_on
 from game.ui.widgets import badge, rgb, text
 
 
@@ -54,7 +54,7 @@ class HandoverScreen(Screen):
         radius = self.px(64)
         badge(surface, (w // 2, cy - radius - self.px(20)), radius,
               "#ffffff" if fg == "#000000" and not pal.high_contrast else role_colour(role),
-              initials(role.name), s, ring=fg)
+              role_initials(role), s, ring=fg)
         text(surface, self.t("handover.give_to"), (w // 2, cy + self.px(10)), kind="subtitle",
              scale=s, colour=fg, anchor="midtop")
         r = text(surface, self.game.player(self.role), (w // 2, cy + self.px(50)), kind="huge",

@@ -12,7 +12,7 @@ import pygame
 from game.scenario.model import TEAM
 from game.ui.screens.base import Screen, draw_role_band, esc, prose
 from game.ui.screens.briefing import cards_markup
-from game.ui.theme import initials, role_colour
+from game.ui.theme import role_colour, role_initials
 from game.ui.widgets import ChoiceButton, badge, text_size
 
 
@@ -112,7 +112,7 @@ class PickRoleScreen(Screen):
             role = self.game.scenario.roles[rid]
             rad = self.px(14)
             badge(surface, (btn.rect.right - rad - self.px(12), btn.rect.centery), rad,
-                  role_colour(role), initials(role.name), self.app.scale)
+                  role_colour(role), role_initials(role), self.app.scale)
 
 
 class ShareScreen(_PrivateScreen):

@@ -9,7 +9,7 @@ import pygame_gui
 
 from game.ui import catalog
 from game.ui.screens.base import Screen, draw_role_row, esc, prose
-from game.ui.theme import initials, role_colour
+from game.ui.theme import role_colour, role_initials
 from game.ui.widgets import badge, text_size
 
 
@@ -167,7 +167,7 @@ class PickerScreen(Screen):
                 rad = rect.height // 2
                 for i, one in enumerate(role):
                     badge(surface, (rect.x + rad + i * (2 * rad + self.px(8)), rect.centery), rad,
-                          role_colour(one), initials(one.name), self.app.scale)
+                          role_colour(one), role_initials(one), self.app.scale)
             else:
                 draw_role_row(self, surface, rect, role)
 

@@ -17,7 +17,7 @@ import pygame
 
 from game.i18n import format_number
 from game.ui.screens.base import Screen, esc, prose
-from game.ui.theme import initials, role_colour
+from game.ui.theme import role_colour, role_initials
 from game.ui.widgets import ChoiceButton, badge, ellipsize, font_line, meter, rgb, text, text_size
 
 
@@ -374,7 +374,7 @@ class PlayScreen(Screen):
         for rid in self.turn_roles:
             role = self.game.scenario.roles[rid]
             rad = self.px(18)
-            badge(surface, (x + rad, self.turn_rect.centery), rad, role_colour(role), initials(role.name), s)
+            badge(surface, (x + rad, self.turn_rect.centery), rad, role_colour(role), role_initials(role), s)
             x += 2 * rad + self.px(8)
         text(surface, self.turn_text, (x + self.px(4), self.turn_rect.centery), scale=s,
              colour=pal.text, bold=True, anchor="midleft", width=self.turn_rect.right - x - self.px(4))
@@ -396,7 +396,7 @@ class PlayScreen(Screen):
                                                         self.px(5), rect.height + self.px(4)))
             rad = min(rect.height // 2, self.px(22))
             badge(surface, (rect.x + rad + self.px(4), rect.centery), rad, colour,
-                  initials(role.name), s)
+                  role_initials(role), s)
             tx = rect.x + 2 * rad + self.px(14)
             tw = rect.right - tx
             turn_w = text_size(self.t("play.your_turn"), kind="small", scale=s, bold=True)[0] if on else 0
@@ -423,7 +423,7 @@ class PlayScreen(Screen):
         for rid, width in zip(roles, widths):
             role = self.game.scenario.roles[rid]
             colour = role_colour(role)
-            badge(surface, (x + rad, r.centery), rad, colour, initials(role.name), s)
+            badge(surface, (x + rad, r.centery), rad, colour, role_initials(role), s)
             end = x + 2 * rad
             if with_names:
                 end = text(surface, self.game.player(rid), (x + 2 * rad + self.px(6), r.centery),

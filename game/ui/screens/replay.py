@@ -23,7 +23,7 @@ import pygame_gui
 from game.ui import catalog
 from game.ui.screens.base import Screen, esc, prose
 from game.ui.screens.play import format_value, meter_fraction
-from game.ui.theme import initials, role_colour
+from game.ui.theme import register_team, role_colour, role_initials
 from game.ui.widgets import badge, ellipsize, meter, rgb, text, text_size
 
 log = logging.getLogger(__name__)
@@ -187,6 +187,7 @@ class ReplayScreen(Screen):
         self.team = team
         self.events = list(team.events)
         self.scenario = scenario
+        register_team(scenario.roles)
         self.edited = edited
         self.moments = timeline(self.events, scenario, app.lang)
         self.index = max(0, min(index, len(self.events) - 1))
@@ -410,7 +411,7 @@ class ReplayScreen(Screen):
         x = stripe.right + self.px(12)
         if role is not None:
             rad = min(self.px(26), card.height // 2 - self.px(8))
-            badge(surface, (x + rad, card.y + self.px(8) + rad), rad, colour, initials(role.name), s)
+            badge(surface, (x + rad, card.y + self.px(8) + rad), rad, colour, role_initials(role), s)
             x += 2 * rad + self.px(12)
         width = card.right - x - self.px(12)
         flag = ""
