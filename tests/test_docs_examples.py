@@ -1,7 +1,7 @@
 """Every YAML example in the guides is checked, so the documentation cannot rot.
 
-Documents: docs/handleiding-scenario-schrijven.md (Dutch guide) and docs/scenario-format.md
-(English reference). Each fenced ```yaml block is one example:
+Documents: docs/handleiding-scenario-schrijven.md (Dutch guide), docs/scenario-format.md
+(English reference) and the README's ten-line scenario. Each fenced ```yaml block is one example:
 
 - A block with top-level `format:` and `scenes:` keys is a **whole scenario**: it must load
   with no problem at all (no error, no warning), as `samenspel validate --strict` requires.
@@ -33,7 +33,11 @@ from game.cli import main
 from game.scenario.loader import load_scenario_text_with_problems
 
 ROOT = Path(__file__).parent.parent
-DOCS = [ROOT / "docs" / "handleiding-scenario-schrijven.md", ROOT / "docs" / "scenario-format.md"]
+DOCS = [
+    ROOT / "docs" / "handleiding-scenario-schrijven.md",
+    ROOT / "docs" / "scenario-format.md",
+    ROOT / "README.md",
+]
 FILENAME = "mijn_casus.yaml"
 MARKER = re.compile(r"<!--\s*(fragment|invalid:\s*([a-z0-9-]+))\s*-->")
 TOP_KEYS = ("format", "id", "title", "language", "summary", "learning_goals", "roles", "info",
