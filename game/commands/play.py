@@ -11,7 +11,6 @@ import argparse
 import importlib
 import random
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from game.i18n import t
@@ -48,16 +47,9 @@ def parse_players(items: list[str], lang: str) -> dict[str, str] | str:
 
 def default_log_path(scenario_id: str) -> Path:
     """`<user data dir>/samenspel/logs/<scenario>-<YYYYmmdd-HHMMSS>.jsonl` (a new file)."""
-    from platformdirs import user_data_dir
+    from game.engine.log import new_log_path
 
-    folder = Path(user_data_dir("samenspel", appauthor=False)) / "logs"
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = folder / f"{scenario_id}-{stamp}.jsonl"
-    n = 2
-    while path.exists():
-        path = folder / f"{scenario_id}-{stamp}-{n}.jsonl"
-        n += 1
-    return path
+    return new_log_path(scenario_id)
 
 
 def window_module():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,29 @@ class LogContents:
     def started(self) -> dict[str, Any]:
         """The `session_started` event (the first event of every log)."""
         return self.events[0]
+
+
+def logs_folder() -> Path:
+    """The per-user folder where `samenspel play` and the window write session logs."""
+    from platformdirs import user_data_path
+
+    return user_data_path("samenspel", appauthor=False) / "logs"
+
+
+def new_log_path(scenario_id: str, folder: str | os.PathLike[str] | None = None) -> Path:
+    """A log file that does not exist yet: `<folder>/<scenario>-<YYYYmmdd-HHMMSS>[-n].jsonl`.
+
+    `folder` defaults to `logs_folder()`; it is created when missing.
+    """
+    where = Path(folder) if folder is not None else logs_folder()
+    where.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = where / f"{scenario_id}-{stamp}.jsonl"
+    n = 2
+    while path.exists():
+        path = where / f"{scenario_id}-{stamp}-{n}.jsonl"
+        n += 1
+    return path
 
 
 def _parse_line(raw: bytes) -> dict[str, Any] | None:

@@ -12,16 +12,14 @@ duplicate keys) → `structure.structure` (shorthand, unknown keys, cattrs types
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import attrs
 
 from game.errors import ScenarioError
+from game.gcpause import gc_paused
 from game.scenario.messages import problem
 from game.scenario.model import Scenario
 from game.scenario.problems import Problem
@@ -82,27 +80,8 @@ def load_scenario_bytes_with_problems(
 
     `size`: the real file size when `data` holds only the first `MAX_BYTES + 1` bytes.
     """
-    with _gc_paused():
+    with gc_paused():
         return _load_bytes(data, path, size)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a file is turned into many small objects.
-
-    A load allocates hundreds of thousands of long-lived objects (nodes, dicts, attrs
-    instances); every allocation burst triggers collections that walk the whole growing heap.
-    For a 5,000-scene file that tripled the load time (benchmarks/bench_load.py). Almost
-    nothing made here is cyclic garbage, and what is (a refused self-referencing alias) is
-    collected as soon as the collector runs again.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _load_bytes(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from game.engine.log import logs_folder
 from game.scenario.model import Scenario
 from game.scenario.problems import Problem
 from game.ui.settings import user_dir
@@ -43,7 +44,7 @@ def own_dir(create: bool = True) -> Path:
 
 def logs_dir() -> Path:
     """Where the window writes session logs (the same folder `samenspel play` uses)."""
-    return user_dir("data") / "logs"
+    return logs_folder()
 
 
 @dataclass

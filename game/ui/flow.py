@@ -24,6 +24,7 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
+from game.engine.log import new_log_path
 from game.errors import LogError, SamenspelError, ScenarioError
 from game.scenario.model import Scenario
 from game.ui import catalog
@@ -51,16 +52,8 @@ class Game:
 
     @staticmethod
     def new_log_path(app, scenario_id: str) -> Path:
-        """A fresh log file name in the logs folder."""
-        folder = app.logs_dir or catalog.logs_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = folder / f"{scenario_id}-{stamp}.jsonl"
-        n = 2
-        while path.exists():
-            path = folder / f"{scenario_id}-{stamp}-{n}.jsonl"
-            n += 1
-        return path
+        """A fresh log file name in the window's logs folder."""
+        return new_log_path(scenario_id, app.logs_dir or catalog.logs_dir())
 
     @classmethod
     def start(cls, app, path: Path, scenario: Scenario, players: dict[str, str],
