@@ -191,7 +191,7 @@ def test_twenty_sigkills_at_random_moments_all_resume_to_the_same_end(tmp_path, 
     landed = sorted({o["durable"] for o in outcomes})
     print(f"kills landed after {landed} durable events; "
           f"{sum(o['partial_line'] for o in outcomes)} mid-line, "
-          f"{sum('restored' in o['stderr'] for o in outcomes)} mid-move")
+          f"{sum('hersteld' in o['stderr'] for o in outcomes)} mid-move")
     assert len(landed) >= 5, "the kills should land at many different moments"
 
 
@@ -264,7 +264,7 @@ def test_move_cut_off_between_its_events_is_restored(tmp_path, reference):
     log.write_bytes(b"\n".join(lines[:-1]) + b"\n")
     resumed = resume_rest(log, 8)
     assert resumed.returncode == 0, resumed.stderr
-    assert "restored" in resumed.stderr
+    assert "hersteld" in resumed.stderr  # Dutch by default
     final = complete_lines(log)
     assert final[:len(lines) - 1] == lines[:-1]
     assert comparable([json.loads(line) for line in final]) == comparable(reference[0])

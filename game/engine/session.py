@@ -555,8 +555,8 @@ class Session:
         # kept and written when the log is reopened (`resume`), not refused.
         self._unwritten = self.events[len(logged):]
         if self._unwritten:
-            logger.warning("%s: the last move was cut off after line %d; %d event(s) restored",
-                           path, len(logged), len(self._unwritten))
+            logger.warning("%s", translate("play.resume.restored", self.lang, path=path,
+                                           line=len(logged), count=len(self._unwritten)))
         # The log is the truth of what happened (exact times included): continue from it.
         self.events = list(logged) + self._unwritten
         self._replay = None
