@@ -1,7 +1,8 @@
 """`samenspel play SCENARIO [--text] [--player ROLE=NAME ...] [--log FILE] [--seed N]`.
 
-Also `--lang nl|en` and `--secret-vote` (every vote behind a hand-over line). Without `--text` the game window plays (`game.commands.window.play_window`); when that module
-is not there, the terminal does, after a one-line notice. Exit codes: 0 ended or saved, 1 bad
+Also `--lang nl|en` and `--secret-vote` (every vote behind a hand-over line). Without `--text`
+the game window plays (`game.commands.window.play_window`); when that module is not there,
+the terminal does, after a one-line notice. Exit codes: 0 ended or saved, 1 bad
 scenario (problems printed as `path:line:col: error: message`) or unusable log file, 2 usage.
 """
 

@@ -12,9 +12,9 @@ Conditions are Python callables built from the compiled, load-time-checked expre
 strings from YAML (`transitions` resolves unknown strings as dotted import paths and calls
 them). Every condition receives the evaluation context as the trigger's one argument, so the
 states and transition tables are built once per scenario (cached) and shared by all sessions
-of it; each session gets its own `SessionMachine` holding its model and events. A run of consecutive weighted routes is one seeded pick: the
-first condition of the run draws (through the context, from the session's seeded RNG), the
-others compare with that draw.
+of it; each session gets its own `SessionMachine` holding its model and events. A run of
+consecutive weighted routes is one seeded pick: the first condition of the run draws (through
+the context, from the session's seeded RNG), the others compare with that draw.
 
 `auto_transitions=False` (with it on, build time and memory grow with the square of the scene
 count) and `ignore_invalid_triggers=False`, so a trigger that is not valid in the current state
