@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from game.export.logs import TeamLog
 from game.export.pseudonym import pseudonymize as _pseudonymize
@@ -17,7 +17,7 @@ from game.export.pseudonym import pseudonymize as _pseudonymize
 if TYPE_CHECKING:
     from game.scenario.model import Scenario
 
-Source = Union[TeamLog, Sequence[TeamLog], Sequence[dict]]
+Source = TeamLog | Sequence[TeamLog] | Sequence[dict]
 
 
 def team_logs(
