@@ -65,7 +65,8 @@ class App:
         except pygame.error as exc:
             raise DisplayError(str(exc)) from exc
         self.persist_settings = persist_settings
-        self.settings = (settings or (load_settings() if persist_settings else Settings())).normalised()
+        chosen = settings or (load_settings() if persist_settings else Settings())
+        self.settings = chosen.normalised()
         self.logs_dir = logs_dir
         self.scenario_folders = list(scenario_folders or [])
         self.clock_fn = clock
@@ -107,8 +108,8 @@ class App:
         set_default_manager(manager)
         manager.preload_fonts(
             [
-                {"name": theme.FONT_NAME, "point_size": theme.font_size(kind, self.settings.font_scale),
-                 "style": style}
+                {"name": theme.FONT_NAME,
+                 "point_size": theme.font_size(kind, self.settings.font_scale), "style": style}
                 for kind in ("body", "small")
                 for style in ("italic",)  # bold is already loaded by the theme
             ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from game.engine.log import logs_folder
@@ -149,7 +149,7 @@ def _log_entry(path: Path) -> tuple[ResumeEntry, bool] | None:
     try:
         started = datetime.fromisoformat(str(first.get("time", "")).replace("Z", "+00:00"))
     except ValueError:
-        started = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+        started = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     entry = ResumeEntry(
         log_path=path,
         scenario_id=str(first.get("scenario_id", "")),

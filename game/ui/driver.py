@@ -30,7 +30,8 @@ class Driver:
     def click_at(self, pos: tuple[int, int]) -> None:
         """A left click (move, press, release) at a window position."""
         pos = (int(pos[0]), int(pos[1]))
-        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0),
+                                             buttons=(0, 0, 0)))
         self.settle(1)
         pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
         self.settle(1)
@@ -76,7 +77,8 @@ class Driver:
                 if text in b.text:
                     return b
             self.settle(1)
-        raise LookupError(f"no button {text!r} on {self.app.screen.name}: {[b.text for b in buttons]}")
+        raise LookupError(
+            f"no button {text!r} on {self.app.screen.name}: {[b.text for b in buttons]}")
 
     def click(self, text: str) -> None:
         """Click the button with that label."""

@@ -100,7 +100,8 @@ class Game:
             cls._show_error(app, app.t("resume.failed_title"), exc, retry)
             return None
         game = cls(app, path, scenario, session)
-        game.notices.append(("info", app.t("resume.resumed", time=datetime.now().strftime("%H:%M"))))
+        game.notices.append(("info",
+                             app.t("resume.resumed", time=datetime.now().strftime("%H:%M"))))
         game.continue_play()
         return game
 
@@ -114,7 +115,8 @@ class Game:
                 first = json.loads(fh.readline())
         except (OSError, ValueError):
             return False
-        return first.get("scenario_id") == scenario.id and first.get("scenario_sha256") != scenario.sha256
+        return (first.get("scenario_id") == scenario.id
+                and first.get("scenario_sha256") != scenario.sha256)
 
     @staticmethod
     def _show_error(app, title: str, exc: Exception, action=None) -> None:
@@ -149,8 +151,8 @@ class Game:
             self.continue_play()
             return
         role, rest = roles[0], roles[1:]
-        self.handover(role, lambda: self.app.show(BriefingScreen(self.app, self, role,
-                                                                 done=lambda: self.briefings(rest))))
+        self.handover(role, lambda: self.app.show(
+            BriefingScreen(self.app, self, role, done=lambda: self.briefings(rest))))
 
     def handover(self, role: str, then, purpose: str = "") -> None:
         """Fill the window with the role's colour and name; `then` runs on click or Enter."""
@@ -260,7 +262,8 @@ class Game:
                 self.app.t("reload.gone", scene=current),
                 back=self.continue_play,
                 action=(self.app.t("reload.restart"),
-                        lambda: Game.start(self.app, self.path, scenario, players, briefings=False)),
+                        lambda: Game.start(self.app, self.path, scenario, players,
+                                           briefings=False)),
             ))
             return
         log_path = self.session.log_path

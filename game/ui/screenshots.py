@@ -46,9 +46,11 @@ def _shoot(app, out: Path, counter: list[int], name: str, lang: str, theme: str)
     return path
 
 
-def shoot_all(out: Path, lang: str, high_contrast: bool, size=(1280, 720), scale: int = 100) -> list[Path]:
+def shoot_all(out: Path, lang: str, high_contrast: bool, size=(1280, 720),
+              scale: int = 100) -> list[Path]:
     """Every screen of one language and theme; returns the files written."""
     from game.scenario.loader import load_scenario
+    from game.scenario.problems import Problem
     from game.ui import catalog
     from game.ui.app import App
     from game.ui.flow import Game
@@ -60,7 +62,6 @@ def shoot_all(out: Path, lang: str, high_contrast: bool, size=(1280, 720), scale
     from game.ui.screens.replay import ReplayListScreen, open_log
     from game.ui.screens.setup import SetupScreen
     from game.ui.settings import Settings
-    from game.scenario.problems import Problem
 
     theme = "contrast" if high_contrast else "normal"
     work = Path(tempfile.mkdtemp(prefix="samenspel-shots-"))
@@ -146,7 +147,8 @@ def shoot_all(out: Path, lang: str, high_contrast: bool, size=(1280, 720), scale
     app.game = None
     app.show(ReplayListScreen(app))
     shot("replay-list")
-    for log_path, name in ((game.session.log_path, "replay"), (breach.session.log_path, "replay-breach")):
+    for log_path, name in ((game.session.log_path, "replay"),
+                           (breach.session.log_path, "replay-breach")):
         open_log(app, log_path)
         shares = [i for i, e in enumerate(app.screen.events) if e.get("type") == "info_shared"]
         app.screen.go(shares[0] if shares else len(app.screen.events) // 2)

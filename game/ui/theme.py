@@ -145,7 +145,8 @@ def contrast_ratio(a: str, b: str) -> float:
 @cache
 def text_on(colour: str) -> str:
     """Black or white, whichever reads better on that background colour."""
-    return "#000000" if contrast_ratio(colour, "#000000") >= contrast_ratio(colour, "#ffffff") else "#ffffff"
+    dark_wins = contrast_ratio(colour, "#000000") >= contrast_ratio(colour, "#ffffff")
+    return "#000000" if dark_wins else "#ffffff"
 
 
 def role_colour(role) -> str:

@@ -8,9 +8,9 @@ colours come from the active `Palette`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
 
 import pygame
 
@@ -34,7 +34,8 @@ def rgb(colour: str) -> tuple[int, int, int]:
 
 
 @lru_cache(maxsize=512)
-def _render(text: str, kind: str, scale: int, bold: bool, colour: str, width: int) -> pygame.Surface:
+def _render(text: str, kind: str, scale: int, bold: bool, colour: str,
+            width: int) -> pygame.Surface:
     """Rendered (and wrapped, when width > 0) text, cached: static screens redraw cheaply."""
     f = font(kind, scale, bold)
     return f.render(text, True, rgb(colour), None, max(0, width))
@@ -59,7 +60,8 @@ def text(
     return rect
 
 
-def text_size(value: str, *, kind: str = "body", scale: int = 100, bold: bool = False, width: int = 0):
+def text_size(value: str, *, kind: str = "body", scale: int = 100, bold: bool = False,
+              width: int = 0):
     """The (w, h) that `text` would take, without drawing."""
     return _render(value, kind, scale, bold, "#000000", width).get_size()
 
@@ -79,8 +81,13 @@ def badge(surface: pygame.Surface, center: tuple[int, int], radius: int, colour:
     """A round portrait badge: initials on the role colour, black or white by contrast."""
     pygame.draw.circle(surface, rgb(colour), center, radius)
     if ring:
-        pygame.draw.circle(surface, rgb(ring), center, radius + max(2, radius // 10), max(2, radius // 10))
-    kind = "small" if radius < 22 * scale / 100 else ("body" if radius < 34 * scale / 100 else "title")
+        pygame.draw.circle(surface, rgb(ring), center, radius + max(2, radius // 10),
+                           max(2, radius // 10))
+    kind = "title"
+    if radius < 22 * scale / 100:
+        kind = "small"
+    elif radius < 34 * scale / 100:
+        kind = "body"
     text(surface, label, center, kind=kind, scale=scale, colour=text_on(colour), bold=True,
          anchor="center")
 
@@ -92,7 +99,8 @@ def meter(surface: pygame.Surface, rect: pygame.Rect, fraction: float | None, pa
     pygame.draw.rect(surface, rgb(pal.bar_empty), rect, border_radius=radius)
     if fraction is not None:
         filled = rect.copy()
-        filled.width = max(rect.height if fraction > 0 else 0, round(rect.width * min(1, max(0, fraction))))
+        filled.width = max(rect.height if fraction > 0 else 0,
+                           round(rect.width * min(1, max(0, fraction))))
         if filled.width:
             pygame.draw.rect(surface, rgb(colour or pal.accent), filled, border_radius=radius)
     if pal.high_contrast:

@@ -59,18 +59,21 @@ def draw_role_row(screen: Screen, surface: pygame.Surface, rect: pygame.Rect, ro
     app = screen.app
     pal = app.palette
     rad = rect.height // 2
-    badge(surface, (rect.x + rad, rect.centery), rad, role_colour(role), role_initials(role), app.scale)
+    badge(surface, (rect.x + rad, rect.centery), rad, role_colour(role),
+          role_initials(role), app.scale)
     tx = rect.x + 2 * rad + screen.px(12)
     academy = academy_name(app, role.academy)
     if stacked:
         width = rect.right - tx
-        text(surface, ellipsize(role.name, "body", app.scale, True, width), (tx, rect.centery - screen.px(1)),
+        text(surface, ellipsize(role.name, "body", app.scale, True, width),
+             (tx, rect.centery - screen.px(1)),
              scale=app.scale, colour=pal.text, bold=True, anchor="bottomleft")
-        text(surface, ellipsize(academy, "small", app.scale, False, width), (tx, rect.centery + screen.px(1)),
+        text(surface, ellipsize(academy, "small", app.scale, False, width),
+             (tx, rect.centery + screen.px(1)),
              kind="small", scale=app.scale, colour=pal.muted, anchor="topleft")
         return
-    r = text(surface, ellipsize(role.name, "body", app.scale, True, rect.right - tx), (tx, rect.centery),
-             scale=app.scale, colour=pal.text, bold=True, anchor="midleft")
+    r = text(surface, ellipsize(role.name, "body", app.scale, True, rect.right - tx),
+             (tx, rect.centery), scale=app.scale, colour=pal.text, bold=True, anchor="midleft")
     rest = ellipsize(f"· {academy}", "body", app.scale, False, rect.right - r.right - screen.px(8))
     text(surface, rest, (r.right + screen.px(8), rect.centery), scale=app.scale, colour=pal.muted,
          anchor="midleft")
@@ -83,7 +86,8 @@ def draw_role_band(screen: Screen, surface: pygame.Surface, rect: pygame.Rect, r
     pal = app.palette
     colour = role_colour(role)
     pygame.draw.rect(surface, rgb(pal.surface), rect)
-    pygame.draw.rect(surface, rgb(colour), (rect.x, rect.bottom - screen.px(8), rect.width, screen.px(8)))
+    pygame.draw.rect(surface, rgb(colour),
+                     (rect.x, rect.bottom - screen.px(8), rect.width, screen.px(8)))
     cy = rect.centery - screen.px(4)
     rad = min(screen.px(32), rect.height // 2 - screen.px(10))
     badge(surface, (rect.x + screen.px(24) + rad, cy), rad, colour, role_initials(role), app.scale)
@@ -185,10 +189,12 @@ class Screen:
         colour = rgb(pal.focus if pal.high_contrast else pal.accent)
         if self.choices[-1].rect.bottom > area.bottom + 1:
             y = area.bottom - self.px(4)
-            pygame.draw.polygon(surface, colour, [(x - size, y - size), (x + size, y - size), (x, y)])
+            pygame.draw.polygon(surface, colour,
+                                [(x - size, y - size), (x + size, y - size), (x, y)])
         if self.choices[0].rect.top < area.top - 1:
             y = area.top + self.px(4)
-            pygame.draw.polygon(surface, colour, [(x - size, y + size), (x + size, y + size), (x, y)])
+            pygame.draw.polygon(surface, colour,
+                                [(x - size, y + size), (x + size, y + size), (x, y)])
 
     def place_choices(self, rows: list, heights: list[int], gap: int) -> None:
         """Create choice buttons (number, label, note, action, enabled) down `choice_area`,
@@ -273,7 +279,8 @@ class Screen:
         return self.app.px(value)
 
     def button(self, rect, label: str, action: Callable[[], None], *, kind: str | None = None,
-               focus: bool = True, container=None, tooltip: str | None = None) -> pygame_gui.elements.UIButton:
+               focus: bool = True, container=None,
+               tooltip: str | None = None) -> pygame_gui.elements.UIButton:
         """A pygame_gui button whose action runs deferred; also reachable with Tab + Enter."""
         object_id = ObjectID(class_id=f"@{kind}") if kind else None
         btn = pygame_gui.elements.UIButton(
@@ -304,7 +311,8 @@ class Screen:
             return w <= rect.width - 2 * pad and h <= rect.height
 
         if wrap and not fits(size, value):
-            return self.textbox(rect, esc(value), kind if kind in ("small", "muted", "error") else None,
+            return self.textbox(rect, esc(value),
+                                kind if kind in ("small", "muted", "error") else None,
                                 container=container)
         order = FIT_ORDER[FIT_ORDER.index(size):]
         for size in order:
@@ -318,7 +326,8 @@ class Screen:
         return pygame_gui.elements.UILabel(rect, shown, manager=self.manager,
                                            container=container, object_id=object_id)
 
-    def textbox(self, rect, markup: str, kind: str | None = None, container=None) -> pygame_gui.elements.UITextBox:
+    def textbox(self, rect, markup: str, kind: str | None = None,
+                container=None) -> pygame_gui.elements.UITextBox:
         """A wrapped, scrollable text box (markup already escaped with `esc`)."""
         object_id = ObjectID(class_id=f"@{kind}") if kind else None
         return pygame_gui.elements.UITextBox(markup, pygame.Rect(rect), manager=self.manager,

@@ -11,9 +11,14 @@ def cards_markup(app, game, role: str) -> str:
     """The cards a role knows as markup: title, sensitive mark, rendered text."""
     parts = []
     for info in game.session.cards(role):
-        mark = f" <font color='{app.palette.bad}'>[{esc(app.t('cards.sensitive'))}]</font>" if info.sensitive else ""
-        shared = f" <i>({esc(app.t('cards.shared'))})</i>" if info.id in game.session.shared_cards else ""
-        parts.append(f"<b>{esc(info.title)}</b>{mark}{shared}<br>{prose(game.session.render(info.text))}")
+        mark = ""
+        if info.sensitive:
+            mark = f" <font color='{app.palette.bad}'>[{esc(app.t('cards.sensitive'))}]</font>"
+        shared = ""
+        if info.id in game.session.shared_cards:
+            shared = f" <i>({esc(app.t('cards.shared'))})</i>"
+        parts.append(f"<b>{esc(info.title)}</b>{mark}{shared}"
+                     f"<br>{prose(game.session.render(info.text))}")
     return "<br><br>".join(parts)
 
 
@@ -48,8 +53,10 @@ class BriefingScreen(Screen):
         if cards and w >= self.px(900):
             col = (w - 3 * m) * 3 // 5
             self.textbox((m, top, col, area_h), body)
-            self.label((2 * m + col, top, w - 3 * m - col, self.px(34)), self.t("briefing.cards"), "subtitle")
-            self.textbox((2 * m + col, top + self.px(40), w - 3 * m - col, area_h - self.px(40)), cards, "card")
+            self.label((2 * m + col, top, w - 3 * m - col, self.px(34)),
+                       self.t("briefing.cards"), "subtitle")
+            self.textbox((2 * m + col, top + self.px(40), w - 3 * m - col, area_h - self.px(40)),
+                         cards, "card")
         else:
             if cards:
                 body += f"<br><br><b>{esc(self.t('briefing.cards'))}</b><br>{cards}"

@@ -47,7 +47,8 @@ class DebriefScreen(Screen):
         self.index_box = pygame.Rect(0, 0, 0, 0)
         self.message = ""
         self.pseudonymize = False
-        # after "Opslaan": {"paths": [(kind, path, count)], "pseudonymized": bool} or {"error": text}
+        # after "Opslaan": {"paths": [(kind, path, count)], "pseudonymized": bool}
+        # or {"error": text}
         self.exported: dict | None = None
         self.show_detail = True
         self.area_bottom = 0
@@ -134,9 +135,10 @@ class DebriefScreen(Screen):
         y = area.y + head
         for dim_id, dim in dims.items():
             d = team.get(dim_id, {})
-            detail = self.t("debrief.points", points=_num(d.get("points", 0)), max=_num(d.get("max", 0)))
-            self.bars.append((pygame.Rect(area.x, y, col, row - self.px(6)), dim.label, d.get("percent"),
-                              detail))
+            detail = self.t("debrief.points", points=_num(d.get("points", 0)),
+                            max=_num(d.get("max", 0)))
+            self.bars.append((pygame.Rect(area.x, y, col, row - self.px(6)), dim.label,
+                              d.get("percent"), detail))
             y += row
         x2 = area.x + col + self.px(24)
         self.label((x2, area.y, col, self.px(34)), self.t("debrief.index"), "subtitle")
@@ -153,8 +155,8 @@ class DebriefScreen(Screen):
             else:
                 weight = round(100 * float(info.get("effective_weight") or 0))
                 desc = f"{desc} · {self.t('debrief.weight', weight=weight)}"
-            self.bars.append((pygame.Rect(x2, y, col, row - self.px(6)), self.t(f"debrief.part.{part}"),
-                              value, desc))
+            self.bars.append((pygame.Rect(x2, y, col, row - self.px(6)),
+                              self.t(f"debrief.part.{part}"), value, desc))
             y += row
 
     def _timeline(self, area: pygame.Rect) -> None:
@@ -237,8 +239,10 @@ class DebriefScreen(Screen):
             out += [f"• {esc(g)}" for g in self.game.scenario.learning_goals]
             out.append("")
         out.append(f"<b>{esc(self.t('debrief.questions'))}</b>")
-        questions = list(ending.questions if ending else ()) + list(self.game.scenario.debrief_questions)
-        out += [f"{i}. {esc(self.game.session.render(q))}" for i, q in enumerate(questions, start=1)]
+        questions = (list(ending.questions if ending else ())
+                     + list(self.game.scenario.debrief_questions))
+        out += [f"{i}. {esc(self.game.session.render(q))}"
+                for i, q in enumerate(questions, start=1)]
         return "<br>".join(out)
 
     # ----- drawing ------------------------------------------------------------------------
@@ -254,13 +258,13 @@ class DebriefScreen(Screen):
             value = "—" if pct is None else f"{round(pct)}%"
             vw = text(surface, value, (rect.right, rect.y), scale=s, colour=pal.text, bold=True,
                       anchor="topright").width
-            text(surface, ellipsize(label, "body", s, True, rect.width - vw - self.px(10)), rect.topleft,
-                 scale=s, colour=pal.text, bold=True)
+            text(surface, ellipsize(label, "body", s, True, rect.width - vw - self.px(10)),
+                 rect.topleft, scale=s, colour=pal.text, bold=True)
             bar = pygame.Rect(rect.x, rect.y + self.px(28), rect.width, self.px(10))
             meter(surface, bar, None if pct is None else pct / 100, pal)
             if self.show_detail:
-                text(surface, ellipsize(detail, "small", s, False, rect.width), (rect.x, bar.bottom + self.px(2)),
-                     kind="small", scale=s, colour=pal.muted)
+                text(surface, ellipsize(detail, "small", s, False, rect.width),
+                     (rect.x, bar.bottom + self.px(2)), kind="small", scale=s, colour=pal.muted)
         if self.index_box.width:
             index = (self.scores.get("index") or {}).get("value")
             label = "—" if index is None else str(index)
@@ -270,7 +274,9 @@ class DebriefScreen(Screen):
             kind = "huge" if box.height >= self.px(60) else "title"
             r = text(surface, label, (box.x + self.px(16), box.centery), kind=kind, scale=s,
                      colour=pal.accent, bold=True, anchor="midleft")
-            text(surface, ellipsize(self.t("debrief.index_of"), "body", s, False, box.right - r.right - self.px(20)),
+            text(surface,
+                 ellipsize(self.t("debrief.index_of"), "body", s, False,
+                           box.right - r.right - self.px(20)),
                  (r.right + self.px(10), box.centery), scale=s, colour=pal.muted, anchor="midleft")
 
     # ----- actions ------------------------------------------------------------------------
@@ -344,7 +350,8 @@ class DebriefScreen(Screen):
         pal = self.app.palette
         info = self.exported or {}
         if "error" in info:
-            return (f"<font color='{pal.bad}'><b>{esc(self.t('debrief.export_error_title'))}</b></font>"
+            return (f"<font color='{pal.bad}'>"
+                    f"<b>{esc(self.t('debrief.export_error_title'))}</b></font>"
                     f"<br><br>{esc(info['error'])}")
         paths = info.get("paths", [])
         # the folder once, then each file name: a whole path does not wrap well (pygame_gui

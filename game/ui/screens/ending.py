@@ -33,8 +33,8 @@ class EndingScreen(Screen):
         body += prose(self.game.session.scene_text())
         bh = self.px(60)
         self.textbox((m, y, w - 2 * m, h - y - bh - 2 * m), body)
-        self.button((w - m - self.px(360), h - m - bh, self.px(360), bh), self.t("ending.to_debrief"),
-                    self.debrief, kind="primary")
+        self.button((w - m - self.px(360), h - m - bh, self.px(360), bh),
+                    self.t("ending.to_debrief"), self.debrief, kind="primary")
         self.focus.move(1)
 
     def debrief(self) -> None:
@@ -52,7 +52,8 @@ class EndingScreen(Screen):
         pygame.draw.rect(surface, rgb(pal.surface), self.band)
         pygame.draw.rect(surface, rgb(colour), (0, self.band.y, self.px(14), self.band.height))
         s = self.app.scale
-        text(surface, self.t(f"ending.outcome.{ending.outcome}"), (self.px(40), self.band.y + self.px(18)),
+        text(surface, self.t(f"ending.outcome.{ending.outcome}"),
+             (self.px(40), self.band.y + self.px(18)),
              kind="small", scale=s, colour=colour, bold=True)
         text(surface, ending.title, (self.px(40), self.band.y + self.px(44)), kind="huge", scale=s,
              colour=pal.text, bold=True, width=self.band.width - self.px(80))

@@ -106,7 +106,8 @@ class SettingsScreen(Screen):
 
         row(self.t("setup.language"), [("Nederlands", s.lang == "nl", lambda: self._set(lang="nl")),
                                         ("English", s.lang == "en", lambda: self._set(lang="en"))])
-        row(self.t("setup.font_size"), [(f"{v}%", s.font_scale == v, lambda v=v: self._set(font_scale=v))
+        row(self.t("setup.font_size"),
+            [(f"{v}%", s.font_scale == v, lambda v=v: self._set(font_scale=v))
                                          for v in FONT_SCALES])
         row(self.t("settings.contrast"), [(self.t("common.normal"), not s.high_contrast,
                                            lambda: self._set(high_contrast=False)),
@@ -117,7 +118,8 @@ class SettingsScreen(Screen):
                                             (self.t("common.on"), s.fullscreen,
                                              lambda: self._set(fullscreen=True))])
         row(self.t("setup.timer"), [(self.t("common.on"), s.timers, lambda: self._set(timers=True)),
-                                    (self.t("common.off"), not s.timers, lambda: self._set(timers=False))])
+                                    (self.t("common.off"), not s.timers,
+                                     lambda: self._set(timers=False))])
         row(self.t("setup.votes"), [(self.t("setup.vote_open"), s.vote_mode == "open",
                                      lambda: self._set(vote_mode="open")),
                                     (self.t("setup.vote_secret"), s.vote_mode == "secret",

@@ -10,7 +10,8 @@ class MessageScreen(Screen):
 
     name = "message"
 
-    def __init__(self, app, title: str, body: str, back, action: tuple[str, object] | None = None) -> None:
+    def __init__(self, app, title: str, body: str, back,
+                 action: tuple[str, object] | None = None) -> None:
         super().__init__(app)
         self.title = title
         self.body = body
@@ -22,11 +23,13 @@ class MessageScreen(Screen):
         m = self.px(32)
         bh = self.px(56)
         self.label((m, m, w - 2 * m, self.px(48)), self.title, "title")
-        self.textbox((m, m + self.px(64), w - 2 * m, h - 3 * m - bh - self.px(64)), esc(self.body), "card")
+        self.textbox((m, m + self.px(64), w - 2 * m, h - 3 * m - bh - self.px(64)),
+                     esc(self.body), "card")
         self.button((m, h - m - bh, self.px(240), bh), self.t("common.back"), self.back)
         if self.action is not None:
             label, run = self.action
-            self.button((w - m - self.px(360), h - m - bh, self.px(360), bh), label, run, kind="primary")
+            self.button((w - m - self.px(360), h - m - bh, self.px(360), bh), label, run,
+                        kind="primary")
 
     def on_escape(self) -> None:
         """Esc is "back"."""
@@ -54,17 +57,19 @@ class ProblemsScreen(Screen):
         bh = self.px(56)
         self.label((m, m, w - 2 * m, self.px(48)), self.t("reload.errors_title"), "title")
         self.label((m, m + self.px(48), w - 2 * m, self.px(56)),
-                   self.t("reload.errors_hint", n=len(self.problems), file=self.game.path.name), "muted",
-                   wrap=True)
+                   self.t("reload.errors_hint", n=len(self.problems), file=self.game.path.name),
+                   "muted", wrap=True)
         lines = []
         for p in self.problems:
             where = f"{self.t('reload.line')} {p.line}, {self.t('reload.column')} {p.column}"
+            hint = p.hint_nl if self.app.lang == "nl" and p.hint_nl else p.hint
             lines.append(f"<b>{esc(where)}</b> · {esc(p.severity)}: {esc(p.text(self.app.lang))}"
-                         + (f"<br><i>{esc(p.hint_nl if self.app.lang == 'nl' and p.hint_nl else p.hint)}</i>"
-                            if (p.hint or p.hint_nl) else ""))
+                         + (f"<br><i>{esc(hint)}</i>" if (p.hint or p.hint_nl) else ""))
         body = f"<b>{esc(str(self.game.path))}</b><br><br>" + "<br><br>".join(lines)
-        self.textbox((m, m + self.px(110), w - 2 * m, h - 3 * m - bh - self.px(110)), body, "problems")
-        self.button((m, h - m - bh, self.px(320), bh), self.t("reload.back_to_game"), self.game.continue_play)
+        self.textbox((m, m + self.px(110), w - 2 * m, h - 3 * m - bh - self.px(110)),
+                     body, "problems")
+        self.button((m, h - m - bh, self.px(320), bh), self.t("reload.back_to_game"),
+                    self.game.continue_play)
         self.button((w - m - self.px(320), h - m - bh, self.px(320), bh), self.t("reload.again"),
                     self.game.reload, kind="primary")
 

@@ -42,7 +42,8 @@ class _PrivateScreen(Screen):
     def draw(self, surface: pygame.Surface) -> None:
         """The role's colour band with badge, '<name> · <role>' and 'for your eyes only'."""
         role = self.game.scenario.roles[self.role]
-        draw_role_band(self, surface, self.header, role, f"{self.game.player(self.role)} · {role.name}",
+        draw_role_band(self, surface, self.header, role,
+                       f"{self.game.player(self.role)} · {role.name}",
                        right=self.t("private.only_you"))
 
 
@@ -87,7 +88,8 @@ class PickRoleScreen(Screen):
             heights.append(ChoiceButton.height_for(label, note, width, self.app.scale))
         self.choice_area = pygame.Rect(m, y, width, h - y - bh - 2 * m)
         self.place_choices(rows, heights, self.px(8))
-        self.button((m, h - m - bh, self.px(200), bh), self.t("common.back"), self.game.continue_play)
+        self.button((m, h - m - bh, self.px(200), bh), self.t("common.back"),
+                    self.game.continue_play)
 
     def pick(self, role: str) -> None:
         """Go on with the picked role."""
@@ -161,10 +163,12 @@ class ShareScreen(_PrivateScreen):
         targets_h = label_h + lines * (tb + self.px(8))
         mark = ""
         if info.sensitive:
-            mark = f"<br><font color='{self.app.palette.bad}'><b>{esc(self.t('share.sensitive_hint'))}</b></font>"
+            mark = (f"<br><font color='{self.app.palette.bad}'>"
+                    f"<b>{esc(self.t('share.sensitive_hint'))}</b></font>")
         card_h = max(self.px(60), h - m - targets_h - y - self.px(12))
         self.textbox((x, y, cw, card_h),
-                     f"<b>{esc(info.title)}</b><br>{prose(self.game.session.render(info.text))}{mark}", "card")
+                     f"<b>{esc(info.title)}</b><br>"
+                     f"{prose(self.game.session.render(info.text))}{mark}", "card")
         ty = y + card_h + self.px(12)
         self.label((x, ty, cw, label_h - self.px(4)), self.t("share.to"), "muted")
         ty += label_h
@@ -174,7 +178,8 @@ class ShareScreen(_PrivateScreen):
             by = ty + (i // cols) * (tb + self.px(8))
             self.button((bx, by, tw, tb), label, lambda t=target: self.share(t),
                         kind="primary" if target == TEAM else None)
-        self.button((m, h - m - bh, min(self.px(200), list_w), bh), self.t("common.back"), self.back)
+        self.button((m, h - m - bh, min(self.px(200), list_w), bh),
+                    self.t("common.back"), self.back)
 
     def select(self, card: str) -> None:
         """Show another card."""
@@ -200,8 +205,8 @@ class AdviceScreen(_PrivateScreen):
         w, h = self.app.size
         m = self.px(24)
         y = self.top()
-        self.label((m, y, w - 2 * m, self.px(44)), self.t("advice.asked_by", who=self.game.who(self.asker)),
-                   "subtitle")
+        self.label((m, y, w - 2 * m, self.px(44)),
+                   self.t("advice.asked_by", who=self.game.who(self.asker)), "subtitle")
         y += self.px(52)
         body = prose(self.advice) if self.advice else esc(self.t("advice.none"))
         bh = self.px(56)
@@ -238,7 +243,8 @@ class SecretVoteScreen(_PrivateScreen):
         for c in self.game.session.open_choices():
             if c.id not in options:
                 continue
-            rows.append((len(rows) + 1, c.text, "", lambda cid=c.id: self.game.choose(self.role, cid), True))
+            rows.append((len(rows) + 1, c.text, "",
+                         lambda cid=c.id: self.game.choose(self.role, cid), True))
             heights.append(ChoiceButton.height_for(c.text, "", w - 2 * m, self.app.scale))
         self.choice_area = pygame.Rect(m, y, w - 2 * m, h - y - bh - 2 * m)
         self.place_choices(rows, heights, self.px(8))

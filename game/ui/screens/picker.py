@@ -56,7 +56,8 @@ class PickerScreen(Screen):
     def layout(self) -> None:
         w, h = self.app.size
         if self.entries is None:
-            self.label((self.px(24), self.px(24), w - self.px(48), self.px(48)), "Samenspel", "title")
+            self.label((self.px(24), self.px(24), w - self.px(48), self.px(48)),
+                       "Samenspel", "title")
             self.label((self.px(24), self.px(72), w - self.px(48), self.px(34)),
                        self.t("picker.loading"), "muted")
             return
@@ -80,7 +81,10 @@ class PickerScreen(Screen):
                            title=entry.scenario_title, players=players)
             self.button((m, top, w - 2 * m, self.px(44)), label, lambda e=entry: self.resume(e))
             top += self.px(52)
-        list_w = max(self.px(260), min(w // 3, self.px(420))) if not compact else (w - 3 * m) * 2 // 5
+        if compact:
+            list_w = (w - 3 * m) * 2 // 5
+        else:
+            list_w = max(self.px(260), min(w // 3, self.px(420)))
         bottom = h - m - self.px(48)
         self._list(pygame.Rect(m, top, list_w, bottom - top - self.px(12)))
         self.button((m, bottom, list_w, self.px(48)), self.t("picker.open_file"), self.open_file)
@@ -94,9 +98,11 @@ class PickerScreen(Screen):
         self.list_container = container
         self.list_row = row
         inner_w = rect.width - self.px(20) if len(self.entries) * row > rect.height else rect.width
-        container.set_scrollable_area_dimensions((inner_w, max(rect.height, len(self.entries) * row)))
+        container.set_scrollable_area_dimensions((inner_w,
+                                                  max(rect.height, len(self.entries) * row)))
         if not self.entries:
-            self.label((0, 0, inner_w, self.px(40)), self.t("picker.none"), "muted", container=container)
+            self.label((0, 0, inner_w, self.px(40)), self.t("picker.none"), "muted",
+                       container=container)
         for i, entry in enumerate(self.entries):
             title = entry.scenario.title if entry.ok else entry.path.name
             if entry.own:

@@ -58,7 +58,8 @@ def decision_markup(app, game, d) -> str:
         if vid in shown and old != new:
             var = game.scenario.variables[vid]
             changes.append(esc(app.t("play.change", label=var.display_label,
-                                     old=format_value(app, var, old), new=format_value(app, var, new))))
+                                     old=format_value(app, var, old),
+                                     new=format_value(app, var, new))))
     if changes:
         parts.append(" · ".join(changes))
     return "<br>".join(parts)
@@ -118,7 +119,8 @@ class PlayScreen(Screen):
         # The decision that led into this scene stays visible (with its feedback) until the
         # next one: teams often read it aloud before they go on.
         decision = self.session.last_decision
-        self.decision = decision if decision is not None and decision.scene != self.session.scene_id else None
+        is_new = decision is not None and decision.scene != self.session.scene_id
+        self.decision = decision if is_new else None
         self.header = pygame.Rect(0, 0, 0, 0)
         self.sidebar = pygame.Rect(0, 0, 0, 0)
         self.team_rows: list[tuple[pygame.Rect, str]] = []
@@ -204,9 +206,11 @@ class PlayScreen(Screen):
         scene = self.session.scene
         title_h = self.px(46)
         y = main.y
-        timer_w = self.px(150) if self.session.time_left() is not None and self.app.settings.timers else 0
+        timed = self.session.time_left() is not None and self.app.settings.timers
+        timer_w = self.px(150) if timed else 0
         self.timer_rect = pygame.Rect(main.right - timer_w, y, timer_w, title_h)
-        self.label((main.x, y, main.width - timer_w - self.px(10), title_h), scene.title or "", "title")
+        self.label((main.x, y, main.width - timer_w - self.px(10), title_h),
+                   scene.title or "", "title")
         y += title_h
         if scene.speaker:
             self.label((main.x, y, main.width, self.px(30)), f"{scene.speaker}:", "muted")
@@ -242,7 +246,8 @@ class PlayScreen(Screen):
         text_h = self.turn_rect.y - y - self.px(6)
         self.textbox((main.x - self.px(4), y, main.width + self.px(4), max(self.px(40), text_h)),
                      prose(self.session.scene_text()))
-        self.place_choices([(n, lbl, note, act, act is not None) for n, lbl, note, act in button_rows],
+        self.place_choices([(n, lbl, note, act, act is not None)
+                            for n, lbl, note, act in button_rows],
                            heights, gap)
         self._extra_buttons(mode, main, bottom)
 
@@ -254,7 +259,8 @@ class PlayScreen(Screen):
         for i, (choice, role, note) in enumerate(rows, start=1):
             action = None
             if role is not None:
-                action = (lambda c=choice.id, r=role: self.game.choose(r, c))
+                def action(c=choice.id, r=role):
+                    return self.game.choose(r, c)
             out.append((i, choice.text, note, action))
         return out
 
@@ -290,7 +296,8 @@ class PlayScreen(Screen):
 
     def _move_buttons(self, area: pygame.Rect, horizontal: bool) -> None:
         """Share, consult and menu: stacked in the sidebar or side by side at the bottom."""
-        buttons = [(self.t("play.cards"), self.open_share), (self.t("play.consult"), self.open_consult),
+        buttons = [(self.t("play.cards"), self.open_share),
+                   (self.t("play.consult"), self.open_consult),
                    (self.t("play.menu"), self.on_escape)]
         gap = self.px(8)
         if horizontal:
@@ -346,7 +353,8 @@ class PlayScreen(Screen):
             self.turn_text = self.t("play.stalled")
         elif mode == "single":
             self.turn_roles = waiting
-            self.turn_text = self.t("play.decides", who=" / ".join(self.game.who(r) for r in waiting))
+            self.turn_text = self.t("play.decides",
+                                    who=" / ".join(self.game.who(r) for r in waiting))
         else:
             rnd = self.session.vote_round
             kind = self.t("play.consensus" if scene.decision == "consensus" else "play.vote")
@@ -374,16 +382,19 @@ class PlayScreen(Screen):
         for rid in self.turn_roles:
             role = self.game.scenario.roles[rid]
             rad = self.px(18)
-            badge(surface, (x + rad, self.turn_rect.centery), rad, role_colour(role), role_initials(role), s)
+            badge(surface, (x + rad, self.turn_rect.centery), rad, role_colour(role),
+                  role_initials(role), s)
             x += 2 * rad + self.px(8)
         text(surface, self.turn_text, (x + self.px(4), self.turn_rect.centery), scale=s,
-             colour=pal.text, bold=True, anchor="midleft", width=self.turn_rect.right - x - self.px(4))
+             colour=pal.text, bold=True, anchor="midleft",
+             width=self.turn_rect.right - x - self.px(4))
         self._draw_timer(surface)
 
     def _draw_sidebar(self, surface: pygame.Surface) -> None:
         pal = self.app.palette
         s = self.app.scale
-        pygame.draw.line(surface, rgb(pal.border), self.sidebar.topright, self.sidebar.bottomright, 2)
+        pygame.draw.line(surface, rgb(pal.border), self.sidebar.topright,
+                         self.sidebar.bottomright, 2)
         waiting = set(self.turn_roles)
         for rect, rid in self.team_rows:
             role = self.game.scenario.roles[rid]
@@ -399,14 +410,18 @@ class PlayScreen(Screen):
                   role_initials(role), s)
             tx = rect.x + 2 * rad + self.px(14)
             tw = rect.right - tx
-            turn_w = text_size(self.t("play.your_turn"), kind="small", scale=s, bold=True)[0] if on else 0
-            name = text(surface, ellipsize(self.game.player(rid), "body", s, True, tw - turn_w - self.px(6)),
-                        (tx, rect.centery), scale=s, colour=pal.text, bold=True, anchor="bottomleft")
+            turn_w = 0
+            if on:
+                turn_w = text_size(self.t("play.your_turn"), kind="small", scale=s, bold=True)[0]
+            name = text(surface,
+                        ellipsize(self.game.player(rid), "body", s, True, tw - turn_w - self.px(6)),
+                        (tx, rect.centery), scale=s, colour=pal.text, bold=True,
+                        anchor="bottomleft")
             if on:
                 text(surface, self.t("play.your_turn"), (rect.right, name.centery), kind="small",
                      scale=s, colour=pal.accent, bold=True, anchor="midright")
-            text(surface, ellipsize(role.name, "small", s, False, tw), (tx, rect.centery), kind="small",
-                 scale=s, colour=pal.text if on else pal.muted, anchor="topleft")
+            text(surface, ellipsize(role.name, "small", s, False, tw), (tx, rect.centery),
+                 kind="small", scale=s, colour=pal.text if on else pal.muted, anchor="topleft")
 
     def _draw_strip(self, surface: pygame.Surface) -> None:
         """The compact team: badges with names in one row, the acting roles underlined."""
@@ -416,20 +431,23 @@ class PlayScreen(Screen):
         pygame.draw.line(surface, rgb(pal.border), r.bottomleft, r.bottomright, 2)
         rad = r.height // 2 - self.px(6)
         roles = list(self.game.scenario.roles)
-        widths = [2 * rad + self.px(6) + text_size(self.game.player(rid), kind="small", scale=s, bold=True)[0]
+        widths = [2 * rad + self.px(6)
+                  + text_size(self.game.player(rid), kind="small", scale=s, bold=True)[0]
                   for rid in roles]
         with_names = sum(widths) + self.px(16) * len(roles) <= r.width - self.px(20)
         x = r.x + self.px(10)
-        for rid, width in zip(roles, widths):
+        for rid in roles:
             role = self.game.scenario.roles[rid]
             colour = role_colour(role)
             badge(surface, (x + rad, r.centery), rad, colour, role_initials(role), s)
             end = x + 2 * rad
             if with_names:
                 end = text(surface, self.game.player(rid), (x + 2 * rad + self.px(6), r.centery),
-                           kind="small", scale=s, colour=pal.text, bold=True, anchor="midleft").right
+                           kind="small", scale=s, colour=pal.text, bold=True,
+                           anchor="midleft").right
             if rid in self.turn_roles:
-                pygame.draw.rect(surface, rgb(colour), (x, r.bottom - self.px(5), end - x, self.px(4)))
+                pygame.draw.rect(surface, rgb(colour),
+                                 (x, r.bottom - self.px(5), end - x, self.px(4)))
             x = end + self.px(16)
 
     def _draw_timer(self, surface: pygame.Surface) -> None:
@@ -445,8 +463,10 @@ class PlayScreen(Screen):
         c = (r.x - self.px(18), self.timer_rect.centery)
         rad = self.px(12)
         pygame.draw.circle(surface, rgb(colour), c, rad, max(2, self.px(3)))
-        pygame.draw.line(surface, rgb(colour), c, (c[0], c[1] - rad + self.px(4)), max(2, self.px(3)))
-        pygame.draw.line(surface, rgb(colour), c, (c[0] + rad - self.px(5), c[1]), max(2, self.px(3)))
+        pygame.draw.line(surface, rgb(colour), c, (c[0], c[1] - rad + self.px(4)),
+                         max(2, self.px(3)))
+        pygame.draw.line(surface, rgb(colour), c, (c[0] + rad - self.px(5), c[1]),
+                         max(2, self.px(3)))
 
     # ----- time ---------------------------------------------------------------------------
 
@@ -487,7 +507,8 @@ class PlayScreen(Screen):
         """Hand the laptop to the voter, who votes where nobody else sees."""
         from game.ui.screens.panels import SecretVoteScreen
 
-        self.game.handover(voter, lambda: self.app.show(SecretVoteScreen(self.app, self.game, voter)),
+        self.game.handover(voter,
+                           lambda: self.app.show(SecretVoteScreen(self.app, self.game, voter)),
                            purpose="vote")
 
     def open_share(self) -> None:

@@ -55,7 +55,8 @@ def open_log(app, path: Path, force: bool = False) -> None:
     try:
         team = read_team_log(path, app.lang)
     except (LogError, OSError, ValueError) as exc:
-        app.show(MessageScreen(app, app.t("replay.unreadable_title"), f"{path}\n\n{exc}", back=back))
+        app.show(MessageScreen(app, app.t("replay.unreadable_title"),
+                               f"{path}\n\n{exc}", back=back))
         return
     try:
         scenario = find_scenario(team, None, app.lang)
@@ -116,7 +117,8 @@ class ReplayListScreen(Screen):
         inner = rect.width - (self.px(20) if len(self.logs) * row > rect.height else 0)
         container.set_scrollable_area_dimensions((inner, max(rect.height, len(self.logs) * row)))
         if not self.logs:
-            self.label((0, 0, inner, self.px(40)), self.t("replay.none"), "muted", container=container)
+            self.label((0, 0, inner, self.px(40)), self.t("replay.none"), "muted",
+                       container=container)
         for i, (entry, finished) in enumerate(self.logs):
             players = ", ".join(str(p.get("name", "")) for p in entry.players)
             key = "replay.entry" if finished else "replay.entry_open"
@@ -179,7 +181,8 @@ class ReplayScreen(Screen):
 
     name = "replay"
 
-    def __init__(self, app, path: Path, team, scenario, edited: bool = False, index: int = 0) -> None:
+    def __init__(self, app, path: Path, team, scenario, edited: bool = False,
+                 index: int = 0) -> None:
         from game.export.replay import timeline
 
         super().__init__(app)
@@ -317,11 +320,13 @@ class ReplayScreen(Screen):
         back_w = min(self.px(240), (w - 3 * m) // 3)
         self.button((m, by, back_w, bh), self.t("common.back"), self.back)
         fork_label = self.t("replay.fork")
-        fork_w = min(w - 3 * m - back_w, max(self.px(300), text_size(fork_label, scale=self.app.scale)[0]
-                                            + self.px(40)))
+        fork_w = min(w - 3 * m - back_w,
+                     max(self.px(300), text_size(fork_label, scale=self.app.scale)[0]
+                         + self.px(40)))
         self.fork_button = self.button((w - m - fork_w, by, fork_w, bh), fork_label, self.fork,
                                        kind="primary")
-        self.fork_note = pygame.Rect(m + back_w + gap, by, w - 2 * m - back_w - fork_w - 2 * gap, bh)
+        self.fork_note = pygame.Rect(m + back_w + gap, by,
+                                     w - 2 * m - back_w - fork_w - 2 * gap, bh)
         self._refresh(move_slider=False)
 
     def _who(self, role: str) -> str:
@@ -351,7 +356,8 @@ class ReplayScreen(Screen):
 
     def _refresh(self, move_slider: bool = True) -> None:
         """Show the current step without rebuilding (a slider being dragged keeps its grip)."""
-        if self.slider is not None and move_slider and round(self.slider.get_current_value()) != self.index:
+        if (self.slider is not None and move_slider
+                and round(self.slider.get_current_value()) != self.index):
             self.slider.set_current_value(self.index)
         if self.scene_box is not None:
             self.scene_box.set_text(self._scene_markup())
@@ -370,17 +376,22 @@ class ReplayScreen(Screen):
         s = self.app.scale
         st = self.state()
         mo = self.moment
-        step = self.t("replay.step", n=self.index + 1, total=len(self.events), time=_stamp(mo.elapsed_ms))
-        r = text(surface, step, self.step_rect.midleft, scale=s, colour=pal.text, bold=True, anchor="midleft")
+        step = self.t("replay.step", n=self.index + 1, total=len(self.events),
+                      time=_stamp(mo.elapsed_ms))
+        r = text(surface, step, self.step_rect.midleft, scale=s, colour=pal.text, bold=True,
+                 anchor="midleft")
         if not self.compact:
-            hint = ellipsize(self.t("replay.keys"), "small", s, False, self.step_rect.right - r.right - self.px(24))
-            text(surface, hint, self.step_rect.midright, kind="small", scale=s, colour=pal.muted, anchor="midright")
+            hint = ellipsize(self.t("replay.keys"), "small", s, False,
+                             self.step_rect.right - r.right - self.px(24))
+            text(surface, hint, self.step_rect.midright, kind="small", scale=s, colour=pal.muted,
+                 anchor="midright")
         self._draw_card(surface, mo)
         if self.scene_title_rect.width:
             key = "replay.ending" if st["ending"] else "replay.scene"
-            title = ellipsize(self.t(key, title=st["title"]), "subtitle", s, True, self.scene_title_rect.width)
-            text(surface, title, self.scene_title_rect.midleft, kind="subtitle", scale=s, colour=pal.text,
-                 bold=True, anchor="midleft")
+            title = ellipsize(self.t(key, title=st["title"]), "subtitle", s, True,
+                              self.scene_title_rect.width)
+            text(surface, title, self.scene_title_rect.midleft, kind="subtitle", scale=s,
+                 colour=pal.text, bold=True, anchor="midleft")
         if self.compact:
             self._draw_values_line(surface, st)
         else:
@@ -390,11 +401,11 @@ class ReplayScreen(Screen):
             tw = self.fork_note.width
             img_h = text_size(note, kind="small", scale=s, width=tw)[1]
             if img_h <= self.fork_note.height:
-                text(surface, note, (self.fork_note.x, self.fork_note.centery - img_h // 2), kind="small",
-                     scale=s, colour=pal.muted, width=tw)
+                text(surface, note, (self.fork_note.x, self.fork_note.centery - img_h // 2),
+                     kind="small", scale=s, colour=pal.muted, width=tw)
             else:
-                text(surface, ellipsize(note, "small", s, False, tw), self.fork_note.midleft, kind="small",
-                     scale=s, colour=pal.muted, anchor="midleft")
+                text(surface, ellipsize(note, "small", s, False, tw), self.fork_note.midleft,
+                     kind="small", scale=s, colour=pal.muted, anchor="midleft")
 
     def _draw_card(self, surface: pygame.Surface, mo) -> None:
         """The event in words, on a card with a stripe and a badge in the acting role's colour."""
@@ -403,15 +414,21 @@ class ReplayScreen(Screen):
         card = self.card
         role = self.scenario.roles.get(mo.roles[0]) if mo.roles else None
         colour = role_colour(role) if role is not None else pal.accent
-        border = pal.bad if mo.flag == "breach" else (pal.mixed if mo.flag == "timeout" else pal.border)
+        border = pal.border
+        if mo.flag == "breach":
+            border = pal.bad
+        elif mo.flag == "timeout":
+            border = pal.mixed
         pygame.draw.rect(surface, rgb(pal.surface), card, border_radius=10)
         pygame.draw.rect(surface, rgb(border), card, 3 if mo.flag else 2, border_radius=10)
         stripe = pygame.Rect(card.x, card.y, self.px(10), card.height)
-        pygame.draw.rect(surface, rgb(colour), stripe, border_top_left_radius=10, border_bottom_left_radius=10)
+        pygame.draw.rect(surface, rgb(colour), stripe, border_top_left_radius=10,
+                         border_bottom_left_radius=10)
         x = stripe.right + self.px(12)
         if role is not None:
             rad = min(self.px(26), card.height // 2 - self.px(8))
-            badge(surface, (x + rad, card.y + self.px(8) + rad), rad, colour, role_initials(role), s)
+            badge(surface, (x + rad, card.y + self.px(8) + rad), rad, colour,
+                  role_initials(role), s)
             x += 2 * rad + self.px(12)
         width = card.right - x - self.px(12)
         flag = ""
@@ -419,7 +436,8 @@ class ReplayScreen(Screen):
             flag = self.t("replay.breach")
         elif mo.flag == "timeout":
             flag = self.t("replay.timeout")
-        room = card.height - self.px(16) - (text_size(flag, kind="small", scale=s)[1] if flag else 0)
+        flag_h = text_size(flag, kind="small", scale=s)[1] if flag else 0
+        room = card.height - self.px(16) - flag_h
         kind = "body"
         for kind in ("body", "small"):  # wrap; a smaller size before cutting the text short
             if text_size(mo.text, kind=kind, scale=s, width=width)[1] <= room:
@@ -427,9 +445,11 @@ class ReplayScreen(Screen):
         shown = mo.text
         while len(shown) > 4 and text_size(shown, kind=kind, scale=s, width=width)[1] > room:
             shown = shown[: int(len(shown) * 0.9)].rstrip() + "…"
-        r = text(surface, shown, (x, card.y + self.px(8)), kind=kind, scale=s, colour=pal.text, width=width)
+        r = text(surface, shown, (x, card.y + self.px(8)), kind=kind, scale=s, colour=pal.text,
+                 width=width)
         if flag:
-            text(surface, ellipsize(flag, "small", s, True, width), (x, r.bottom), kind="small", scale=s,
+            text(surface, ellipsize(flag, "small", s, True, width), (x, r.bottom),
+                 kind="small", scale=s,
                  colour=pal.bad if mo.flag == "breach" else pal.mixed, bold=True)
 
     def _shown(self, st: dict) -> list[tuple[str, str, float | None]]:
@@ -439,7 +459,8 @@ class ReplayScreen(Screen):
             if not var.show or vid not in st["variables"]:
                 continue
             value = st["variables"][vid]
-            out.append((var.display_label, format_value(self.app, var, value), meter_fraction(var, value)))
+            out.append((var.display_label, format_value(self.app, var, value),
+                        meter_fraction(var, value)))
         return out
 
     def _index(self, st: dict):
@@ -452,10 +473,11 @@ class ReplayScreen(Screen):
         index = self._index(st)
         parts.append(self.t("replay.index", value="—" if index is None else index))
         line = " · ".join(parts)
-        kind = "body" if text_size(line, scale=self.app.scale, bold=True)[0] <= self.side.width else "small"
+        fits = text_size(line, scale=self.app.scale, bold=True)[0] <= self.side.width
+        kind = "body" if fits else "small"
         line = ellipsize(line, kind, self.app.scale, True, self.side.width)
-        text(surface, line, self.side.midleft, kind=kind, scale=self.app.scale, colour=pal.text, bold=True,
-             anchor="midleft")
+        text(surface, line, self.side.midleft, kind=kind, scale=self.app.scale,
+             colour=pal.text, bold=True, anchor="midleft")
 
     def _draw_side(self, surface: pygame.Surface, st: dict) -> None:
         """Variables with meters, then the index and a bar per score dimension (what fits)."""
@@ -467,17 +489,19 @@ class ReplayScreen(Screen):
         pad = self.px(14)
         x, w = side.x + pad, side.width - 2 * pad
         y = side.y + pad
-        text(surface, self.t("replay.variables"), (x, y), kind="subtitle", scale=s, colour=pal.text, bold=True)
+        text(surface, self.t("replay.variables"), (x, y), kind="subtitle", scale=s,
+             colour=pal.text, bold=True)
         y += self.px(34)
         shown = self._shown(st)
         if not shown:
-            text(surface, ellipsize(self.t("replay.no_variables"), "small", s, False, w), (x, y), kind="small",
-                 scale=s, colour=pal.muted)
+            text(surface, ellipsize(self.t("replay.no_variables"), "small", s, False, w), (x, y),
+                 kind="small", scale=s, colour=pal.muted)
             y += self.px(28)
         for label, value, fraction in shown:
             if y + self.px(36) > side.bottom - pad:
                 break
-            vw = text(surface, value, (x + w, y), scale=s, colour=pal.text, bold=True, anchor="topright").width
+            vw = text(surface, value, (x + w, y), scale=s, colour=pal.text, bold=True,
+                      anchor="topright").width
             text(surface, ellipsize(label, "body", s, False, w - vw - self.px(10)), (x, y), scale=s,
                  colour=pal.text)
             meter(surface, pygame.Rect(x, y + self.px(27), w, self.px(8)), fraction, pal)
@@ -485,11 +509,13 @@ class ReplayScreen(Screen):
         y += self.px(6)
         if y + self.px(34) > side.bottom - pad:
             return
-        text(surface, self.t("replay.scores"), (x, y), kind="subtitle", scale=s, colour=pal.text, bold=True)
+        text(surface, self.t("replay.scores"), (x, y), kind="subtitle", scale=s,
+             colour=pal.text, bold=True)
         y += self.px(34)
         index = self._index(st)
         line = self.t("replay.index", value="—" if index is None else index)
-        text(surface, ellipsize(line, "body", s, True, w), (x, y), scale=s, colour=pal.accent, bold=True)
+        text(surface, ellipsize(line, "body", s, True, w), (x, y), scale=s,
+             colour=pal.accent, bold=True)
         y += self.px(32)
         team = (st["scores"] or {}).get("team", {})
         for dim_id, dim in self.scenario.scores.items():
@@ -497,9 +523,10 @@ class ReplayScreen(Screen):
                 break  # the rest is in the debrief report
             pct = (team.get(dim_id) or {}).get("percent")
             value = "—" if pct is None else f"{round(pct)}%"
-            vw = text(surface, value, (x + w, y), scale=s, colour=pal.text, bold=True, anchor="topright").width
-            text(surface, ellipsize(dim.label, "body", s, False, w - vw - self.px(10)), (x, y), scale=s,
-                 colour=pal.text)
+            vw = text(surface, value, (x + w, y), scale=s, colour=pal.text, bold=True,
+                      anchor="topright").width
+            text(surface, ellipsize(dim.label, "body", s, False, w - vw - self.px(10)),
+                 (x, y), scale=s, colour=pal.text)
             meter(surface, pygame.Rect(x, y + self.px(27), w, self.px(8)),
                   None if pct is None else max(0.0, pct) / 100, pal)
             y += self.px(40)

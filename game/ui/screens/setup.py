@@ -60,7 +60,8 @@ class SetupScreen(Screen):
             rect = pygame.Rect(m, y, label_w, row_h - self.px(8))
             self.rows.append((rect, role))
             entry = pygame_gui.elements.UITextEntryLine(
-                pygame.Rect(m + label_w + self.px(10), y, left_w - label_w - self.px(10), row_h - self.px(8)),
+                pygame.Rect(m + label_w + self.px(10), y, left_w - label_w - self.px(10),
+                            row_h - self.px(8)),
                 manager=self.manager, placeholder_text=self.t("setup.name_placeholder"),
             )
             entry.set_text_length_limit(MAX_NAME)
@@ -113,8 +114,10 @@ class SetupScreen(Screen):
              (self.t("common.on"), s.timers, lambda: self._set(timers=True)),
              (self.t("common.off"), not s.timers, lambda: self._set(timers=False)))
         pair(self.t("setup.votes"),
-             (self.t("setup.vote_open"), s.vote_mode == "open", lambda: self._set(vote_mode="open")),
-             (self.t("setup.vote_secret"), s.vote_mode == "secret", lambda: self._set(vote_mode="secret")))
+             (self.t("setup.vote_open"), s.vote_mode == "open",
+              lambda: self._set(vote_mode="open")),
+             (self.t("setup.vote_secret"), s.vote_mode == "secret",
+              lambda: self._set(vote_mode="secret")))
         self.label((r.x, y, r.width, self.px(30)), self.t("setup.font_size"), "muted")
         y += self.px(32)
         third = (r.width - self.px(16)) // 3
