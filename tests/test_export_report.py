@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from game.export.logs import find_scenario, read_team_log, read_team_logs
-from game.export.report import key_moments, render_report, text_color, write_report
 from game.export.replay import timeline
+from game.export.report import key_moments, render_report, text_color, write_report
 from game.export.summary import numbers
 from game.i18n import format_number
 

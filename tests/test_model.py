@@ -3,7 +3,7 @@
 import attrs
 import pytest
 
-from game.scenario.model import Role, Scene, Choice, Route
+from game.scenario.model import Choice, Role, Route, Scene
 
 
 def test_role_colour_falls_back_to_academy_colour():

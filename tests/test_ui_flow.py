@@ -49,7 +49,8 @@ def test_f5_shows_errors_with_line_numbers_then_continues_on_the_fixed_file(copy
     d.key(pygame.K_1)
     assert game.session.scene_id == "toestemming_vragen"
     original = copy.read_text(encoding="utf-8")
-    copy.write_text(original.replace("goto: teamoverleg", "goto: teamoverlegg", 1), encoding="utf-8")
+    copy.write_text(original.replace("goto: teamoverleg", "goto: teamoverlegg", 1),
+                    encoding="utf-8")
     d.key(pygame.K_F5)
     assert app.screen.name == "problems"
     assert app.screen.problems and all(p.line > 0 for p in app.screen.problems)

@@ -174,7 +174,8 @@ def test_secret_vote_goes_through_a_handover_per_voter(tmp_path, monkeypatch):
     d.key(pygame.K_2)  # uitstellen: no consent
     assert a.game.session.scene_id == "teamoverleg"
     assert all(not c.enabled for c in d.choices())  # shown for discussion, not clickable
-    for voter, choice in (("Anna", "Onderzoek samen"), ("Sara", "observeren"), ("Daan", "observeren")):
+    for voter, choice in (("Anna", "Onderzoek samen"), ("Sara", "observeren"),
+                          ("Daan", "observeren")):
         d.click("Geheim stemmen")
         assert a.screen.name == "handover" and a.game.player(a.screen.role) == voter
         d.key(pygame.K_RETURN)

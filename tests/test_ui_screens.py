@@ -45,7 +45,8 @@ def test_every_screen_renders(home, lang, contrast):
     for path in files:
         img = pygame.image.load(str(path))
         assert img.get_size() == (1280, 720)
-        colours = {tuple(img.get_at((x, y)))[:3] for x in range(0, 1280, 40) for y in range(0, 720, 40)}
+        colours = {tuple(img.get_at((x, y)))[:3]
+                   for x in range(0, 1280, 40) for y in range(0, 720, 40)}
         assert len(colours) >= 2, f"{path.name} is one flat colour"
 
 
@@ -110,7 +111,8 @@ def test_idle_loop_does_not_redraw(home):
     for _ in range(3):
         a.step()
     assert a.frames_drawn == drawn
-    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(10, 10), rel=(1, 1), buttons=(0, 0, 0)))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(10, 10), rel=(1, 1),
+                                         buttons=(0, 0, 0)))
     a.step()
     assert a.frames_drawn == drawn + 1
     pygame.display.quit()

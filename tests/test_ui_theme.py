@@ -11,7 +11,8 @@ from game.ui import theme
 from game.ui.settings import Settings, load_settings, save_settings
 
 
-@pytest.mark.parametrize("colour", list(ACADEMY_COLORS.values()) + ["#6c757d", "#ffffff", "#000000"])
+@pytest.mark.parametrize("colour",
+                         list(ACADEMY_COLORS.values()) + ["#6c757d", "#ffffff", "#000000"])
 def test_text_on_academy_colours_meets_wcag_aa(colour):
     """Badge text on every academy colour reaches WCAG AA for large text (3:1), mostly 4.5:1."""
     assert theme.contrast_ratio(colour, theme.text_on(colour)) >= 4.5
@@ -38,7 +39,8 @@ def test_build_theme_scales_fonts_and_switches_contrast():
 def test_font_licence_ships_beside_the_fonts():
     """The OFL licence is shipped with the Noto Sans files."""
     folder = theme.font_dir()
-    assert (folder / "OFL.txt").is_file() or (folder / "licenses" / "NotoSans-LICENSE.txt").is_file()
+    assert ((folder / "OFL.txt").is_file()
+            or (folder / "licenses" / "NotoSans-LICENSE.txt").is_file())
 
 
 def test_settings_round_trip_and_repair(tmp_path):

@@ -23,7 +23,8 @@ def _env_without_display() -> dict:
     return env
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="display detection is per platform")
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="display detection is per platform")
 def test_no_display_prints_one_line_and_exits_2():
     """Bare `samenspel` without a display: exit 2, one line naming --text, no traceback."""
     proc = subprocess.run([sys.executable, "-m", "game"], env=_env_without_display(),
@@ -35,7 +36,8 @@ def test_no_display_prints_one_line_and_exits_2():
     assert "Traceback" not in proc.stderr + proc.stdout
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="display detection is per platform")
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="display detection is per platform")
 def test_play_without_display_in_english_exits_2():
     """`samenspel play X --lang en` without a display explains itself in English."""
     proc = subprocess.run([sys.executable, "-m", "game", "play", str(DATA / "keukentafel.yaml"),

@@ -49,61 +49,62 @@ def _session(name: str, scenario, clock: Clock) -> Session:
     return Session(scenario, players=NAMES[name], log=path, seed=7, clock=clock)
 
 
-def team1(scenario) -> None:
+# Each step: the seconds the fake clock moves on, then one Session call (method, arguments).
+STEPS = {
+    "team1": [
+        (20, "consult", "jeugdprofessional", "leerkracht"),
+        (35, "choose", "jeugdprofessional", "vraag_behoefte"),
+        (40, "choose", "jeugdprofessional", "vraag_toestemming"),
+        (15, "consult", "jeugdprofessional", "verpleegkundige"),
+        (25, "share", "verpleegkundige", "slaapdagboek", "team"),
+        (30, "choose", "jeugdprofessional", "netwerk"),
+        (5, "choose", "leerkracht", "netwerk"),
+        (8, "choose", "verpleegkundige", "slaaptraining"),
+        (50, "choose", "jeugdprofessional", "samen"),
+        (12, "choose", "leerkracht", "zelf"),
+        (45, "choose", "leerkracht", "samen"),
+        (6, "choose", "jeugdprofessional", "samen"),
+    ],
+    "team2": [
+        (30, "choose", "jeugdprofessional", "leg_zorgen_uit"),
+        (20, "share", "verpleegkundige", "slaapdagboek", "jeugdprofessional"),
+        (25, "choose", "jeugdprofessional", "later"),
+        (40, "choose", "jeugdprofessional", "slaaptraining"),
+        (9, "choose", "leerkracht", "observeren"),
+        (14, "choose", "verpleegkundige", "slaaptraining"),
+        (60, "choose", "jeugdprofessional", "zelf"),
+        (130, "tick"),
+        (10, "proceed"),
+    ],
+    "team3": [
+        (25, "choose", "jeugdprofessional", "vraag_behoefte"),
+        (30, "choose", "jeugdprofessional", "later"),
+        (20, "consult", "leerkracht", "verpleegkundige"),
+        (30, "choose", "jeugdprofessional", "netwerk"),
+        (10, "choose", "leerkracht", "observeren"),
+        (12, "choose", "verpleegkundige", "netwerk"),
+        (40, "choose", "jeugdprofessional", "samen"),
+        (15, "choose", "leerkracht", "samen"),
+    ],
+}
+ENDINGS = {"team1": "samen_verder", "team2": "vastgelopen", "team3": "half_werk"}
+
+
+def play_team(name: str, scenario) -> None:
+    """Play one team's scripted steps on a fresh log and check the ending it reached."""
     c = Clock()
-    s = _session("team1", scenario, c)
-    c.wait(20); s.consult("jeugdprofessional", "leerkracht")
-    c.wait(35); s.choose("jeugdprofessional", "vraag_behoefte")
-    c.wait(40); s.choose("jeugdprofessional", "vraag_toestemming")
-    c.wait(15); s.consult("jeugdprofessional", "verpleegkundige")
-    c.wait(25); s.share("verpleegkundige", "slaapdagboek", "team")
-    c.wait(30); s.choose("jeugdprofessional", "netwerk")
-    c.wait(5); s.choose("leerkracht", "netwerk")
-    c.wait(8); s.choose("verpleegkundige", "slaaptraining")
-    c.wait(50); s.choose("jeugdprofessional", "samen")
-    c.wait(12); s.choose("leerkracht", "zelf")
-    c.wait(45); s.choose("leerkracht", "samen")
-    c.wait(6); s.choose("jeugdprofessional", "samen")
-    assert s.finished and s.ending.id == "samen_verder", s.ending
-    s.close()
-
-
-def team2(scenario) -> None:
-    c = Clock()
-    s = _session("team2", scenario, c)
-    c.wait(30); s.choose("jeugdprofessional", "leg_zorgen_uit")
-    c.wait(20); s.share("verpleegkundige", "slaapdagboek", "jeugdprofessional")
-    c.wait(25); s.choose("jeugdprofessional", "later")
-    c.wait(40); s.choose("jeugdprofessional", "slaaptraining")
-    c.wait(9); s.choose("leerkracht", "observeren")
-    c.wait(14); s.choose("verpleegkundige", "slaaptraining")
-    c.wait(60); s.choose("jeugdprofessional", "zelf")
-    c.wait(130); s.tick()
-    c.wait(10); s.proceed()
-    assert s.finished and s.ending.id == "vastgelopen", s.ending
-    s.close()
-
-
-def team3(scenario) -> None:
-    c = Clock()
-    s = _session("team3", scenario, c)
-    c.wait(25); s.choose("jeugdprofessional", "vraag_behoefte")
-    c.wait(30); s.choose("jeugdprofessional", "later")
-    c.wait(20); s.consult("leerkracht", "verpleegkundige")
-    c.wait(30); s.choose("jeugdprofessional", "netwerk")
-    c.wait(10); s.choose("leerkracht", "observeren")
-    c.wait(12); s.choose("verpleegkundige", "netwerk")
-    c.wait(40); s.choose("jeugdprofessional", "samen")
-    c.wait(15); s.choose("leerkracht", "samen")
-    assert s.finished and s.ending.id == "half_werk", s.ending
+    s = _session(name, scenario, c)
+    for seconds, method, *args in STEPS[name]:
+        c.wait(seconds)
+        getattr(s, method)(*args)
+    assert s.finished and s.ending.id == ENDINGS[name], s.ending
     s.close()
 
 
 def main() -> None:
     scenario = load_scenario(HERE / "keukentafel.yaml")
-    team1(scenario)
-    team2(scenario)
-    team3(scenario)
+    for name in STEPS:
+        play_team(name, scenario)
     truncated = HERE / "keukentafel_team1_truncated.jsonl"
     shutil.copy(HERE / "keukentafel_team1.jsonl", truncated)
     data = truncated.read_bytes().rstrip(b"\n")
