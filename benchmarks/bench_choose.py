@@ -163,7 +163,7 @@ def play_reference(data: dict, seed: int, taken: list[tuple], roles: list[str]) 
     ref = Reference(data, seed)
     costs = []
     perf = time.perf_counter_ns
-    for (scene, choice, dest), role in zip(taken, roles):
+    for (_scene, choice, dest), role in zip(taken, roles):
         if choice is None:
             ref.proceed(dest)
             continue
