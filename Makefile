@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PLAY_SCENARIO ?= scenarios/vechtscheiding.yaml
+# game/scoring.py and tests/test_scoring.py are being reworked by another hand right now;
+# scoring.py still carries ruff findings (B023/B007). Drop both excludes once they are clean.
+RUFF_CHECK := $(BIN)/ruff check game tests benchmarks \
+	--extend-exclude game/scoring.py --extend-exclude tests/test_scoring.py
 
 .PHONY: play test bench screenshots schema lint clean
 
@@ -24,8 +28,9 @@ play: $(STAMP)
 		$(BIN)/samenspel play $(PLAY_SCENARIO) --text; \
 	fi
 
-## test: install with test extras and run the whole test suite
+## test: install with test extras, lint with ruff, then run the whole test suite
 test: $(STAMP)
+	$(RUFF_CHECK)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q
 
 ## bench: run the benchmarks and print one table
@@ -35,6 +40,10 @@ bench: $(STAMP)
 ## screenshots: a PNG of every screen, both languages, normal and high contrast
 screenshots: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m game.ui.screenshots screenshots
+
+## lint: ruff over the code, tests and benchmarks (also the first step of `make test`)
+lint: $(STAMP)
+	$(RUFF_CHECK)
 
 ## schema: regenerate docs/scenario.schema.json from the model
 schema: $(STAMP)
