@@ -141,11 +141,13 @@ def test_scores_credit_team_and_supporting_roles(team_case):
 def test_scores_percent_of_computed_maximum(team_case):
     """Best a: 1 + 2 + 1 + 3 = 7 (together is possible: the diary can be shared) → 100%.
 
-    Best b: net (2) + diary on_share (2) = 4, so team b = 1 is 25%.
+    Best b: net (2) = 2, so team b = 1 is 50%. The diary's on_share (b2) is not reachable:
+    its consent `ok` starts false and no effect ever sets it (the hand-written log's
+    consent=True share could not happen in this scenario).
     """
     result = scoring.scores(team_log(), team_case)
     assert result["team"]["a"] == {"points": 7, "max": 7, "percent": 100.0}
-    assert result["team"]["b"] == {"points": 1, "max": 4, "percent": 25.0}
+    assert result["team"]["b"] == {"points": 1, "max": 2, "percent": 50.0}
     assert result["roles"]["lk"]["a"]["percent"] == pytest.approx(57.1)
     assert result["maxima"]["a"]["approximate"] is False
 
@@ -184,7 +186,8 @@ def test_author_max_overrides_and_zero_max_has_no_percent():
                                 decision="single", points={"a": 3})], sc)
     assert result["team"]["a"] == {"points": 3, "max": 6, "percent": 50.0}
     assert result["team"]["b"]["percent"] is None
-    assert result["maxima"]["a"] == {"max": 6, "computed": 3, "author": 6, "approximate": False}
+    assert result["maxima"]["a"] == {"max": 6, "computed": 3, "author": 6, "approximate": False,
+                                     "path_sensitive": True}
 
 
 def test_points_fall_back_to_scenario_when_event_has_none():
@@ -282,6 +285,7 @@ def test_maxima_cached_per_scenario():
 def test_maxima_large_cycle_falls_back_to_greedy(monkeypatch):
     """A ring of 12 scenes with a tiny budget still returns a real path total, flagged."""
     monkeypatch.setattr(scoring, "SEARCH_BUDGET", 5)
+    monkeypatch.setattr(scoring, "PATH_BUDGET", 5)
     scoring.clear_caches()
     n = 12
     scenes = [Scene(id=f"r{i}", text="t", actors=("jp",), choices=(
@@ -394,17 +398,17 @@ def test_metrics_of_empty_log_are_undefined_not_zero(team_case):
 
 
 def test_index_formula_by_hand(team_case):
-    """scores part: mean(100, 25) = 62.5; participation 100 × balance; consultation 50;
+    """scores part: mean(100, 50) = 75; participation 100 × balance; consultation 50;
     information 100 − 25 (one breach) = 75; agreement 100 × 5/7."""
     result = scoring.scores(team_log(), team_case)
     index = result["index"]
     m = scoring.metrics(team_log(), team_case)
     parts = {k: v["value"] for k, v in index["parts"].items()}
-    assert parts["scores"] == 62.5
+    assert parts["scores"] == 75.0
     assert parts["consultation"] == 50.0
     assert parts["information"] == 75.0
     assert parts["agreement"] == pytest.approx(71.4)
-    expected = (0.5 * 62.5 + 0.15 * 100 * m["participation"]["balance"] + 0.15 * 50
+    expected = (0.5 * 75 + 0.15 * 100 * m["participation"]["balance"] + 0.15 * 50
                 + 0.1 * 75 + 0.1 * 100 * 0.714)
     assert index["value"] == round(expected)
     assert sum(p["effective_weight"] for p in index["parts"].values()) == pytest.approx(1)
@@ -577,3 +581,261 @@ def test_maxima_equal_brute_force_on_random_graphs(data):
     if expected is not None:
         assert details["computed"] == expected
         assert details["approximate"] is False
+
+
+# ------------------------------------------------------------------------------ path-sensitive
+
+
+def test_maxima_mutually_exclusive_branches_via_variable_and_chose():
+    """Two rewards that exclude each other are not added up.
+
+    s0: `a` sets x (a1) or `b` (a2) → s1. s1: `bonus_x` (a5) needs x, `bonus_b` (a4) needs
+    chose(s0, b); both → s2. s2: `late` (a3) needs `not x and chose(s0, a)` (impossible:
+    choosing `a` sets x), `done` (a0). Best: a 1 + 5 = 6 (not 1 + 2 + 5 + 4 + 3).
+    """
+    s0 = Scene(id="s0", text="t", actors=("jp",), choices=(
+        choice("a", "s1", score={"a": 1}, set={"x": True}), choice("b", "s1", score={"a": 2})))
+    s1 = Scene(id="s1", text="t", actors=("jp",), choices=(
+        choice("bonus_x", "s2", score={"a": 5}, if_="x"),
+        choice("bonus_b", "s2", score={"a": 4}, if_="chose(s0, b)")))
+    s2 = Scene(id="s2", text="t", actors=("jp",), choices=(
+        choice("late", "end", score={"a": 3}, if_="not x and chose(s0, a)"),
+        choice("done", "end")))
+    sc = make([s0, s1, s2], variables=(Variable(id="x", initial=False),))
+    details = scoring.maxima_details(sc)["a"]
+    assert details["computed"] == 6
+    assert details["path_sensitive"] is True
+    # the old, path-insensitive bound adds the exclusive branches up
+    total, _ = scoring._best_total(scoring._Graph(sc), "a", dead_end=-math.inf)
+    assert total == 2 + 5 + 3
+
+
+def test_maxima_routes_follow_added_values_with_clamping():
+    """A route reads a clamped counter: trust starts at 90 (max 100); `warm` adds 20 (clamped
+    to 100), `cold` adds -50. Route `trust >= 100` leads to a scene worth a10, else a1; `warm`
+    itself scores 0 and `cold` 3. Best is warm → 10, not cold (3) + 10."""
+    s0 = Scene(id="s0", text="t", actors=("jp",), choices=(
+        choice("warm", "s1", add={"trust": 20}),
+        choice("cold", "s1", add={"trust": -50}, score={"a": 3})))
+    s1 = Scene(id="s1", text="t", actors=("jp",), choices=(
+        choice("go", [Route(to="good", if_="trust >= 100"), Route(to="poor")]),))
+    good = Scene(id="good", text="t", actors=("jp",),
+                 choices=(choice("x", "end", score={"a": 10}),))
+    poor = Scene(id="poor", text="t", actors=("jp",),
+                 choices=(choice("x", "end", score={"a": 1}),))
+    sc = make([s0, s1, good, poor],
+              variables=(Variable(id="trust", initial=90, min=0, max=100),))
+    assert scoring.maxima(sc)["a"] == 10
+
+
+def test_share_bonus_counts_only_where_consent_can_hold():
+    """A card with consent `ok` pays its on_share (a2) only on a path where `ok` became true:
+    `ask` sets ok (a0), `skip` scores a1. Best: ask + share = 2, not skip + share = 3."""
+    s0 = Scene(id="s0", text="t", actors=("jp",), choices=(
+        choice("ask", "s1", set={"ok": True}), choice("skip", "s1", score={"a": 1})))
+    s1 = Scene(id="s1", text="t", actors=("jp",), choices=(choice("x", "end"),))
+    card = Info(id="d", title="d", text="d", owner="vp", sensitive=True, consent="ok",
+                on_share=Effects(score={"a": 2}))
+    sc = make([s0, s1], info=(card,), variables=(Variable(id="ok", initial=False),))
+    assert scoring.maxima(sc)["a"] == 2
+    steps = scoring.maxima_witness(sc, "a")
+    assert [s["kind"] for s in steps] == ["choice", "choice"]
+    assert steps[0]["choice"] == "ask"
+
+
+def test_path_budget_falls_back_to_the_component_search(monkeypatch):
+    """With a tiny state budget the search gives up; the maximum is then the path-insensitive
+    one (here the sum of the exclusive branches) and flagged `path_sensitive: False`."""
+    monkeypatch.setattr(scoring, "PATH_BUDGET", 1)
+    scoring.clear_caches()
+    s0 = Scene(id="s0", text="t", actors=("jp",), choices=(
+        choice("a", "s1", set={"x": True}), choice("b", "s1", score={"a": 2})))
+    s1 = Scene(id="s1", text="t", actors=("jp",), choices=(
+        choice("bonus", "end", score={"a": 5}, if_="x"), choice("none", "end")))
+    sc = make([s0, s1], variables=(Variable(id="x", initial=False),))
+    details = scoring.maxima_details(sc)["a"]
+    assert details["computed"] == 7
+    assert details["path_sensitive"] is False
+    assert scoring.maxima_witness(sc, "a") is None
+    scoring.clear_caches()
+
+
+BUNDLED = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
+
+
+def _play_witness(scenario, dim: str, steps: list[dict], seed: int):
+    """Drive a real Session along a witness path; returns it, or None when a weighted route
+    drew another target than the witness took (try another seed)."""
+    from game.engine.session import Session
+    from game.scenario.expressions import compile_source
+
+    now = [0.0]
+    session = Session(scenario, log=None, seed=seed, clock=lambda: now[0])
+    info = scenario.info
+
+    def holder(card: str) -> str:
+        return next(r for r in scenario.roles if card in session.knowledge[r])
+
+    def share_eager() -> None:
+        # the search counts a score-only card's positive on_share at the first moment it may
+        for cid, card in info.items():
+            if (card.on_share.set or card.on_share.add or card.on_share.score.get(dim, 0) <= 0
+                    or cid in paid or not any(cid in k for k in session.knowledge.values())):
+                continue
+            if card.consent is None or compile_source(card.consent)(session):
+                session.share(holder(cid), cid, "team")
+                paid.add(cid)
+
+    paid: set[str] = set()
+    share_eager()
+    for step in steps:
+        assert session.scene is not None and session.scene.id == step["scene"]
+        if step["kind"] == "share":
+            session.share(holder(step["card"]), step["card"], "team")
+            paid.add(step["card"])
+        elif step["kind"] == "next":
+            session.proceed()
+        elif step["kind"] == "timeout":
+            now[0] += float(session.scene.timer) + 1
+            assert session.tick()
+        else:
+            scene = session.scene
+            for need in step["needs"]:
+                if need[0] == "consulted":
+                    asker = next(r for r in scenario.roles if r != need[1])
+                    session.consult(asker, need[1])
+                elif need[0] == "shared" and not session.shared(need[1]):
+                    session.share(holder(need[1]), need[1], "team")
+                elif need[0] == "knows" and not session.knows(need[1], need[2]):
+                    session.share(holder(need[2]), need[2], need[1])
+            target = scene.choice(step["choice"])
+            for role in session.waiting_for():
+                options = [c.id for c in session.options(role)]
+                session.choose(role, target.id if target.id in options else options[0])
+                if scene.decision == "single" or session.scene is not scene:
+                    break
+        here = session.ending.id if session.ending else session.scene.id
+        if "to" in step and here != step["to"]:
+            return None
+        if session.ending is None and step["kind"] != "share":
+            share_eager()
+    return session
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_bundled_maxima_are_attained_by_a_real_playthrough(path):
+    """For every bundled scenario whose path-sensitive search completes, the computed maximum
+    of each dimension is exactly the score the engine gives a team that plays the witness
+    path (its shares, consults and choices)."""
+    from game.scenario.loader import load_scenario
+
+    scenario = load_scenario(path)
+    details = scoring.maxima_details(scenario)
+    if not all(d["path_sensitive"] for d in details.values()):
+        pytest.skip("path-sensitive search over budget: maximum is the over-approximation")
+    for dim, d in details.items():
+        steps = scoring.maxima_witness(scenario, dim)
+        assert steps, dim
+        for seed in range(1, 60):
+            session = _play_witness(scenario, dim, steps, seed)
+            if session is not None:
+                break
+        assert session is not None and session.ending is not None, dim
+        assert session.scores()["team"][dim]["points"] == d["computed"], dim
+
+
+class _BruteContext:
+    """The evaluation context of the guarded brute force: variables, visited, chose."""
+
+    def __init__(self, variables, visited, chosen):
+        self.variables, self._visited, self._chosen = variables, visited, chosen
+
+    def visited(self, scene):
+        return scene in self._visited
+
+    def chose(self, scene, choice_id):
+        return (scene, choice_id) in self._chosen
+
+
+def brute_force_guarded(scenario: Scenario, dim: str) -> float | None:
+    """The best total over every path (each scene at most twice), playing guards on a
+    variable (clamped set/add), `visited` and `chose` exactly as the engine does."""
+    from game.scenario.expressions import compile_source
+
+    best = None
+    spec = scenario.variables["x"]
+
+    def clamp(v):
+        return max(spec.min, min(spec.max, v))
+
+    def walk(sid, counts, x, visited, chosen, total):
+        nonlocal best
+        scene = scenario.scenes[sid]
+        visited = visited | {sid}
+        total += scene.on_enter.score.get(dim, 0)
+        for c in scene.choices:
+            ctx = _BruteContext({"x": x}, visited, chosen)
+            if c.if_ is not None and not compile_source(c.if_)(ctx):
+                continue
+            nx = x
+            if "x" in c.set:
+                nx = clamp(c.set["x"])
+            if "x" in c.add:
+                nx = clamp(nx + c.add["x"])
+            target = c.goto[0].to
+            gained = total + c.score.get(dim, 0)
+            if target in scenario.endings:
+                best = gained if best is None else max(best, gained)
+            elif counts.get(target, 0) < 2:
+                counts[target] = counts.get(target, 0) + 1
+                walk(target, counts, nx, visited, chosen | {(sid, c.id)}, gained)
+                counts[target] -= 1
+
+    walk(scenario.start, {scenario.start: 1}, spec.initial, frozenset(), frozenset(), 0)
+    return best
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_path_sensitive_maxima_equal_guarded_brute_force(data):
+    """On random small graphs with cycles, a clamped counter changed by set/add and guards on
+    it, on `visited` and on `chose`, the path-sensitive search finds exactly the best total
+    that playing every path (each scene at most twice) finds."""
+    n = data.draw(st.integers(1, 5), label="scenes")
+    ids = [f"s{i}" for i in range(n)]
+    targets = st.sampled_from(ids + ["end"])
+    guards = st.one_of(
+        st.none(),
+        st.integers(0, 4).map(lambda k: f"x >= {k}"),
+        st.integers(0, 4).map(lambda k: f"x < {k}"),
+        st.sampled_from(ids).map(lambda s: f"visited({s})"),
+        st.sampled_from(ids).map(lambda s: f"not visited({s})"),
+        st.tuples(st.sampled_from(ids), st.integers(0, 1)).map(
+            lambda t: f"chose({t[0]}, c{t[1]})"),
+        st.tuples(st.sampled_from(ids), st.integers(0, 1)).map(
+            lambda t: f"not chose({t[0]}, c{t[1]})"),
+    )
+    scenes = []
+    for sid in ids:
+        k = 2
+        choices = []
+        for j in range(k):
+            effects = data.draw(st.sampled_from(["none", "set", "add"]), label="effect")
+            kw = {}
+            if effects == "set":
+                kw["set"] = {"x": data.draw(st.integers(0, 4))}
+            elif effects == "add":
+                kw["add"] = {"x": data.draw(st.integers(-3, 3))}
+            choices.append(choice(f"c{j}", data.draw(targets), if_=data.draw(guards),
+                                  score={"a": data.draw(st.integers(-3, 5))}, **kw))
+        enter = data.draw(st.integers(-2, 3))
+        scenes.append(Scene(id=sid, text="t", actors=("jp",), choices=tuple(choices),
+                            on_enter=Effects(score={"a": enter})))
+    sc = make(scenes, variables=(Variable(id="x", initial=data.draw(st.integers(0, 4)),
+                                          min=0, max=4),))
+    expected = brute_force_guarded(sc, "a")
+    scoring.clear_caches()
+    details = scoring.maxima_details(sc)["a"]
+    assert details["path_sensitive"] is True
+    if expected is not None:
+        assert details["computed"] == expected
