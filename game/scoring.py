@@ -994,12 +994,17 @@ class _PathSearch:
                 after = self.context(new, assignment)
                 for target in self._route_targets(choice, after):
                     targets.setdefault(target, (new, assignment))
+            known = state[2] | self.owner_set
             for target, (new, assignment) in targets.items():
                 nxt = self._code(sid, code, target)
                 if nxt is not None:
-                    yield (("choice", choice.id, tuple(sorted(
-                        (a for a, on in assignment.items() if on), key=repr)), target),
-                        choice.score, target, nxt, new)
+                    # the atoms the team must make true first; knows/shared of a card nobody
+                    # knows yet read false whatever the assignment, knows of an owner true
+                    needs = tuple(sorted((a for a, on in assignment.items() if on and (
+                        a[0] == "consulted" or (a[-1] in known and not (
+                            a[0] == "knows" and self.owners.get(a[2]) == a[1])))), key=repr))
+                    yield (("choice", choice.id, needs, target),
+                           choice.score, target, nxt, new)
         if scene.next is not None:
             nxt = self._code(sid, code, scene.next)
             if nxt is not None:
@@ -1193,6 +1198,13 @@ def maxima_witness(scenario: Scenario, dim: str) -> list[dict[str, Any]] | None:
     `["shared", card]`, `["knows", role, card]`), `next` and `timeout` (`to`). Computed
     afresh (not cached: the search holds the scenario), for tests and authoring tools.
     """
+    found = maxima_witnesses(scenario)
+    return None if found is None else found[1][dim]
+
+
+def maxima_witnesses(scenario: Scenario) -> tuple[dict[str, float], dict[str, list]] | None:
+    """One path-sensitive search for every dimension: (computed best total per dimension,
+    witness moves per dimension as in `maxima_witness`), or None when over `PATH_BUDGET`."""
     graph = _Graph(scenario)
     search = _path_search(scenario, graph)
     if search is None:
@@ -1200,7 +1212,8 @@ def maxima_witness(scenario: Scenario, dim: str) -> list[dict[str, Any]] | None:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 8 * MAX_ENTRIES * len(scenario.scenes) + 400 + limit))
     try:
-        return search.witness(dim)
+        values = dict(zip(search.dims, search.solve()))
+        return values, {dim: search.witness(dim) for dim in search.dims}
     finally:
         sys.setrecursionlimit(limit)
 
