@@ -427,7 +427,10 @@ def _best_total(graph: _Graph, dim: str, dead_end: float) -> tuple[float, bool]:
             inner[sid] = moves
         memo: dict[tuple[str, int], float] = {}
 
-        def search(sid: str, code: int) -> float:
+        # This component's tables are bound as defaults: the closure is only called within
+        # this loop pass, but binding them says so (and keeps ruff's B023 honest).
+        def search(sid: str, code: int, memo=memo, exits=exits, inner=inner,
+                   weight=weight) -> float:
             nonlocal approximate
             key = (sid, code)
             if key in memo:
