@@ -163,6 +163,7 @@ class _Tally:
                 "computed_max": details[dim]["computed"],
                 "author_max": details[dim]["author"],
                 "approximate": details[dim]["approximate"],
+                "path_sensitive": details[dim]["path_sensitive"],
                 # runs that scored above the 100% mark (a cycle walked more than twice, or an
                 # author's max set too low): worth a look by the author
                 "above_max": sum(1 for v in values if v > details[dim]["max"]),

@@ -137,10 +137,13 @@ def print_report(report: dict[str, Any], scenario: Any, lang: str, out: TextIO) 
                    "simulate.max.computed", lang)
         if s["approximate"]:
             source += ", " + t("simulate.max.approximate", lang)
+        elif s["author_max"] is None and not s["path_sensitive"]:
+            source += ", " + t("simulate.max.bound", lang)
         out.write(f"  {dim:<{width}}  {_n(s['min'], lang)} / {_n(s['median'], lang)} / "
                   f"{_n(s['max'], lang)}   max {_n(s['possible_max'], lang)} ({source})\n")
         if s["author_max"] is not None and s["computed_max"] != s["author_max"]:
-            line("simulate.max.differs", computed=_n(s["computed_max"], lang))
+            key = "simulate.max.differs" if s["path_sensitive"] else "simulate.max.differs_bound"
+            line(key, computed=_n(s["computed_max"], lang))
         if s["above_max"]:
             line("simulate.above_max", count=_n(s["above_max"], lang))
     index = report["index"]
