@@ -843,14 +843,7 @@ class _PathSearch:
         return (variables, frozenset(), frozenset(), frozenset())
 
     def _clamp(self, var: str, value):
-        if isinstance(value, bool):
-            return value
-        spec = self.scenario.variables[var]
-        if spec.min is not None and value < spec.min:
-            value = spec.min
-        if spec.max is not None and value > spec.max:
-            value = spec.max
-        return value
+        return self.scenario.variables[var].clamp(value)
 
     def apply(self, state: tuple, effects_set: Mapping, effects_add: Mapping,
               facts: Iterable[tuple] = (), learned: Iterable[str] = (),

@@ -21,3 +21,13 @@ def test_tiebreak_defaults_to_first_actor_and_choice_lookup():
     assert scene.choice("a") is c
     with pytest.raises(KeyError):
         scene.choice("b")
+
+
+def test_variable_clamp_holds_numbers_within_bounds_and_leaves_booleans():
+    """clamp() keeps a number within min/max; a bool or an unbounded side passes unchanged."""
+    from game.scenario.model import Variable
+
+    trust = Variable(id="v", initial=50, min=0, max=100)
+    assert (trust.clamp(-5), trust.clamp(120), trust.clamp(42)) == (0, 100, 42)
+    assert Variable(id="b", initial=1000, min=0).clamp(10**6) == 10**6
+    assert Variable(id="f", initial=False).clamp(True) is True

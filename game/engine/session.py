@@ -668,14 +668,7 @@ class Session:
         return changes
 
     def _clamp(self, var: str, value: Value) -> Value:
-        if isinstance(value, bool):
-            return value
-        spec = self.scenario.variables[var]
-        if spec.min is not None and value < spec.min:
-            value = spec.min
-        if spec.max is not None and value > spec.max:
-            value = spec.max
-        return value
+        return self.scenario.variables[var].clamp(value)
 
     def _close_round_if_complete(self, scene: Scene) -> None:
         """Close a vote/consensus round once every actor that can still vote has voted."""

@@ -95,6 +95,16 @@ class Variable:
         """The label shown on meters; the id when the author gave none."""
         return self.label or self.id
 
+    def clamp(self, value: Value) -> Value:
+        """The value held within `min`/`max` (booleans are never clamped)."""
+        if isinstance(value, bool):
+            return value
+        if self.min is not None and value < self.min:
+            value = self.min
+        if self.max is not None and value > self.max:
+            value = self.max
+        return value
+
 
 @frozen
 class Dimension:
