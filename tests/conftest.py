@@ -78,3 +78,38 @@ def number(vid: str, initial, **kwargs) -> Variable:
 
 
 __all__ = ["VALID", "FakeClock", "go", "make_scenario", "number"]
+
+
+@pytest.fixture
+def make_window(tmp_path, monkeypatch):
+    """A factory for game windows over tests/data/valid, with private user folders and logs.
+
+    `make_window(settings=None, clock=FakeClock(start=100.0), picker=False)`: the window's
+    clock only moves when a test moves it; `picker=True` opens the scenario picker. Every
+    window made is closed (its session's log too) when the test ends. pygame is imported
+    here only when a UI test asks for a window, so the rest of the suite never loads it.
+    """
+    from game.ui.app import App
+    from game.ui.screens.picker import PickerScreen
+    from game.ui.settings import Settings
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    made = []
+
+    def make(settings=None, clock=None, picker=False):
+        app = App(settings or Settings(), (1280, 720), logs_dir=tmp_path / "logs",
+                  scenario_folders=[VALID], persist_settings=False,
+                  clock=clock if clock is not None else FakeClock(start=100.0))
+        if picker:
+            app.show(PickerScreen(app))
+        made.append(app)
+        return app
+
+    yield make
+    import pygame
+
+    for app in made:
+        if app.game is not None:
+            app.game.session.close()
+    pygame.display.quit()

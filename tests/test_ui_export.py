@@ -19,11 +19,9 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 pygame = pytest.importorskip("pygame")
 
 from game.scenario.loader import load_scenario  # noqa: E402
-from game.ui.app import App  # noqa: E402
 from game.ui.driver import Driver  # noqa: E402
 from game.ui.flow import Game  # noqa: E402
 from game.ui.screens.debrief import DebriefScreen  # noqa: E402
-from game.ui.settings import Settings  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "valid"
 EXAMPLE = DATA / "keukentafel.yaml"
@@ -31,13 +29,6 @@ SCHEMA = Path(__file__).parent / "schemas" / "xapi-statement.schema.json"
 PLAYERS = {"jeugdprofessional": "Anna", "leerkracht": "Sara", "verpleegkundige": "Daan"}
 
 
-class Clock:
-    """A clock that moves only when told to."""
-
-    now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def play_to_debrief(app) -> Game:
@@ -55,16 +46,9 @@ def play_to_debrief(app) -> Game:
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
+def app(make_window):
     """A window with logs in a temporary folder."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    a = App(Settings(), (1280, 720), logs_dir=tmp_path / "logs", scenario_folders=[DATA],
-            persist_settings=False, clock=Clock())
-    yield a
-    if a.game is not None:
-        a.game.session.close()
-    pygame.display.quit()
+    return make_window()
 
 
 def test_export_writes_report_csv_and_xapi_next_to_the_log(app):

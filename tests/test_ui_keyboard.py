@@ -12,27 +12,17 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 pygame = pytest.importorskip("pygame")
 
-from game.ui.app import App  # noqa: E402
 from game.ui.driver import Driver  # noqa: E402
-from game.ui.screens.picker import PickerScreen  # noqa: E402
-from game.ui.settings import Settings  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "valid"
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    """A window over the test scenarios with private user folders."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    a = App(Settings(), (1280, 720), logs_dir=tmp_path / "logs", scenario_folders=[DATA],
-            persist_settings=False)
-    a.show(PickerScreen(a))
+def app(make_window):
+    """A window over the test scenarios with private user folders, on the picker."""
+    a = make_window(picker=True)
     Driver(a).settle()
-    yield a
-    if a.game is not None:
-        a.game.session.close()
-    pygame.display.quit()
+    return a
 
 
 def test_tab_and_enter_reach_the_setup_without_a_mouse(app):

@@ -18,35 +18,20 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 pygame = pytest.importorskip("pygame")
 
-from game.ui.app import App  # noqa: E402
+from conftest import FakeClock  # noqa: E402
+
 from game.ui.driver import Driver  # noqa: E402
-from game.ui.screens.picker import PickerScreen  # noqa: E402
 from game.ui.settings import Settings  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "valid"
 
 
-class Clock:
-    """A hand-moved clock so timed scenes never run out during the test."""
-
-    now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    """A window over the test scenarios, with logs and settings in a temporary folder."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    a = App(Settings(), (1280, 720), logs_dir=tmp_path / "logs", scenario_folders=[DATA],
-            persist_settings=False, clock=Clock())
-    a.show(PickerScreen(a))
-    yield a
-    if a.game is not None:
-        a.game.session.close()
-    pygame.display.quit()
+def app(make_window):
+    """A window over the test scenarios on the picker, logs and settings in a temporary folder."""
+    return make_window(picker=True)
 
 
 def read_log(folder: Path) -> list[dict]:
@@ -161,13 +146,9 @@ def _to_play(d):
         d.key(pygame.K_RETURN)
 
 
-def test_secret_vote_goes_through_a_handover_per_voter(tmp_path, monkeypatch):
+def test_secret_vote_goes_through_a_handover_per_voter(make_window):
     """With secret voting each voter gets the laptop and votes where the others cannot see."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    a = App(Settings(vote_mode="secret"), (1280, 720), logs_dir=tmp_path / "logs",
-            scenario_folders=[DATA], persist_settings=False, clock=Clock())
-    a.show(PickerScreen(a))
+    a = make_window(Settings(vote_mode="secret"), picker=True)
     d = Driver(a)
     _to_play(d)
     d.key(pygame.K_1)
@@ -188,15 +169,11 @@ def test_secret_vote_goes_through_a_handover_per_voter(tmp_path, monkeypatch):
     pygame.display.quit()
 
 
-def test_timer_runs_out_and_the_team_continues(tmp_path, monkeypatch):
+def test_timer_runs_out_and_the_team_continues(make_window):
     """A timed scene counts down on the clock; at zero the window lets the session take
     on_timeout, says so, and the narration scene continues with Enter."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    clock = Clock()
-    a = App(Settings(), (1280, 720), logs_dir=tmp_path / "logs", scenario_folders=[DATA],
-            persist_settings=False, clock=clock)
-    a.show(PickerScreen(a))
+    clock = FakeClock(start=100.0)
+    a = make_window(clock=clock, picker=True)
     d = Driver(a)
     _to_play(d)
     d.key(pygame.K_1)

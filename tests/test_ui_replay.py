@@ -20,38 +20,22 @@ pygame = pytest.importorskip("pygame")
 pygame_gui = pytest.importorskip("pygame_gui")
 
 from game.scenario.loader import load_scenario  # noqa: E402
-from game.ui.app import App  # noqa: E402
 from game.ui.driver import Driver  # noqa: E402
 from game.ui.flow import Game  # noqa: E402
 from game.ui.screens.picker import PickerScreen  # noqa: E402
 from game.ui.screens.replay import open_log  # noqa: E402
-from game.ui.settings import Settings  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "valid"
 EXAMPLE = DATA / "keukentafel.yaml"
 PLAYERS = {"jeugdprofessional": "Anna", "leerkracht": "Sara", "verpleegkundige": "Daan"}
 
 
-class Clock:
-    """A clock that moves only when told to."""
-
-    now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
+def app(make_window):
     """A window over the test scenarios, logs in a temporary folder."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    a = App(Settings(), (1280, 720), logs_dir=tmp_path / "logs", scenario_folders=[DATA],
-            persist_settings=False, clock=Clock())
-    yield a
-    if a.game is not None:
-        a.game.session.close()
-    pygame.display.quit()
+    return make_window()
 
 
 def play(app, path=EXAMPLE, seed=1):
