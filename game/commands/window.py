@@ -119,18 +119,20 @@ def play_window(args) -> int:
 
 def scenario_for_log(log_path: Path) -> Path | None:
     """The scenario file a log belongs to: the path it names, else by id in the known folders."""
+    from game.commands.resume import logged_scenario_path
+
+    named = logged_scenario_path(log_path)
+    if named is not None:
+        return named
     try:
-        with open(log_path, encoding="utf-8") as fh:
-            first = json.loads(fh.readline())
-    except (OSError, ValueError):
+        with open(log_path, "rb") as fh:
+            scenario_id = json.loads(fh.readline().decode("utf-8")).get("scenario_id")
+    except (OSError, ValueError, AttributeError):
         return None
-    named = first.get("scenario_path")
-    if named and Path(named).is_file():
-        return Path(named)
     from game.ui import catalog
 
     for entry in catalog.discover():
-        if entry.ok and entry.scenario.id == first.get("scenario_id"):
+        if entry.ok and entry.scenario.id == scenario_id:
             return entry.path
     return None
 
