@@ -206,13 +206,12 @@ def main(argv: list[str] | None = None) -> int:
 
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
         bundled = load_scenario(path)
-        scoring.clear_caches()
         median, _ = _timed(
-            lambda bundled=bundled: (scoring.clear_caches(), scoring.maxima(bundled)), 5
+            lambda bundled=bundled: (bundled.derived.clear(), scoring.maxima(bundled)), 5
         )
         print(f"maxima {path.name} ({len(bundled.scenes)} scenes): {1000 * median:.1f} ms")
     big = load_scenario_text(generate(1000), path="<generated 1000>")
-    median, _ = _timed(lambda: (scoring.clear_caches(), scoring.maxima_details(big)), 3)
+    median, _ = _timed(lambda: (big.derived.clear(), scoring.maxima_details(big)), 3)
     approx = any(d["approximate"] for d in scoring.maxima_details(big).values())
     print(f"maxima generated 1000 scenes: {median:.2f} s (approximate={approx})")
     return 0

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from game.authoring.simulate import simulate
 from game.scenario.expressions import parse, references
 from game.scenario.loader import load_scenario_with_problems
 from game.scenario.model import ACADEMIES, Scenario
@@ -168,10 +169,6 @@ def test_no_scene_can_stall_and_no_route_falls_through(path):
 @bundled
 def test_simulated_play_reaches_everything_without_stalls(path):
     """Random playthroughs reach every ending, enter every scene, and never stall or crash."""
-    try:
-        from game.authoring.simulate import simulate
-    except ImportError:  # pragma: no cover - only while the simulator is being written
-        pytest.skip("game.authoring.simulate is not available yet")
     scenario = _load(path)
     report = simulate(scenario, runs=SIMULATE_RUNS, seed=SIMULATE_SEED)
     assert report["endings_never_reached"] == []

@@ -27,6 +27,7 @@ from game.scenario.model import (
     Scene,
     Variable,
 )
+from game.scoring import log_metrics, search
 
 ROLES = ("jp", "lk", "vp")
 
@@ -284,9 +285,8 @@ def test_maxima_cached_per_scenario():
 
 def test_maxima_large_cycle_falls_back_to_greedy(monkeypatch):
     """A ring of 12 scenes with a tiny budget still returns a real path total, flagged."""
-    monkeypatch.setattr(scoring, "SEARCH_BUDGET", 5)
-    monkeypatch.setattr(scoring, "PATH_BUDGET", 5)
-    scoring.clear_caches()
+    monkeypatch.setattr(search, "SEARCH_BUDGET", 5)
+    monkeypatch.setattr(search, "PATH_BUDGET", 5)
     n = 12
     scenes = [Scene(id=f"r{i}", text="t", actors=("jp",), choices=(
         choice("next", f"r{(i + 1) % n}", score={"a": 1}), choice("out", "end")))
@@ -295,7 +295,6 @@ def test_maxima_large_cycle_falls_back_to_greedy(monkeypatch):
     assert details["a"]["approximate"] is True
     # the exact best is 2n - 1 laps of +1 (each scene twice, the last one leaves)
     assert 0 < details["a"]["computed"] <= 2 * n - 1
-    scoring.clear_caches()
 
 
 # ------------------------------------------------------------------------------ metrics
@@ -315,9 +314,9 @@ def test_participation_balance_by_hand(team_case):
 
 def test_balance_extremes():
     """One role doing everything is 0; equal counts are 1; no action at all is None."""
-    assert scoring._entropy_balance([4, 0, 0]) == 0.0
-    assert scoring._entropy_balance([2, 2, 2]) == 1.0
-    assert scoring._entropy_balance([0, 0, 0]) is None
+    assert log_metrics._entropy_balance([4, 0, 0]) == 0.0
+    assert log_metrics._entropy_balance([2, 2, 2]) == 1.0
+    assert log_metrics._entropy_balance([0, 0, 0]) is None
 
 
 def test_consultation_rate(team_case):
@@ -431,18 +430,16 @@ def test_index_none_without_any_part():
     assert index["value"] is None
 
 
-def test_metrics_repeat_call_reuses_result_until_log_grows(team_case):
-    """scores() then metrics() on the same list compute the metrics once; appending an
-    event gives fresh metrics."""
-    scoring.clear_caches()
-    log = team_log()[:4]
-    scoring.scores(log, team_case)
-    first = scoring.metrics(log, team_case)
-    assert scoring.metrics(log, team_case) is first
-    log.append(ev("consulted", scene="s1", role="lk", target="vp"))
-    again = scoring.metrics(log, team_case)
-    assert again is not first
-    assert again["participation"]["actions"]["lk"]["consults"] == 1
+def test_scores_index_uses_the_metrics_given(team_case):
+    """scores(..., metrics=m) builds the index from m (the session passes the metrics it
+    already computed at the ending) and equals the index of its own metrics otherwise."""
+    log = team_log()
+    own = scoring.scores(log, team_case)
+    given = scoring.scores(log, team_case, metrics=scoring.metrics(log, team_case))
+    assert given == own
+    silent = scoring.metrics(log[:1], team_case)
+    assert scoring.scores(log, team_case, metrics=silent)["index"] == scoring.cooperation_index(
+        own, silent)
 
 
 def test_knows_need_met_by_share_to_that_role_or_by_learning():
@@ -576,7 +573,6 @@ def test_maxima_equal_brute_force_on_random_graphs(data):
                             on_enter=Effects(score={"a": enter})))
     sc = make(scenes)
     expected = brute_force_best(sc, "a")
-    scoring.clear_caches()
     details = scoring.maxima_details(sc)["a"]
     if expected is not None:
         assert details["computed"] == expected
@@ -606,7 +602,7 @@ def test_maxima_mutually_exclusive_branches_via_variable_and_chose():
     assert details["computed"] == 6
     assert details["path_sensitive"] is True
     # the old, path-insensitive bound adds the exclusive branches up
-    total, _ = scoring._best_total(scoring._Graph(sc), "a", dead_end=-math.inf)
+    total, _ = search._best_total(search._Graph(sc), "a", dead_end=-math.inf)
     assert total == 2 + 5 + 3
 
 
@@ -646,8 +642,7 @@ def test_share_bonus_counts_only_where_consent_can_hold():
 def test_path_budget_falls_back_to_the_component_search(monkeypatch):
     """With a tiny state budget the search gives up; the maximum is then the path-insensitive
     one (here the sum of the exclusive branches) and flagged `path_sensitive: False`."""
-    monkeypatch.setattr(scoring, "PATH_BUDGET", 1)
-    scoring.clear_caches()
+    monkeypatch.setattr(search, "PATH_BUDGET", 1)
     s0 = Scene(id="s0", text="t", actors=("jp",), choices=(
         choice("a", "s1", set={"x": True}), choice("b", "s1", score={"a": 2})))
     s1 = Scene(id="s1", text="t", actors=("jp",), choices=(
@@ -657,7 +652,6 @@ def test_path_budget_falls_back_to_the_component_search(monkeypatch):
     assert details["computed"] == 7
     assert details["path_sensitive"] is False
     assert scoring.maxima_witness(sc, "a") is None
-    scoring.clear_caches()
 
 
 BUNDLED = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
@@ -767,7 +761,7 @@ def test_over_budget_bundled_maxima_with_a_larger_budget(monkeypatch, name, exac
     attained by a real playthrough too."""
     from game.scenario.loader import load_scenario
 
-    monkeypatch.setattr(scoring, "PATH_BUDGET", 500_000)
+    monkeypatch.setattr(search, "PATH_BUDGET", 500_000)
     scenario = load_scenario(Path(__file__).parent.parent / "scenarios" / f"{name}.yaml")
     _assert_witnesses_attain(scenario, exact)
     # Where the over-approximation is too high, the scenario fixes the 100 % mark by hand
@@ -867,7 +861,6 @@ def test_path_sensitive_maxima_equal_guarded_brute_force(data):
     sc = make(scenes, variables=(Variable(id="x", initial=data.draw(st.integers(0, 4)),
                                           min=0, max=4),))
     expected = brute_force_guarded(sc, "a")
-    scoring.clear_caches()
     details = scoring.maxima_details(sc)["a"]
     assert details["path_sensitive"] is True
     if expected is not None:

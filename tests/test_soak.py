@@ -118,7 +118,7 @@ def test_a_scenario_is_freed_once_its_sessions_are_done(tmp_path):
     alive = weakref.ref(scenario)
     play(scenario, tmp_path / "sessie.jsonl", seed=1)
     del scenario
-    # scoring remembers the last metrics call (one entry): the next session replaces it
+    # another scenario played afterwards: nothing shared between them keeps the first alive
     play(load_scenario(SCENARIOS[1]), tmp_path / "volgende.jsonl", seed=2)
     gc.collect()
     assert alive() is None, [type(r).__name__ for r in gc.get_referrers(alive())]

@@ -41,6 +41,7 @@ from typing import Any
 from attrs import frozen
 from transitions import MachineError
 
+from game import scoring
 from game.__version__ import VERSION
 from game.engine import events as ev
 from game.engine.log import LogWriter, read_log, repair_tail
@@ -434,11 +435,11 @@ class Session:
 
     def scores(self) -> dict[str, Any]:
         """Scores per dimension (points, max, percent) and per role, from `game.scoring`."""
-        return _scoring().scores(self.events, self.scenario)
+        return scoring.scores(self.events, self.scenario)
 
     def metrics(self) -> dict[str, Any]:
         """Derived cooperation metrics of the events so far, from `game.scoring`."""
-        return _scoring().metrics(self.events, self.scenario)
+        return scoring.metrics(self.events, self.scenario)
 
     def close(self) -> None:
         """Close the log file (the session can still be read, but no longer played)."""
@@ -777,12 +778,8 @@ class Session:
         self._deadline = None
         if node in self.scenario.endings:
             self.ending = self.scenario.endings[node]
-            scores = metrics = None
-            try:
-                scores = self.scores()
-                metrics = self.metrics()
-            except ImportError as exc:
-                logger.warning("session ended without scores: %s", exc)
+            metrics = scoring.metrics(self.events, self.scenario)
+            scores = scoring.scores(self.events, self.scenario, metrics=metrics)
             self._emit(
                 ev.SESSION_ENDED,
                 ending=node,
@@ -802,18 +799,6 @@ class Session:
         self._entered_elapsed = event["elapsed_ms"]
         if scene.timer is not None and scene.on_timeout is not None:
             self._deadline = self.clock() + float(scene.timer)
-
-
-def _scoring():
-    """The scoring module, or a clear ImportError while it does not exist yet."""
-    try:
-        from game import scoring
-    except ImportError as exc:
-        raise ImportError(
-            "game.scoring is not available, so scores and metrics cannot be computed "
-            f"({exc}); the session itself still plays and logs every event"
-        ) from exc
-    return scoring
 
 
 def _normalise(event: dict[str, Any] | None) -> Any:

@@ -1,23 +1,20 @@
 """The numbers of one team, exactly as `game.scoring` computes them, for every export.
 
 The debrief never computes scores itself: it asks `game.scoring` for `scores`, `metrics` and
-`cooperation_index` over the team's events. A log whose session ended also carries the scores
-and metrics the live session computed; those are used only when scoring is not installed.
+the cooperation index over the team's events (recomputed, so an old log is scored as today).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from attrs import frozen
 
+from game import scoring
+
 if TYPE_CHECKING:
     from game.scenario.model import Scenario
-
-log = logging.getLogger(__name__)
-
 
 @frozen
 class Numbers:
@@ -58,20 +55,6 @@ class Numbers:
 def numbers(events: Sequence[dict], scenario: Scenario) -> Numbers:
     """Scores, metrics and cooperation index of one team's events (see `Numbers`)."""
     events = list(events)
-    try:
-        from game import scoring
-    except ImportError:
-        scoring = None
-    if scoring is not None:
-        scores = scoring.scores(events, scenario)
-        metrics = scoring.metrics(events, scenario)
-        index = scoring.cooperation_index(scores, metrics)
-        return Numbers(scores=scores, metrics=metrics, index=index)
-    log.warning("game.scoring is not installed: using the scores stored in the log")
-    ended = events[-1] if events and events[-1].get("type") == "session_ended" else {}
-    scores = dict(ended.get("scores") or {})
-    return Numbers(
-        scores=scores,
-        metrics=dict(ended.get("metrics") or {}),
-        index=dict(scores.get("index") or {}),
-    )
+    metrics = scoring.metrics(events, scenario)
+    scores = scoring.scores(events, scenario, metrics=metrics)
+    return Numbers(scores=scores, metrics=metrics, index=scores["index"])

@@ -225,6 +225,10 @@ class Scenario:
     source: str = field(default="", eq=False)
     sha256: str = field(default="", eq=False)
     marks: dict[tuple, tuple[int, int]] = field(factory=dict, eq=False, repr=False)
+    #: What other packages derive from this scenario and keep with it, computed once (for
+    #: example scoring's maxima and static analysis): dies with the scenario, and a scenario
+    #: changed with `attrs.evolve` starts empty. Not part of the scenario's value.
+    derived: dict[str, object] = field(factory=dict, init=False, eq=False, repr=False)
 
     def is_ending(self, node_id: str) -> bool:
         """True when the id names an ending (scenes and endings share one namespace)."""

@@ -24,15 +24,6 @@ TABS = ("scores", "timeline", "questions")
 INDEX_PARTS = ("scores", "participation", "consultation", "information", "agreement")
 
 
-def _report_writer():
-    """`game.export.report.write_report` when the export package provides it, else None."""
-    try:
-        from game.export.report import write_report
-    except ImportError:
-        return None
-    return write_report
-
-
 class DebriefScreen(Screen):
     """Nabespreking: tabs Scores / Tijdlijn / Reflectie, export, new game."""
 
@@ -52,11 +43,7 @@ class DebriefScreen(Screen):
         self.exported: dict | None = None
         self.show_detail = True
         self.area_bottom = 0
-        try:
-            self.scores = game.session.scores()
-        except Exception:  # scoring not available: the debrief still shows timeline and questions
-            log.exception("scores unavailable")
-            self.scores = {}
+        self.scores = game.session.scores()
 
     def layout(self) -> None:
         w, h = self.app.size
@@ -95,8 +82,6 @@ class DebriefScreen(Screen):
         new_w = min(self.px(300), (width - 2 * gap) // 3)
         self.button((x + width - new_w, y, new_w, bh), self.t("debrief.new_game"), self.new_game,
                     kind="primary")
-        if _report_writer() is None:
-            return
         pad = self.px(40)
         export_label = self.t("debrief.export_all")
         export_w = text_size(export_label, scale=self.app.scale)[0] + pad
@@ -301,11 +286,12 @@ class DebriefScreen(Screen):
     def export(self) -> None:
         """Write the HTML report, the CSV and the xAPI statements next to the log, with the
         functions `samenspel debrief` uses, and list the files on screen (or say what failed)."""
+        # imported here: the report loads matplotlib, which the window does not need before
         from game.export.csv import write_csv
+        from game.export.report import write_report
         from game.export.sources import team_logs
         from game.export.xapi import write_xapi
 
-        write_report = _report_writer()
         lang = self.app.lang
         if self.game.session.log_path is None:
             self.exported = {"error": self.t("debrief.export_no_log")}
