@@ -337,6 +337,8 @@ def test_ids_starting_with_digits_are_names():
         ("budget > 1)", 10, "without a matching"),
         ("()", 1, "empty parentheses"),
         ("budget = 1", 7, "'=='"),
+        ("vertrouwen => 60", 11, "write '>='"),
+        ("vertrouwen =< 60", 11, "write '<='"),
         ("a && b", 2, "'and'"),
         ("a || b", 2, "'or'"),
         ("!a", 0, "'not'"),

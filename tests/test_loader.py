@@ -252,6 +252,58 @@ def test_unreadable_files_give_one_clear_error(data, code, line, column):
     assert all(p.message and p.message_nl for p in doc.problems)
 
 
+def test_every_syntax_problem_is_reported_in_line_order():
+    """A tab late in the file no longer hides a missing colon early in it (issue 17, item 7)."""
+    path = DATA / "invalid" / "teacher-tab-and-colon.yaml"
+    _, problems = load_scenario_with_problems(path)
+    assert [(p.code, p.line) for p in problems] == [("yaml-syntax", 8), ("yaml-tab", 34)]
+    assert "'title'" in problems[0].message_nl
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Three independent slips: each reported once, nothing that follows from a repair.
+        ("a: b: c\nd: e: f\ng: h\n", [(1, 5), (2, 5)]),
+        ("x:\n\t- a\n\t- b\ny: 1\nz 2\n", [(2, 1), (3, 1), (5, 1)]),
+        ("a:\n  actor leerkracht\n  choices: x\nb: [1, 2\nc: 3\n", [(2, 3), (4, 4)]),
+        ("s:\n  c:\n    - t: a\n      g: b\n     - t: c\n      g: d\n  x: 1\n", [(5, 6)]),
+    ],
+)
+def test_syntax_recovery_finds_each_slip_once(text, expected):
+    """After each error the reader repairs its copy as the author meant and reads on."""
+    doc = yamlsafe.read_yaml(text.encode(), "x.yaml")
+    assert doc.data is None
+    assert [(p.line, p.column) for p in doc.problems] == expected
+    assert all(p.hint_nl and p.hint for p in doc.problems), [p.hint_nl for p in doc.problems]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("a: 'x\nb: 2\n", "aanhalingsteken"),
+        ("a: 1\n---\nb: 2\n", "'---'"),
+        ("a: @x\n", "'@'"),
+        ("a: - b\n", "lijstitem"),
+        ("a: |  tekst\n", "'|'"),
+        ("a: *x\n", "'*'"),
+        ('a: "x\\q"\n', "'\\'"),
+        ("a: [1, ]]\n", "na een waarde"),
+        ("a: b\x07c\n", "stuurteken"),
+        ("a: {b: 1\n", "'}'"),
+    ],
+)
+def test_every_syntax_error_has_a_dutch_message_and_a_tip(text, fragment):
+    """No parser jargon reaches the author: a Dutch text and a tip for each kind of slip."""
+    doc = yamlsafe.read_yaml(text.encode(), "x.yaml")
+    assert len(doc.problems) == 1, [p.message_nl for p in doc.problems]
+    found = doc.problems[0]
+    assert fragment in found.message_nl, found.message_nl
+    assert found.hint_nl and found.hint
+    assert "expected" not in found.message_nl + found.hint_nl
+    assert "while" not in found.message_nl + found.hint_nl
+
+
 def test_bom_is_a_warning_and_the_file_loads():
     """A UTF-8 byte order mark is dropped with a warning."""
     scenario, problems = load_scenario_text_with_problems("\ufeff" + SMALL)

@@ -62,6 +62,31 @@ def test_invalid_file_reports_its_code_on_its_line(path):
         assert scenario is None
 
 
+def _header(path: Path, name: str) -> str | None:
+    """The text after `# <name>: ` in the comment lines at the top of a file, or None."""
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if not line.startswith("#"):
+            return None
+        if line.startswith(f"# {name}: "):
+            return line[len(name) + 4:]
+    return None
+
+
+EXACT_FILES = [p for p in INVALID_FILES if _header(p, "message") is not None]
+
+
+@pytest.mark.parametrize("path", EXACT_FILES, ids=[p.stem for p in EXACT_FILES])
+def test_invalid_file_gives_the_exact_dutch_message_and_tip(path):
+    """Files with `# message:` (the teacher's mistakes of issue 17) say exactly that, and tip."""
+    code, line = expectation(path)
+    _, problems = load_scenario_text_or_file(path)
+    hits = [p for p in problems if p.code == code and p.line == line]
+    assert hits, [p.format("nl") for p in problems]
+    tip = _header(path, "tip")
+    assert (hits[0].message_nl, hits[0].hint_nl) == (
+        _header(path, "message"), "" if tip == "(none)" else tip)
+
+
 def load_scenario_text_or_file(path: Path):
     """Load a test file from disk (keeps the path in the problems)."""
     from game.scenario.loader import load_scenario_with_problems

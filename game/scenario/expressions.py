@@ -340,6 +340,9 @@ def _tokenize(source: str) -> list[_Token]:
         elif c in _ONE_CHAR_OPS:
             tokens.append(_Token(c, c, i))
             i += 1
+        elif source[i : i + 2] in ("=>", "=<"):
+            # `vertrouwen => 60`: the author meant '>=', not '==' (the '=' came first).
+            raise fail(f"expressions.reversed_{'ge' if source[i + 1] == '>' else 'le'}", i)
         elif c == "=":
             raise fail("expressions.single_equals", i)
         elif c in "&|!":

@@ -35,6 +35,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from game.i18n import translate
 from game.scenario.messages import Amount, Kind, problem
 from game.scenario.problems import Problem
+from game.scenario.yamlsyntax import Lines, syntax_problems, tab_lines
 
 log = logging.getLogger(__name__)
 
@@ -55,21 +56,6 @@ _SCALAR_TAGS = {f"{_T}{n}" for n in ("str", "int", "float", "bool", "null", "tim
 _MERGE_TAG = f"{_T}merge"
 _SEQ_TAG = f"{_T}seq"
 _MAP_TAG = f"{_T}map"
-
-# Common libyaml/PyYAML messages → catalogue keys `problems.syntax.<name>` (both languages
-# explain the likely cause); other messages are quoted as the parser wrote them.
-_SYNTAX_KEYS = {
-    "mapping values are not allowed in this context": "colon",
-    "mapping values are not allowed here": "colon",
-    "did not find expected key": "indent",
-    "did not find expected ',' or ']'": "list",
-    "did not find expected ',' or '}'": "flow_mapping",
-    "found unexpected end of stream": "eof",
-    "could not find expected ':'": "missing_colon",
-    "expected a single document in the stream": "documents",
-    "but found another document": "documents",
-}
-
 
 class MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe (C when available) loader used to compose the node tree; never constructs."""
@@ -155,29 +141,25 @@ def read_yaml(data: bytes, source: str = "<text>", size: int | None = None) -> Y
         line = text.count("\n", 0, text.index("\x00")) + 1
         return fail("yaml-encoding", (line, 1), byte="0x00")
 
-    for number, line_text in enumerate(text.splitlines(), start=1):
-        indent = len(line_text) - len(line_text.lstrip(" \t"))
-        is_comment = line_text.lstrip().startswith("#")
-        if "\t" in line_text[:indent] and line_text.strip() and not is_comment:
-            doc.problems.append(
-                problem(
-                    "yaml-tab",
-                    (),
-                    source=source,
-                    marks=marks,
-                    position=(number, line_text.index("\t") + 1),
-                )
-            )
-    if doc.has_errors:
-        return doc
-
+    if "\t" in text:
+        tabbed = tab_lines(Lines(text))
+        if tabbed:
+            # Report the tabs and every other syntax problem in one go.
+            doc.problems.extend(_syntax_problems(text, source))
+            return doc
     try:
         root = yaml.compose(text, Loader=MarkingLoader)
-    except yaml.MarkedYAMLError as exc:
-        return _syntax_problem(doc, exc, source, text)
+    except yaml.MarkedYAMLError:
+        doc.problems.extend(_syntax_problems(text, source))
+        return doc
     except yaml.YAMLError as exc:  # unmarked reader errors (for example control characters)
-        return fail("yaml-syntax", _reader_position(exc, text), detail=str(exc),
-                    detail_nl=str(exc))
+        char = getattr(exc, "character", None)
+        shown = f"U+{ord(char):04X}" if isinstance(char, str) and char else "?"
+        shown = f"U+{char:04X}" if isinstance(char, int) else shown
+        details = {lang: translate("problems.syntax.control", lang, char=shown)
+                   for lang in ("en", "nl")}
+        return fail("yaml-syntax", _reader_position(exc, text), detail=details["en"],
+                    detail_nl=details["nl"], hint="syntax.control")
 
     if root is None:
         return fail("yaml-empty", (1, 1))
@@ -209,6 +191,10 @@ def read_yaml(data: bytes, source: str = "<text>", size: int | None = None) -> Y
         )
     return doc
 
+
+_EFFECT_KEYS = frozenset({"set", "add", "score", "on_enter", "on_share", "on_breach",
+                          "on_refuse"})
+"""Keys whose value is a mapping of effects: given twice, the author wants both."""
 
 _ANCHOR = re.compile(r"&\S")
 """An anchor (`&name`); a file without one cannot contain an alias."""
@@ -244,37 +230,10 @@ def _reader_position(exc: yaml.YAMLError, text: str) -> tuple[int, int]:
     return len(lines), len(lines[-1]) + 1
 
 
-def _syntax_problem(
-    doc: YamlDocument, exc: yaml.MarkedYAMLError, source: str, text: str = ""
-) -> YamlDocument:
-    """A YAML syntax error as a problem at the parser's mark, with a Dutch text when known."""
-    mark = exc.problem_mark or exc.context_mark
-    position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    detail = exc.problem or str(exc)
-    if exc.context and exc.problem:
-        detail = f"{detail} ({exc.context})"
-    code = "yaml-tab" if "tab" in (exc.problem or "") else "yaml-syntax"
-    name = _SYNTAX_KEYS.get(exc.problem or "") or _SYNTAX_KEYS.get(exc.context or "")
-    detail_nl = detail
-    if name:
-        detail = translate(f"problems.syntax.{name}", "en")
-        detail_nl = translate(f"problems.syntax.{name}", "nl")
-    if name in ("list", "flow_mapping", "eof") and exc.context_mark is not None:
-        # Point at what was left open (the '[', '{' or quote), not where the file ran out.
-        position = (exc.context_mark.line + 1, exc.context_mark.column + 1)
-    position = _inside(position, text)
-    doc.problems.append(
-        problem(
-            code,
-            (),
-            source=source,
-            marks=doc.marks,
-            position=position,
-            detail=detail,
-            detail_nl=detail_nl,
-        )
-    )
-    return doc
+def _syntax_problems(text: str, source: str) -> list[Problem]:
+    """Every syntax problem of the text (see `yamlsyntax`), placed inside the file."""
+    return syntax_problems(text, source, lambda t: yaml.compose(t, Loader=MarkingLoader),
+                           lambda position: _inside(position, text))
 
 
 def _position(node: Node) -> tuple[int, int]:
@@ -422,6 +381,7 @@ class _Walker:
         """A mapping with text keys; duplicate keys are errors, `<<` merges are honoured."""
         result: dict[str, Any] = {}
         seen: dict[str, tuple[int, int]] = {}
+        spans: dict[str, Node] = {}  # the first value of each key, for a merge tip
         merged: list[tuple[MappingNode, tuple]] = []
         previous: tuple[str, Node] | None = None
         for key_node, value_node in node.value:
@@ -446,11 +406,12 @@ class _Walker:
                 line, column = seen[key]
                 self.report(
                     "yaml-duplicate-key", path, _position(key_node), name=key, line=line,
-                    keyed=True,
+                    keyed=True, **self._merge_tip(key, spans[key], value_node),
                 )
                 continue
             where, position = path + (key,), _position(key_node)  # one of each, shared
             seen[key] = position
+            spans[key] = value_node
             self.doc.marks[where] = position
             self.doc.key_marks[where] = position
             result[key] = self.value(value_node, where, depth + 1)
@@ -468,6 +429,52 @@ class _Walker:
                 self.doc.key_marks.setdefault(path + (key,), _position(key_node))
                 result[key] = self.value(value_node, path + (key,), depth + 1)
         return result
+
+    def _merge_tip(self, key: str, first: Node, second: Node) -> dict[str, object]:
+        """For a key given twice with a mapping each time, the tip to merge the two.
+
+        `add: {vertrouwen: 10}` and `add: {druk: -1}` in one choice: the author wants both
+        effects, so the tip is `add: {vertrouwen: 10, druk: -1}` (when the values are short
+        and no key is in both), else to merge them by hand. Other keys keep the usual tip.
+        """
+        if key not in _EFFECT_KEYS or not (
+                isinstance(second, MappingNode) and isinstance(first, MappingNode)):
+            return {}
+        pairs: list[str] = []
+        names: set[str] = set()
+        for node, offset in (self._recompose(first), (second, 0)):
+            for k, v in node.value if isinstance(node, MappingNode) else ():
+                if not (isinstance(k, ScalarNode) and isinstance(v, ScalarNode)) or (
+                        k.value in names or len(pairs) >= 8):
+                    return {"hint": "merge_keys", "hint_values": {"name": key}}
+                names.add(k.value)
+                written = self._written(v, offset)
+                if written is None:
+                    return {"hint": "merge_keys", "hint_values": {"name": key}}
+                pairs.append(f"{k.value}: {written}")
+        merged = f"{key}: {{{', '.join(pairs)}}}"
+        if not pairs or len(merged) > 100:
+            return {"hint": "merge_keys", "hint_values": {"name": key}}
+        return {"hint": "merge_keys_as", "hint_values": {"name": key, "merged": merged}}
+
+    def _recompose(self, node: Node) -> tuple[Node, int]:
+        """A mapping node whose children were already let go, read again from its text.
+
+        Returns the node and what to add to its marks' indexes to index the file's text.
+        """
+        if node.value:
+            return node, 0
+        start, end, column = node.start_mark.index, node.end_mark.index, node.start_mark.column
+        try:
+            again = yaml.compose(" " * column + self.text[start:end], Loader=MarkingLoader)
+        except yaml.YAMLError:
+            return node, 0
+        return (again, start - column) if again is not None else (node, 0)
+
+    def _written(self, node: ScalarNode, offset: int = 0) -> str | None:
+        """A scalar as written in the file (quotes kept); None when it spans lines."""
+        text = self.text[offset + node.start_mark.index:offset + node.end_mark.index]
+        return text if "\n" not in text else None
 
     @staticmethod
     def _continues_text(
