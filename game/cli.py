@@ -12,7 +12,7 @@ import os
 import sys
 
 from game.__version__ import VERSION
-from game.commands import COMMANDS
+from game.commands import COMMANDS, window
 from game.i18n import t
 
 
@@ -57,8 +57,6 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "lang", None) is None:
         args.lang = lang
     if args.command is None:
-        from game.commands import window
-
         return window.run(args)
     module = importlib.import_module(f"game.commands.{args.command}")
     try:

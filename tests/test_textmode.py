@@ -213,20 +213,6 @@ def test_cli_resume_of_a_damaged_log_exits_1(tmp_path):
     assert result.returncode == 1 and f"{log}:2:" in result.stderr
 
 
-def test_without_a_window_module_play_falls_back_to_text(monkeypatch, capsys, tmp_path):
-    """Without --text and without game.commands.window, a notice, then the terminal plays."""
-    monkeypatch.setattr(play_command, "window_module", lambda: None)
-    monkeypatch.setattr(sys, "stdin", io.StringIO("stop\n"))
-    parser_args = [str(KEUKENTAFEL), "--log", str(tmp_path / "w.jsonl")]
-    from game.cli import build_parser
-
-    args = build_parser().parse_args(["play", *parser_args])
-    args.lang = "nl"
-    assert play_command.run(args) == 0
-    captured = capsys.readouterr()
-    assert "terminal" in captured.err and "Sessie opgeslagen." in captured.out
-
-
 @pytest.mark.parametrize("value", ["a=b", "leerkracht = Sara"])
 def test_parse_players_accepts_role_equals_name(value):
     """`ROLE=NAME` (spaces around are fine) parses to a mapping."""

@@ -29,6 +29,7 @@ import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import graphviz
 from attrs import frozen
 
 from game.errors import SamenspelError
@@ -309,8 +310,6 @@ def _dot_edge_label(lines: Iterable[str]) -> str | None:
 
 def to_dot(scenario: Scenario, lang: str = "nl") -> str:
     """The scene graph as Graphviz DOT text."""
-    import graphviz
-
     graph = build(scenario, lang)
     dot = graphviz.Digraph(name=scenario.id or "scenario")
     dot.attr(rankdir="TB", fontname=DOT_FONT, labelloc="t", fontsize="18",
@@ -470,8 +469,6 @@ def render(scenario: Scenario, out: str | os.PathLike[str], lang: str = "nl") ->
     `.dot`/`.gv` and `.mmd` need nothing; `.svg`, `.png` and `.pdf` need Graphviz's `dot`
     program and raise `GraphvizNotFoundError` (nothing written) when it is missing.
     """
-    import graphviz
-
     path = Path(out)
     fmt = output_format(path)
     if fmt == "mmd":

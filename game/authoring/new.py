@@ -21,6 +21,7 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
+import jinja2
 from attrs import frozen
 
 from game.errors import SamenspelError
@@ -160,8 +161,6 @@ def render_starter(scenario_id: str, roles: tuple[str, ...] = DEFAULT_ROLES,
                    filename: str | None = None, schema: str | None = None,
                    lang: str = "nl") -> str:
     """The starter scenario's YAML text for that id and those role ids, in `nl` or `en`."""
-    import jinja2
-
     check_id(scenario_id)
     role_list = starter_roles(tuple(roles), lang)
     lead, second = role_list[0], role_list[1]

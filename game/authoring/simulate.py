@@ -24,15 +24,21 @@ timer can end it is a stall; both make the report not `ok`.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import random
 import statistics
 import traceback
+import weakref
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from game.engine.session import Session
+from game.scenario.expressions import compile_source
 from game.scenario.model import TEAM, Scenario
+from game.scoring import maxima_details
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -148,8 +154,6 @@ class _Tally:
     def report(self, mode: str, seed: int | None, extra: dict[str, Any] | None = None
                ) -> dict[str, Any]:
         """The report dict (see the module docstring)."""
-        from game.scoring import maxima_details
-
         scenario = self.scenario
         total = self.runs  # percent of all runs: stalled and crashed runs reach no ending
         details = maxima_details(scenario)
@@ -243,8 +247,6 @@ _GUARDED: dict[int, tuple[Any, dict[str, set[tuple[str, str]]]]] = {}
 def _guarded_choices(scenario: Scenario) -> dict[str, set[tuple[str, str]]]:
     """Per scene with guarded choices, their (scene, choice) keys; once all of a scene's have
     been seen open the simulator stops probing it. Computed once per scenario object."""
-    import weakref
-
     hit = _GUARDED.get(id(scenario))
     if hit is not None and hit[0]() is scenario:
         return hit[1]
@@ -256,8 +258,6 @@ def _guarded_choices(scenario: Scenario) -> dict[str, set[tuple[str, str]]]:
 
 def _play_random(scenario: Scenario, rng: random.Random, tally: _Tally, run: int) -> None:
     """One random playthrough; its outcome goes into the tally."""
-    from game.engine.session import Session
-
     clock = _Clock()
     roles = list(scenario.roles)
     guarded = _guarded_choices(scenario)
@@ -389,9 +389,6 @@ def simulate(scenario: Scenario, runs: int = 1000, seed: int = 1, *, jobs: int |
             if progress is not None:
                 progress(stop)
         return tally.report("random", seed)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     chunk = max(50, runs // (jobs * 10))
     tally = _Tally(scenario)
@@ -412,8 +409,6 @@ def simulate(scenario: Scenario, runs: int = 1000, seed: int = 1, *, jobs: int |
 
 def _open_team_moves(session: Any) -> None:
     """An open team on entering a scene: share what may be shared, consult advised roles."""
-    from game.scenario.expressions import compile_source
-
     scenario = session.scenario
     scene = session.scene
     roles = list(scenario.roles)
@@ -488,8 +483,6 @@ def _after_move(session: Any, policy: str, entered_before: int) -> None:
 
 def _replay(scenario: Scenario, policy: str, moves: list[tuple[str, str | None]]):
     """A fresh session with the given moves played (the enumeration rebuilds, never copies)."""
-    from game.engine.session import Session
-
     clock = _Clock()
     session = Session(scenario, log=None, seed=1, clock=clock)
     if policy == "open":

@@ -15,6 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
+from game.errors import LogError, ScenarioError
 from game.i18n import t
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,12 @@ def default_report_path(logs: list, scenario_id: str) -> Path:
 
 def _read_logs(paths: list[str], lang: str):
     """Read every log, with a rich progress bar on many logs in an interactive terminal."""
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.export.logs import read_team_logs
 
     if len(paths) < PROGRESS_FROM or not sys.stderr.isatty():
         return read_team_logs(paths, lang)
+    # rich loads only where a command draws progress, to keep start-up fast
     from rich.progress import Progress
 
     with Progress(transient=True) as progress:
@@ -94,7 +97,7 @@ class _WarningPrinter(logging.Handler):
 
 def _run(args: argparse.Namespace, lang: str) -> int:
     """The command's work, with warnings already routed to stderr."""
-    from game.errors import LogError, ScenarioError
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.export.csv import write_csv
     from game.export.logs import check_same_scenario, find_scenario
     from game.export.report import write_report

@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from game.errors import ScenarioError
 from game.i18n import t
 
 
@@ -33,8 +34,8 @@ def register(subparsers: argparse._SubParsersAction, lang: str = "nl") -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the scenario, write the graph, print where it went; return the exit code."""
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.authoring import graph
-    from game.errors import ScenarioError
     from game.scenario.loader import load_scenario
 
     lang = getattr(args, "lang", None) or "nl"

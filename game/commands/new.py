@@ -34,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction, lang: str = "nl") -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the starter and print the next steps; return the exit code."""
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.authoring.new import StarterError, check_id, parse_roles, write_starter
 
     lang = getattr(args, "lang", None) or "nl"

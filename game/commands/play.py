@@ -1,19 +1,20 @@
 """`samenspel play SCENARIO [--text] [--player ROLE=NAME ...] [--log FILE] [--seed N]`.
 
 Also `--lang nl|en` and `--secret-vote` (every vote behind a hand-over line). Without `--text`
-the game window plays (`game.commands.window.play_window`); when that module is not there,
-the terminal does, after a one-line notice. Exit codes: 0 ended or saved, 1 bad
+the game window plays (`game.commands.window.play_window`; without a display it says so and
+points to `--text`). Exit codes: 0 ended or saved, 1 bad
 scenario (problems printed as `path:line:col: error: message`) or unusable log file, 2 usage.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import random
 import sys
 from pathlib import Path
 
+from game.commands import window
+from game.errors import LogError, ScenarioError, SessionError
 from game.i18n import t
 
 EXIT_BAD_INPUT = 1
@@ -48,24 +49,15 @@ def parse_players(items: list[str], lang: str) -> dict[str, str] | str:
 
 def default_log_path(scenario_id: str) -> Path:
     """`<user data dir>/samenspel/logs/<scenario>-<YYYYmmdd-HHMMSS>.jsonl` (a new file)."""
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.engine.log import new_log_path
 
     return new_log_path(scenario_id)
 
 
-def window_module():
-    """`game.commands.window` when it exists (the window is built separately), else None."""
-    try:
-        return importlib.import_module("game.commands.window")
-    except ModuleNotFoundError as exc:
-        if exc.name == "game.commands.window":
-            return None
-        raise
-
-
 def load_or_report(path, lang: str):
     """The scenario at `path`, or None after printing its problems (`path:line:col: ...`)."""
-    from game.errors import ScenarioError
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.scenario.loader import load_scenario
 
     try:
@@ -82,13 +74,10 @@ def run(args: argparse.Namespace) -> int:
     """Play a scenario; returns the exit code."""
     lang = args.lang
     if not args.text:
-        window = window_module()
-        if window is not None and hasattr(window, "play_window"):
-            return int(window.play_window(args) or 0)
-        print(t("play.cli.no_window", lang), file=sys.stderr)
+        return int(window.play_window(args) or 0)
 
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.engine.session import Session
-    from game.errors import LogError, SessionError
     from game.textmode import play_text
 
     players = parse_players(args.player, lang)

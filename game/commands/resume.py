@@ -4,18 +4,20 @@ Rebuilds an interrupted session from its log (every complete event replayed, a d
 line dropped) and plays on, appending to the same log. The scenario file is the one named in
 the log (`scenario_path` in `session_started`) unless `--scenario` is given. A log of another
 version of the scenario is refused unless `--force`. Without `--text` the game window plays
-(`game.commands.window.resume_window`) when it exists. Exit codes as `play`.
+(`game.commands.window.resume_window`). Exit codes as `play`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
 
-from game.commands.play import EXIT_BAD_INPUT, load_or_report, window_module
+from game.commands import window
+from game.commands.play import EXIT_BAD_INPUT, load_or_report
+from game.engine.log import logged_scenario_path, read_log
+from game.errors import LogError
 from game.i18n import t
 
 
@@ -30,19 +32,6 @@ def register(subparsers: argparse._SubParsersAction, lang: str = "nl") -> None:
     p.add_argument("--secret-vote", action="store_true", help=t("play.cli.help.secret_vote", lang))
     p.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS,
                    help=t("cli.help.lang", lang))
-
-
-def logged_scenario_path(log_path: Path) -> Path | None:
-    """The scenario file named in the log's first event, when it still exists."""
-    try:
-        # Binary: decoding only the first line, so garbage further on (a crash, junk appended)
-        # cannot hide the scenario of an otherwise good log.
-        with open(log_path, "rb") as fh:
-            first = json.loads(fh.readline().decode("utf-8"))
-    except (OSError, ValueError):
-        return None
-    named = first.get("scenario_path") if isinstance(first, dict) else None
-    return Path(named) if named and Path(named).is_file() else None
 
 
 class _Collect(logging.Handler):
@@ -60,13 +49,10 @@ def run(args: argparse.Namespace) -> int:
     """Resume a session; returns the exit code."""
     lang = args.lang
     if not args.text:
-        window = window_module()
-        if window is not None and hasattr(window, "resume_window"):
-            return int(window.resume_window(args) or 0)
-        print(t("play.cli.no_window", lang), file=sys.stderr)
+        return int(window.resume_window(args) or 0)
 
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.engine.session import Session
-    from game.errors import LogError
     from game.textmode import play_text
 
     log_path = Path(args.log)
@@ -75,8 +61,6 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     scenario_path = Path(args.scenario) if args.scenario else logged_scenario_path(log_path)
     if scenario_path is None:
-        from game.engine.log import read_log
-
         try:  # an empty or unreadable log: say that, rather than that the scenario is missing
             read_log(log_path, lang)
         except LogError as exc:

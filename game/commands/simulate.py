@@ -15,6 +15,7 @@ import json
 import sys
 from typing import Any, TextIO
 
+from game.errors import ScenarioError
 from game.i18n import format_number, t
 
 #: From this many runs (or paths) on, a progress bar is shown on a terminal.
@@ -53,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction, lang: str = "nl") -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the scenario, simulate, print the report; 1 when something went wrong."""
-    from game.errors import ScenarioError
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.scenario.loader import load_scenario
 
     lang = getattr(args, "lang", None) or "nl"
@@ -77,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _simulate(scenario: Any, args: argparse.Namespace, lang: str) -> dict[str, Any]:
     """Run the simulation, with a progress bar when that helps and is allowed."""
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.authoring.simulate import all_paths, simulate
 
     total = 2 * args.max_paths if args.all_paths else args.runs
@@ -90,6 +92,7 @@ def _simulate(scenario: Any, args: argparse.Namespace, lang: str) -> dict[str, A
                             progress=progress)
     if not show:
         return job(None)
+    # rich loads only where a command draws progress, to keep start-up fast
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 

@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _check(path: Path) -> list:
     """Every problem of one file; an unexpected failure becomes an `internal-error` problem."""
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.scenario.loader import load_scenario_with_problems
     from game.scenario.messages import problem
 

@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from game.engine.log import logged_scenario_path
+from game.errors import ScenarioError
 from game.i18n import translate
 
 EXIT_NO_DISPLAY = 2
@@ -40,6 +42,7 @@ def _open_app(args):
     if problem:
         print(problem, file=sys.stderr)
         return None
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.ui.app import App, DisplayError
     from game.ui.settings import load_settings
 
@@ -69,9 +72,7 @@ def run(args) -> int:
     app = _open_app(args)
     if app is None:
         return EXIT_NO_DISPLAY
-    from game.ui.screens.picker import PickerScreen
-
-    app.show(PickerScreen(app))
+    app.nav.picker()
     return _finish(app)
 
 
@@ -86,7 +87,7 @@ def _players(args) -> dict[str, str]:
 
 def play_window(args) -> int:
     """`samenspel play SCENARIO`: team set-up (skipped when --player names every role), play."""
-    from game.errors import ScenarioError
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.scenario.loader import load_scenario
 
     lang = _lang(args)
@@ -102,9 +103,9 @@ def play_window(args) -> int:
     app = _open_app(args)
     if app is None:
         return EXIT_NO_DISPLAY
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.ui.catalog import ScenarioEntry
     from game.ui.flow import Game
-    from game.ui.screens.setup import SetupScreen
 
     players = _players(args)
     entry = ScenarioEntry(path, scenario)
@@ -113,14 +114,12 @@ def play_window(args) -> int:
         Game.start(app, path, scenario, players, seed=getattr(args, "seed", None),
                    log_path=Path(log_path) if log_path else None)
     else:
-        app.show(SetupScreen(app, entry, names=players))
+        app.nav.setup(entry, names=players)
     return _finish(app)
 
 
 def scenario_for_log(log_path: Path) -> Path | None:
     """The scenario file a log belongs to: the path it names, else by id in the known folders."""
-    from game.commands.resume import logged_scenario_path
-
     named = logged_scenario_path(log_path)
     if named is not None:
         return named
@@ -129,6 +128,7 @@ def scenario_for_log(log_path: Path) -> Path | None:
             scenario_id = json.loads(fh.readline().decode("utf-8")).get("scenario_id")
     except (OSError, ValueError, AttributeError):
         return None
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.ui import catalog
 
     for entry in catalog.discover():
@@ -149,6 +149,7 @@ def resume_window(args) -> int:
     app = _open_app(args)
     if app is None:
         return EXIT_NO_DISPLAY
+    # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.ui.flow import Game
 
     Game.resume(app, log_path, scenario_path, force=bool(getattr(args, "force", False)))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from attrs import frozen
+from platformdirs import user_data_path
 
 from game.engine.events import SESSION_STARTED, missing_fields
 from game.errors import LogError
@@ -83,10 +84,21 @@ class LogContents:
         return self.events[0]
 
 
+def logged_scenario_path(log_path: Path) -> Path | None:
+    """The scenario file named in the log's first event, when it still exists."""
+    try:
+        # Binary: decoding only the first line, so garbage further on (a crash, junk appended)
+        # cannot hide the scenario of an otherwise good log.
+        with open(log_path, "rb") as fh:
+            first = json.loads(fh.readline().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    named = first.get("scenario_path") if isinstance(first, dict) else None
+    return Path(named) if named and Path(named).is_file() else None
+
+
 def logs_folder() -> Path:
     """The per-user folder where `samenspel play` and the window write session logs."""
-    from platformdirs import user_data_path
-
     return user_data_path("samenspel", appauthor=False) / "logs"
 
 

@@ -33,6 +33,7 @@ from attrs import field, frozen
 from transitions import Machine, State
 
 from game.gcpause import gc_paused
+from game.scenario.expressions import ExpressionError, compile_source
 from game.scenario.model import Choice, Route, Scenario
 
 logger = logging.getLogger(__name__)
@@ -98,8 +99,6 @@ def _compile(source: str) -> Callable[[Any], Any]:
     play. A class should not be stopped by that: the guard stays closed (the route is not
     taken, the card counts as shared without consent) and a warning names the expression.
     """
-    from game.scenario.expressions import ExpressionError, compile_source
-
     compiled = compile_source(source)
 
     def guarded(ctx: Any) -> Any:

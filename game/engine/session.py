@@ -49,6 +49,7 @@ from game.engine.machine import PROCEED, TIMEOUT, build_machine, choose_trigger,
 from game.errors import LogError, SessionError
 from game.i18n import translate
 from game.scenario.model import TEAM, Choice, Effects, Ending, Info, Scenario, Scene
+from game.scenario.template import render
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +84,6 @@ class VoteRound:
 
 def _render(text: str, session: Session) -> str:
     """Render a scenario text with the session's variables, players and role names."""
-    from game.scenario.template import render
-
     return render(text, session.variables, session.players, session.role_names, session.lang)
 
 

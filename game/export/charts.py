@@ -9,14 +9,8 @@ from __future__ import annotations
 
 import io
 import re
+import statistics
 from collections.abc import Sequence
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 _RC = {
     "svg.fonttype": "none",
@@ -32,7 +26,6 @@ _RC = {
     "xtick.color": "#333333",
     "ytick.color": "#333333",
 }
-NEUTRAL = "#6c757d"
 SERIES = ["#2a9d8f", "#f4a261", "#e76f51", "#264653", "#e9c46a", "#8ab17d", "#6d597a", "#b56576"]
 
 
@@ -46,6 +39,18 @@ def clamp(value: float | None) -> float:
     return 0.0 if value is None else max(LOWEST, min(HIGHEST, float(value)))
 
 
+def _pyplot():
+    """matplotlib's pyplot on the Agg backend, loaded on the first chart."""
+    # matplotlib takes the better part of a second to import: the window (which imports the
+    # report for its debrief screen) and the command line must not wait for it at start-up.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 def _ticks(low: float) -> list[int]:
     step = 25 if low >= 0 else 50
     return [v for v in range(-100, 101, step) if v >= low]
@@ -55,7 +60,7 @@ def _svg(fig) -> str:
     """The figure as an inline <svg> element (no XML prolog, no fixed pixel size)."""
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
+    _pyplot().close(fig)
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
     # Let CSS size the chart: drop the fixed width/height, keep the viewBox.
@@ -65,6 +70,7 @@ def _svg(fig) -> str:
 
 def percent_bars(labels: Sequence[str], percents: Sequence[float | None], title: str = "") -> str:
     """Horizontal bars, one per dimension, 0..100 % of the maximum, value written at the bar."""
+    plt = _pyplot()
     with plt.rc_context(_RC):
         height = 0.42 * len(labels) + 0.7
         fig, ax = plt.subplots(figsize=(7.0, height))
@@ -97,6 +103,7 @@ def stacked_bars(
     xlabel: str = "",
 ) -> str:
     """Horizontal stacked bars: one bar per label (a role), one segment per series (an action)."""
+    plt = _pyplot()
     with plt.rc_context(_RC):
         height = 0.75 * len(labels) + 1.2
         fig, ax = plt.subplots(figsize=(7.0, height))
@@ -111,7 +118,7 @@ def stacked_bars(
         ax.set_yticks(y, labels)
         ax.tick_params(axis="y", length=0)
         ax.set_xlim(0, max(left + [1]) * 1.12)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         if xlabel:
             ax.set_xlabel(xlabel)
         ax.legend(
@@ -127,6 +134,7 @@ def grouped_bars(
     groups: Sequence[str], series: dict[str, Sequence[float | None]], title: str = ""
 ) -> str:
     """Vertical grouped bars: per group (a dimension) one bar per series (a team), in percent."""
+    plt = _pyplot()
     with plt.rc_context(_RC):
         n = max(1, len(series))
         width = 0.8 / n
@@ -159,8 +167,7 @@ def strip_plot(
     For a class with many teams, where grouped bars turn into a comb: the dots show the
     spread, the table under the chart says which team is which.
     """
-    import statistics
-
+    plt = _pyplot()
     with plt.rc_context(_RC):
         height = 0.55 * len(groups) + 1.0
         fig, ax = plt.subplots(figsize=(7.0, height))

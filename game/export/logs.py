@@ -16,9 +16,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from attrs import field, frozen
+from platformdirs import user_data_dir
 
+from game.engine.log import read_log
 from game.errors import LogError
 from game.i18n import translate
+from game.scenario.loader import load_scenario
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +101,6 @@ def read_team_log(path: str | Path, lang: str = "nl") -> TeamLog:
     `session_started`, or events out of sequence raise `LogError` naming the file and line.
     """
     path = Path(path)
-    from game.engine.log import read_log
-
     contents = read_log(path, lang)  # LogError naming the file and line for a damaged log
     events, warnings = list(contents.events), []
     if contents.dropped_line is not None:
@@ -162,8 +163,6 @@ def bundled_scenario_dir() -> Path:
 
 def user_scenario_dir() -> Path:
     """The user's own scenario folder (platformdirs user data dir / scenarios)."""
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir("samenspel")) / "scenarios"
 
 
@@ -194,8 +193,6 @@ def scenario_candidates(team_log: TeamLog, explicit: str | Path | None = None) -
 def _explicit_scenario(team_log: TeamLog, path: Path, lang: str):
     """Load the scenario the teacher named; its id must be the logged one (ScenarioError and
     LogError propagate so the command line can say exactly what is wrong)."""
-    from game.scenario.loader import load_scenario
-
     if not path.is_file():
         raise LogError(translate("report.error.scenario_missing", lang, path=path))
     scenario = load_scenario(path)
@@ -218,8 +215,6 @@ def find_scenario(team_log: TeamLog, explicit: str | Path | None = None, lang: s
     id is used with a warning (the scenario was edited after the session). Raises LogError
     when there is none. An `explicit` file must load and have the logged id.
     """
-    from game.scenario.loader import load_scenario
-
     if explicit is not None:
         return _explicit_scenario(team_log, Path(explicit), lang)
     candidates = scenario_candidates(team_log)

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
+from game.engine.session import Session
 from game.errors import LogError
+from game.export.logs import read_team_log
 from game.i18n import format_number, translate
 
 if TYPE_CHECKING:
@@ -313,9 +315,6 @@ def fork(
     With `force` the new log is resumed on an edited scenario file as `Session.resume(...,
     force=True)` does (the window's "Doorgaan met de nieuwe versie").
     """
-    from game.engine.session import Session
-    from game.export.logs import read_team_log
-
     source = read_team_log(log_path, lang)
     events = list(source.events)
     if not 0 <= seq < len(events):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import statistics
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import PurePath
@@ -25,12 +26,13 @@ from game.export import charts
 from game.export.compare import divergences, ending_counts
 from game.export.csv import write_csv
 from game.export.logs import TeamLog
-from game.export.replay import Moment, timeline
+from game.export.replay import Moment, final_variables, timeline
 from game.export.sources import Source, team_logs
 from game.export.summary import Numbers, numbers
 from game.export.xapi import write_xapi
 from game.i18n import format_number, translate
 from game.scenario.model import ACADEMY_COLORS, DEFAULT_ROLE_COLOR
+from game.scenario.template import render
 
 if TYPE_CHECKING:
     from game.scenario.model import Scenario
@@ -184,9 +186,6 @@ def _outcome(team: TeamLog, scenario: Scenario, lang: str) -> dict:
 
 def _render_text(text: str, team: TeamLog, scenario: Scenario, lang: str) -> str:
     """Interpolate an ending text with the team's players and its final variable values."""
-    from game.export.replay import final_variables
-    from game.scenario.template import render
-
     players = {p.get("role"): str(p.get("name") or "") for p in team.players}
     role_names = {r: role.name for r, role in scenario.roles.items()}
     return render(text, final_variables(team.events, scenario), players, role_names, lang)
@@ -451,8 +450,6 @@ GROUPED_CHART_TEAMS = 6
 
 
 def _median_text(values: list[float | None], lang: str, suffix: str = "") -> str:
-    import statistics
-
     present = [v for v in values if v is not None]
     return _num(statistics.median(present), lang, suffix) if present else "–"
 

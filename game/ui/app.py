@@ -26,6 +26,7 @@ from pygame_gui.core.utility import set_default_manager  # noqa: E402
 from game.errors import SamenspelError  # noqa: E402
 from game.i18n import translate  # noqa: E402
 from game.ui import theme  # noqa: E402
+from game.ui.navigation import Navigation  # noqa: E402
 from game.ui.settings import Settings, load_settings, save_settings  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class App:
         self._make_manager()
         self.screen = None
         self.game = None  # the Game controller once a scenario is chosen (game.ui.flow)
+        self.nav = Navigation(self)  # how screens move on without importing each other
         self._deferred: list[Callable[[], None]] = []
         self.dirty = True
         self.running = True

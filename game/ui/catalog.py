@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from game.engine.log import logs_folder
+from game.scenario.loader import load_scenario_with_problems
 from game.scenario.model import Scenario
 from game.scenario.problems import Problem
 from game.ui.settings import user_dir
@@ -69,8 +70,6 @@ class ScenarioEntry:
 
 def load_entry(path: Path, own: bool = False) -> ScenarioEntry:
     """Load one file for the picker; never raises for a bad file."""
-    from game.scenario.loader import load_scenario_with_problems
-
     try:
         scenario, problems = load_scenario_with_problems(path)
     except Exception as exc:  # a broken file must not take the picker down

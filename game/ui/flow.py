@@ -19,15 +19,24 @@ Decisions where the docs are silent (also in docs/window.md):
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from datetime import datetime
 from pathlib import Path
 
 from game.engine.log import new_log_path
+from game.engine.session import Session
 from game.errors import LogError, SamenspelError, ScenarioError
+from game.scenario.loader import load_scenario, load_scenario_with_problems
 from game.scenario.model import Scenario
 from game.ui import catalog
+from game.ui.screens.briefing import BriefingScreen
+from game.ui.screens.ending import EndingScreen
+from game.ui.screens.handover import HandoverScreen
+from game.ui.screens.message import MessageScreen, ProblemsScreen
+from game.ui.screens.panels import AdviceScreen
+from game.ui.screens.play import PlayScreen
 from game.ui.theme import register_team
 
 log = logging.getLogger(__name__)
@@ -60,8 +69,6 @@ class Game:
               seed: int | None = None, log_path: Path | None = None,
               briefings: bool = True) -> Game | None:
         """Create the session, then hand the laptop to each role for its private briefing."""
-        from game.engine.session import Session
-
         log_path = Path(log_path) if log_path else cls.new_log_path(app, scenario.id)
         try:
             session = Session(
@@ -85,9 +92,6 @@ class Game:
     @classmethod
     def resume(cls, app, log_path: Path, path: Path, force: bool = False) -> Game | None:
         """Continue a session from its log; a refused log is explained on screen."""
-        from game.engine.session import Session
-        from game.scenario.loader import load_scenario
-
         try:
             scenario = load_scenario(path, lang=app.lang)
             session = Session.resume(log_path, scenario, force=force, clock=app.clock_fn,
@@ -108,8 +112,6 @@ class Game:
     @staticmethod
     def _other_version(log_path: Path, scenario: Scenario) -> bool:
         """True when the log was written against another version of this scenario file."""
-        import json
-
         try:
             with open(log_path, encoding="utf-8") as fh:
                 first = json.loads(fh.readline())
@@ -120,12 +122,8 @@ class Game:
 
     @staticmethod
     def _show_error(app, title: str, exc: Exception, action=None) -> None:
-        from game.ui.screens.message import MessageScreen
-        from game.ui.screens.picker import PickerScreen
-
         text = exc.format(app.lang) if isinstance(exc, ScenarioError) else str(exc)
-        app.show(MessageScreen(app, title, text, back=lambda: app.show(PickerScreen(app)),
-                               action=action))
+        app.show(MessageScreen(app, title, text, back=app.nav.picker, action=action))
 
     # ----- names for screens --------------------------------------------------------------
 
@@ -145,8 +143,6 @@ class Game:
 
     def briefings(self, roles: list[str]) -> None:
         """Each role's private briefing behind its own hand-over screen, then play."""
-        from game.ui.screens.briefing import BriefingScreen
-
         if not roles:
             self.continue_play()
             return
@@ -156,15 +152,10 @@ class Game:
 
     def handover(self, role: str, then, purpose: str = "") -> None:
         """Fill the window with the role's colour and name; `then` runs on click or Enter."""
-        from game.ui.screens.handover import HandoverScreen
-
         self.app.show(HandoverScreen(self.app, self, role, then, purpose))
 
     def continue_play(self) -> None:
         """Show the screen the session's state calls for."""
-        from game.ui.screens.ending import EndingScreen
-        from game.ui.screens.play import PlayScreen
-
         if self.session.finished:
             self.app.show(EndingScreen(self.app, self))
         else:
@@ -215,8 +206,6 @@ class Game:
 
     def consult(self, role: str, other: str) -> None:
         """`role` asks `other`; the advice is shown to `other` behind a hand-over screen."""
-        from game.ui.screens.panels import AdviceScreen
-
         advice: list[str | None] = []
         if not self._try(lambda: advice.append(self.session.consult(role, other))):
             self._after_move()
@@ -243,10 +232,6 @@ class Game:
 
     def reload(self) -> None:
         """F5: load the scenario file again and continue on the new version when possible."""
-        from game.engine.session import Session
-        from game.scenario.loader import load_scenario_with_problems
-        from game.ui.screens.message import ProblemsScreen
-
         scenario, problems = load_scenario_with_problems(self.path)
         errors = [p for p in problems if p.severity == "error"]
         if scenario is None or errors:
@@ -254,8 +239,6 @@ class Game:
             return
         current = self.session.scene_id or self.session.ending_id
         if current not in scenario.scenes and current not in scenario.endings:
-            from game.ui.screens.message import MessageScreen
-
             players = dict(self.session.players)
             self.app.show(MessageScreen(
                 self.app, self.app.t("reload.gone_title"),

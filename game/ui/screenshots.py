@@ -19,6 +19,22 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+import pygame  # noqa: E402
+
+from game.scenario.loader import load_scenario  # noqa: E402
+from game.scenario.problems import Problem  # noqa: E402
+from game.ui import catalog  # noqa: E402
+from game.ui.app import App  # noqa: E402
+from game.ui.flow import Game  # noqa: E402
+from game.ui.screens.debrief import DebriefScreen  # noqa: E402
+from game.ui.screens.menu import MenuScreen, SettingsScreen  # noqa: E402
+from game.ui.screens.message import ProblemsScreen  # noqa: E402
+from game.ui.screens.panels import PickRoleScreen, SecretVoteScreen, ShareScreen  # noqa: E402
+from game.ui.screens.picker import PickerScreen  # noqa: E402
+from game.ui.screens.replay import ReplayListScreen, open_log  # noqa: E402
+from game.ui.screens.setup import SetupScreen  # noqa: E402
+from game.ui.settings import Settings  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "tests" / "data" / "valid" / "keukentafel.yaml"
 PLAYERS = {"jeugdprofessional": "Anna", "leerkracht": "Sara", "verpleegkundige": "Daan"}
@@ -35,8 +51,6 @@ class FakeClock:
 
 
 def _shoot(app, out: Path, counter: list[int], name: str, lang: str, theme: str) -> Path:
-    import pygame
-
     for _ in range(2):
         app.dirty = True
         app.step()
@@ -49,20 +63,6 @@ def _shoot(app, out: Path, counter: list[int], name: str, lang: str, theme: str)
 def shoot_all(out: Path, lang: str, high_contrast: bool, size=(1280, 720),
               scale: int = 100) -> list[Path]:
     """Every screen of one language and theme; returns the files written."""
-    from game.scenario.loader import load_scenario
-    from game.scenario.problems import Problem
-    from game.ui import catalog
-    from game.ui.app import App
-    from game.ui.flow import Game
-    from game.ui.screens.debrief import DebriefScreen
-    from game.ui.screens.menu import MenuScreen, SettingsScreen
-    from game.ui.screens.message import ProblemsScreen
-    from game.ui.screens.panels import PickRoleScreen, SecretVoteScreen, ShareScreen
-    from game.ui.screens.picker import PickerScreen
-    from game.ui.screens.replay import ReplayListScreen, open_log
-    from game.ui.screens.setup import SetupScreen
-    from game.ui.settings import Settings
-
     theme = "contrast" if high_contrast else "normal"
     work = Path(tempfile.mkdtemp(prefix="samenspel-shots-"))
     clock = FakeClock()
@@ -153,8 +153,6 @@ def shoot_all(out: Path, lang: str, high_contrast: bool, size=(1280, 720),
         shares = [i for i, e in enumerate(app.screen.events) if e.get("type") == "info_shared"]
         app.screen.go(shares[0] if shares else len(app.screen.events) // 2)
         shot(name)
-    import pygame
-
     pygame.display.quit()
     shutil.rmtree(work, ignore_errors=True)
     return shots

@@ -42,7 +42,7 @@ def font_dir() -> Path:
     shipped = HERE.parents[1] / "assets" / "fonts"
     if (shipped / FONT_FILES["regular"]).is_file():
         return shipped
-    import pygame_gui
+    import pygame_gui  # only for this fallback: the theme itself never loads the GUI toolkit
 
     return Path(pygame_gui.__file__).resolve().parent / "data"
 

@@ -217,9 +217,7 @@ class Screen:
 
     def on_escape(self) -> None:
         """Esc: open the menu (screens without a menu override)."""
-        from game.ui.screens.menu import MenuScreen
-
-        self.app.show(MenuScreen(self.app, back=self))
+        self.app.nav.menu(back=self)
 
     def on_enter(self) -> bool:
         """Enter with nothing focused: the screen's main action, if it has one."""

@@ -14,6 +14,12 @@ from pathlib import Path
 import pygame
 import pygame_gui
 
+from game.export.csv import write_csv
+from game.export.logs import read_team_log
+from game.export.replay import fork, timeline
+from game.export.report import write_report
+from game.export.sources import team_logs
+from game.export.xapi import write_xapi
 from game.ui.screens.base import Screen, esc
 from game.ui.screens.play import draw_header
 from game.ui.widgets import ellipsize, meter, rgb, text, text_size
@@ -169,10 +175,6 @@ class DebriefScreen(Screen):
         """(seq, scene title) of every scene entry of this session, in order."""
         if self.game.session.log_path is None:
             return []
-        try:
-            from game.export.replay import fork  # noqa: F401  (only offered when present)
-        except ImportError:
-            return []
         out = []
         for e in self.game.session.events:
             if e.get("type") == "scene_entered" and e.get("scene") in self.game.scenario.scenes:
@@ -182,11 +184,8 @@ class DebriefScreen(Screen):
 
     def fork(self, seq: int) -> None:
         """Play on from a scene of this session in a new log (the original log is untouched)."""
-        from game.export.replay import fork
-        from game.ui.flow import Game
-
         log_path = Path(self.game.session.log_path)
-        new_path = Game.new_log_path(self.app, self.game.scenario.id)
+        new_path = self.app.nav.new_log_path(self.game.scenario.id)
         try:
             session = fork(log_path, seq, new_path, self.game.scenario, lang=self.app.lang)
         except Exception as exc:  # a log the fork cannot use: say so, stay in the debrief
@@ -194,15 +193,10 @@ class DebriefScreen(Screen):
             self.message = self.t("debrief.fork_failed", error=str(exc))
             self.app.rebuild()
             return
-        game = Game(self.app, self.game.path, self.game.scenario, session)
-        game.notices.append(("info", self.t("debrief.forked", scene=session.scene.title or "")))
-        game.continue_play()
+        self.app.nav.play_on(self.game.path, self.game.scenario, session,
+                             self.t("debrief.forked", scene=session.scene.title or ""))
 
     def _timeline_markup(self) -> str:
-        try:
-            from game.export.replay import timeline
-        except ImportError:
-            return esc(self.t("debrief.no_timeline"))
         pal = self.app.palette
         rows = []
         for moment in timeline(self.game.session.events, self.game.scenario, self.app.lang):
@@ -286,12 +280,6 @@ class DebriefScreen(Screen):
     def export(self) -> None:
         """Write the HTML report, the CSV and the xAPI statements next to the log, with the
         functions `samenspel debrief` uses, and list the files on screen (or say what failed)."""
-        # imported here: the report loads matplotlib, which the window does not need before
-        from game.export.csv import write_csv
-        from game.export.report import write_report
-        from game.export.sources import team_logs
-        from game.export.xapi import write_xapi
-
         lang = self.app.lang
         if self.game.session.log_path is None:
             self.exported = {"error": self.t("debrief.export_no_log")}
@@ -322,8 +310,6 @@ class DebriefScreen(Screen):
     def _team_log(self):
         """The session as the exporters read it from disk (file name, session id, a damaged
         tail dropped), falling back to the events in memory."""
-        from game.export.logs import read_team_log
-
         try:
             return read_team_log(self.game.session.log_path, self.app.lang)
         except Exception:  # noqa: BLE001 - the events in memory are the same session
@@ -362,11 +348,7 @@ class DebriefScreen(Screen):
 
     def new_game(self) -> None:
         """Back to the scenario picker."""
-        from game.ui.screens.picker import PickerScreen
-
-        self.game.session.close()
-        self.app.game = None
-        self.app.show(PickerScreen(self.app))
+        self.app.nav.to_start()
 
     def on_number(self, number: int) -> bool:
         """1–3 switch tabs."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygame
 
 from game.ui.screens.base import Screen, prose
+from game.ui.screens.debrief import DebriefScreen
 from game.ui.screens.play import decision_markup, draw_header
 from game.ui.widgets import rgb, text
 
@@ -39,8 +40,6 @@ class EndingScreen(Screen):
 
     def debrief(self) -> None:
         """Open the debrief."""
-        from game.ui.screens.debrief import DebriefScreen
-
         self.app.show(DebriefScreen(self.app, self.game))
 
     def draw(self, surface: pygame.Surface) -> None:

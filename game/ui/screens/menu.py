@@ -57,12 +57,7 @@ class MenuScreen(Screen):
 
     def to_start(self) -> None:
         """Back to the scenario picker (the session stays resumable from its log)."""
-        from game.ui.screens.picker import PickerScreen
-
-        if self.app.game is not None:
-            self.app.game.session.close()
-            self.app.game = None
-        self.app.show(PickerScreen(self.app))
+        self.app.nav.to_start()
 
     def on_escape(self) -> None:
         """Esc again closes the menu."""

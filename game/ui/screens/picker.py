@@ -9,6 +9,7 @@ import pygame_gui
 
 from game.ui import catalog
 from game.ui.screens.base import Screen, draw_role_row, esc, prose
+from game.ui.screens.message import MessageScreen
 from game.ui.theme import role_colour, role_initials
 from game.ui.widgets import badge, text_size
 
@@ -208,9 +209,7 @@ class PickerScreen(Screen):
         entry = self.entries[self.selected] if self.entries else None
         if entry is None or not entry.ok:
             return
-        from game.ui.screens.setup import SetupScreen
-
-        self.app.show(SetupScreen(self.app, entry))
+        self.app.nav.setup(entry)
 
     def on_enter(self) -> bool:
         """Enter without focus starts the selected scenario."""
@@ -226,29 +225,21 @@ class PickerScreen(Screen):
 
     def resume(self, entry: catalog.ResumeEntry) -> None:
         """Continue an interrupted session from its log."""
-        from game.ui.flow import Game
-
         match = catalog.find_scenario_for(entry, self.entries)
         if match is None:
-            from game.ui.screens.message import MessageScreen
-
             self.app.show(MessageScreen(self.app, self.t("picker.resume_missing_title"),
                                         self.t("picker.resume_missing", id=entry.scenario_id),
                                         back=lambda: self.app.show(PickerScreen(self.app))))
             return
-        Game.resume(self.app, entry.log_path, match.path)
+        self.app.nav.resume(entry.log_path, match.path)
 
     def open_replay(self) -> None:
         """"Sessie terugkijken": the logs in the user's log folder."""
-        from game.ui.screens.replay import ReplayListScreen
-
-        self.app.show(ReplayListScreen(self.app))
+        self.app.nav.replays()
 
     def open_settings(self) -> None:
         """The settings screen, returning here."""
-        from game.ui.screens.menu import SettingsScreen
-
-        self.app.show(SettingsScreen(self.app, back=self))
+        self.app.nav.settings(back=self)
 
     def open_file(self) -> None:
         """A file dialog for a scenario anywhere on disk."""

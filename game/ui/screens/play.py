@@ -17,6 +17,7 @@ import pygame
 
 from game.i18n import format_number
 from game.ui.screens.base import Screen, esc, prose
+from game.ui.screens.panels import PickRoleScreen, SecretVoteScreen
 from game.ui.theme import role_colour, role_initials
 from game.ui.widgets import ChoiceButton, badge, ellipsize, font_line, meter, rgb, text, text_size
 
@@ -505,20 +506,14 @@ class PlayScreen(Screen):
 
     def secret_vote(self, voter: str) -> None:
         """Hand the laptop to the voter, who votes where nobody else sees."""
-        from game.ui.screens.panels import SecretVoteScreen
-
         self.game.handover(voter,
                            lambda: self.app.show(SecretVoteScreen(self.app, self.game, voter)),
                            purpose="vote")
 
     def open_share(self) -> None:
         """Ask who wants to look at or share their cards."""
-        from game.ui.screens.panels import PickRoleScreen
-
         self.app.show(PickRoleScreen(self.app, self.game, "share"))
 
     def open_consult(self) -> None:
         """Ask who consults whom."""
-        from game.ui.screens.panels import PickRoleScreen
-
         self.app.show(PickRoleScreen(self.app, self.game, "consult"))

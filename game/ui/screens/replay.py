@@ -20,8 +20,14 @@ from pathlib import Path
 import pygame
 import pygame_gui
 
+from game import scoring
+from game.errors import LogError, ScenarioError
+from game.export.logs import find_scenario, read_team_log
+from game.export.replay import final_variables, fork, settled_seq, timeline
+from game.scenario.template import render
 from game.ui import catalog
 from game.ui.screens.base import Screen, esc, prose
+from game.ui.screens.message import MessageScreen
 from game.ui.screens.play import format_value, meter_fraction
 from game.ui.theme import register_team, role_colour, role_initials
 from game.ui.widgets import badge, ellipsize, meter, rgb, text, text_size
@@ -46,10 +52,6 @@ def open_log(app, path: Path, force: bool = False) -> None:
 
     A scenario file that was edited after the session (another sha256) is explained first,
     with "Doorgaan met de nieuwe versie" as in the resume flow."""
-    from game.errors import LogError, ScenarioError
-    from game.export.logs import find_scenario, read_team_log
-    from game.ui.screens.message import MessageScreen
-
     back = lambda: app.show(ReplayListScreen(app))  # noqa: E731
     path = Path(path)
     try:
@@ -135,9 +137,7 @@ class ReplayListScreen(Screen):
 
     def back(self) -> None:
         """Back to the scenario picker."""
-        from game.ui.screens.picker import PickerScreen
-
-        self.app.show(PickerScreen(self.app))
+        self.app.nav.picker()
 
     def open_file(self) -> None:
         """A file dialog for a log anywhere on disk."""
@@ -183,8 +183,6 @@ class ReplayScreen(Screen):
 
     def __init__(self, app, path: Path, team, scenario, edited: bool = False,
                  index: int = 0) -> None:
-        from game.export.replay import timeline
-
         super().__init__(app)
         self.path = Path(path)
         self.team = team
@@ -210,10 +208,6 @@ class ReplayScreen(Screen):
 
     def state(self, index: int | None = None) -> dict:
         """What the team saw after event `index`: scene or ending, variables, scores, markup."""
-        from game import scoring
-        from game.export.replay import final_variables, settled_seq
-        from game.scenario.template import render
-
         index = self.index if index is None else index
         if index in self._cache:
             return self._cache[index]
@@ -558,13 +552,9 @@ class ReplayScreen(Screen):
 
     def fork(self) -> None:
         """Play on from this step in a new log (the watched log stays as it was)."""
-        from game.export.replay import fork
-        from game.ui.flow import Game
-        from game.ui.screens.message import MessageScreen
-
         if not self.state()["forkable"]:
             return
-        new_path = Game.new_log_path(self.app, self.scenario.id)
+        new_path = self.app.nav.new_log_path(self.scenario.id)
         try:
             session = fork(self.path, self.index, new_path, self.scenario, lang=self.app.lang,
                            force=self.edited)
@@ -574,10 +564,9 @@ class ReplayScreen(Screen):
                                         self.t("debrief.fork_failed", error=str(exc)),
                                         back=lambda: self.app.show(self)))
             return
-        game = Game(self.app, Path(self.scenario.source or self.path), self.scenario, session)
         scene = session.scene.title if session.scene is not None else ""
-        game.notices.append(("info", self.t("debrief.forked", scene=scene or "")))
-        game.continue_play()
+        self.app.nav.play_on(Path(self.scenario.source or self.path), self.scenario, session,
+                             self.t("debrief.forked", scene=scene or ""))
 
     def back(self) -> None:
         """Back to the list of logs."""

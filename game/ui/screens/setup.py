@@ -87,10 +87,8 @@ class SetupScreen(Screen):
 
     def settings(self) -> None:
         """The settings screen (language, timers, voting, font size), back to this set-up."""
-        from game.ui.screens.menu import SettingsScreen
-
         self._collect()
-        self.app.show(SettingsScreen(self.app, back=self))
+        self.app.nav.settings(back=self)
 
     def _options(self, r: pygame.Rect) -> None:
         s = self.app.settings
@@ -164,15 +162,11 @@ class SetupScreen(Screen):
         if players is None:
             self.app.rebuild()
             return
-        from game.ui.flow import Game
-
-        Game.start(self.app, self.entry.path, self.scenario, players)
+        self.app.nav.start(self.entry.path, self.scenario, players)
 
     def back(self) -> None:
         """Back to the picker."""
-        from game.ui.screens.picker import PickerScreen
-
-        self.app.show(PickerScreen(self.app))
+        self.app.nav.picker()
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         """Keep typed names across rebuilds; Enter in the last field starts."""
