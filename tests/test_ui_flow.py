@@ -13,6 +13,8 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 pygame = pytest.importorskip("pygame")
 
+from conftest import FakeClock  # noqa: E402
+
 from game.scenario.loader import load_scenario  # noqa: E402
 from game.ui.app import App  # noqa: E402
 from game.ui.driver import Driver  # noqa: E402
@@ -37,7 +39,7 @@ def copy(tmp_path, monkeypatch):
 
 def _app(tmp_path, folders):
     return App(Settings(), (1280, 720), logs_dir=tmp_path / "logs", scenario_folders=folders,
-               persist_settings=False)
+               persist_settings=False, clock=FakeClock())
 
 
 def test_f5_shows_errors_with_line_numbers_then_continues_on_the_fixed_file(copy, tmp_path):

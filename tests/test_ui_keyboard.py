@@ -54,7 +54,7 @@ def test_escape_during_briefings_returns_to_the_same_handover(app):
     for name in ("Anna", "Sara", "Daan"):
         d.type_text(name)
         d.key(pygame.K_RETURN)
-    d.key(pygame.K_RETURN)
+    d.hand_over()
     d.key(pygame.K_RETURN)  # Anna read her briefing
     assert app.screen.name == "handover" and app.screen.role == "leerkracht"
     d.key(pygame.K_ESCAPE)

@@ -54,7 +54,7 @@ def test_full_playthrough_by_events_matches_the_log(app, tmp_path):
     for expected in ("Anna", "Sara", "Daan"):
         assert app.screen.name == "handover"
         assert app.game.player(app.screen.role) == expected
-        d.key(pygame.K_RETURN)
+        d.hand_over()
         assert app.screen.name == "briefing"
         d.key(pygame.K_RETURN)
     assert app.screen.name == "play"
@@ -64,7 +64,7 @@ def test_full_playthrough_by_events_matches_the_log(app, tmp_path):
     # share the sleep diary with the team (consent given: no breach)
     d.click("Kaarten delen")
     d.click_choice("Daan")
-    d.key(pygame.K_RETURN)
+    d.hand_over()
     assert app.screen.name == "share"
     d.click("Het hele team")
     assert app.screen.name == "play"
@@ -73,7 +73,7 @@ def test_full_playthrough_by_events_matches_the_log(app, tmp_path):
     d.click_choice("Anna")
     d.click_choice("Daan")
     assert app.screen.name == "handover"
-    d.key(pygame.K_RETURN)
+    d.hand_over()
     assert app.screen.name == "advice"
     d.key(pygame.K_RETURN)
     # open vote in teamoverleg: three voters in turn on the shared screen
@@ -121,11 +121,11 @@ def test_breach_is_flagged_on_the_shared_screen(app):
         d.type_text(name)
         d.key(pygame.K_RETURN)
     for _ in range(3):
-        d.key(pygame.K_RETURN)
+        d.hand_over()
         d.key(pygame.K_RETURN)
     d.click("Kaarten delen")
     d.click_choice("Daan")
-    d.key(pygame.K_RETURN)
+    d.hand_over()
     d.click("Anna (Jeugdprofessional)")
     assert app.screen.name == "play"
     kinds = [kind for kind, _ in app.screen.notices]
@@ -142,7 +142,7 @@ def _to_play(d):
         d.type_text(name)
         d.key(pygame.K_RETURN)
     for _ in range(3):
-        d.key(pygame.K_RETURN)
+        d.hand_over()
         d.key(pygame.K_RETURN)
 
 
@@ -159,7 +159,7 @@ def test_secret_vote_goes_through_a_handover_per_voter(make_window):
                           ("Daan", "observeren")):
         d.click("Geheim stemmen")
         assert a.screen.name == "handover" and a.game.player(a.screen.role) == voter
-        d.key(pygame.K_RETURN)
+        d.hand_over()
         assert a.screen.name == "secret_vote"
         d.click_choice(choice)
     assert a.game.session.scene_id == "plan"
@@ -231,6 +231,6 @@ def test_play_on_from_a_scene_forks_a_new_log(app, tmp_path):
     assert app.game.session.log_path != original
     assert original.read_bytes() == before
     d.key(pygame.K_1)
-    assert app.game.session.vote_round.votes == {"jeugdprofessional": "netwerk"}
+    assert app.game.pending_votes == {"jeugdprofessional": "netwerk"}
     first = json.loads(app.game.session.log_path.read_text(encoding="utf-8").splitlines()[0])
     assert first["forked_from"]["path"].endswith(original.name)

@@ -12,6 +12,8 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 pygame = pytest.importorskip("pygame")
 
+from conftest import FakeClock  # noqa: E402
+
 from game.ui import screenshots  # noqa: E402
 from game.ui.app import App  # noqa: E402
 from game.ui.driver import Driver  # noqa: E402
@@ -52,7 +54,7 @@ def test_every_screen_renders(home, lang, contrast):
 
 def _app(home, **settings):
     a = App(Settings(**settings), (1280, 720), logs_dir=home / "logs", scenario_folders=[DATA],
-            persist_settings=False)
+            persist_settings=False, clock=FakeClock())
     a.show(PickerScreen(a))
     a.step()
     return a

@@ -35,6 +35,13 @@ FPS = 60
 MIN_SIZE = (800, 560)
 ACTIVE_AFTER_INPUT = 0.35  # seconds of full frame rate after input, for hover and focus changes
 IDLE_WAKE = 1.0  # seconds between idle wake-ups when no screen asks for more
+#: Seconds after every screen change (a new scene, a hand-over, a vote counted) during which
+#: key presses, clicks and typed text are dropped: a double press or an extra key meant for the
+#: previous screen must not act on the next one (a private briefing, another scene's vote).
+INPUT_GUARD = 0.5
+#: The input the guard drops; window events (close, resize, expose) always go through.
+GUARDED_EVENTS = (pygame.KEYDOWN, pygame.KEYUP, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP,
+                  pygame.TEXTINPUT, pygame.MOUSEWHEEL)
 TRANSLATIONS = str(Path(__file__).resolve().parent / "translations")
 
 
@@ -85,6 +92,7 @@ class App:
         self.exit_code = 0
         self.frame_clock = pygame.time.Clock()
         self.active_until = 0.0
+        self.input_blocked_until = 0.0  # see INPUT_GUARD
         self.frames_drawn = 0
         self.last_frame_ms = 0.0
 
@@ -157,9 +165,11 @@ class App:
         if self.screen is not None:
             self.screen.leave()
         self.manager.clear_and_reset()
+        pygame.key.set_repeat(0)  # a held key must not repeat into the next screen
         self.screen = screen
         screen.build()
         self.dirty = True
+        self.input_blocked_until = self.clock_fn() + INPUT_GUARD
         log.debug("screen %s", type(screen).__name__)
 
     def rebuild(self) -> None:
@@ -253,6 +263,10 @@ class App:
                           pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE, pygame.WINDOWFOCUSGAINED):
             self.dirty = True
             self.active_until = self.clock_fn() + ACTIVE_AFTER_INPUT
+        if event.type in GUARDED_EVENTS and self.clock_fn() < self.input_blocked_until:
+            log.debug("input dropped by the screen-change guard: %s", pygame.event.event_name(
+                event.type))
+            return
         if self._handle_global(event):
             return
         if self.screen is not None and self.screen.pre_event(event):

@@ -4,9 +4,17 @@ Used by the UI tests and the window benchmark. Every helper posts ordinary pygam
 the queue and runs the app loop until they are handled, so the code under test is exactly the
 code a class uses (pygame_gui hit-testing, focus, the screen's key handling, the deferred
 actions). Nothing here calls a screen method directly.
+
+Time is real too: the window drops input for a moment after every screen change (see
+`game.ui.app.INPUT_GUARD`), so each action first lets `pace` seconds pass on the window's
+clock, as a person who reads the screen would. Tests that need a careless player use
+`wait(0.12)` between presses or `Driver(app, pace=0.15)`. With a test clock (one with
+`advance`) the time is moved by hand; with the real clock the driver sleeps.
 """
 
 from __future__ import annotations
+
+import time
 
 import pygame
 import pygame_gui
@@ -17,8 +25,25 @@ from game.ui.widgets import ChoiceButton
 class Driver:
     """Posts events to a running `App` and steps its loop."""
 
-    def __init__(self, app) -> None:
+    #: seconds a person takes between two deliberate actions (reading the new screen)
+    HUMAN_PACE = 0.7
+
+    def __init__(self, app, pace: float = HUMAN_PACE) -> None:
         self.app = app
+        self.pace = pace
+
+    def wait(self, seconds: float) -> None:
+        """Let time pass on the window's clock, then run the loop once."""
+        clock = self.app.clock_fn
+        if hasattr(clock, "advance"):
+            clock.advance(seconds)
+        else:
+            time.sleep(seconds)
+        self.settle(1)
+
+    def _before_action(self) -> None:
+        if self.pace:
+            self.wait(self.pace)
 
     def settle(self, frames: int = 4) -> None:
         """Run a few loop passes so posted events and the actions they defer are done."""
@@ -29,6 +54,7 @@ class Driver:
 
     def click_at(self, pos: tuple[int, int]) -> None:
         """A left click (move, press, release) at a window position."""
+        self._before_action()
         pos = (int(pos[0]), int(pos[1]))
         pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0),
                                              buttons=(0, 0, 0)))
@@ -40,14 +66,34 @@ class Driver:
 
     def key(self, key: int, mod: int = 0, unicode: str = "") -> None:
         """Press and release a key."""
+        self._before_action()
         pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode=unicode,
                                              scancode=0))
         pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=mod, unicode=unicode,
                                              scancode=0))
         self.settle()
 
+    def hold(self, key: int = pygame.K_RETURN, seconds: float = 1.0) -> None:
+        """Hold a key down for `seconds` (leaving a hand-over), in small steps of time."""
+        self._before_action()
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="",
+                                             scancode=0))
+        self.settle(1)
+        steps = max(1, round(seconds / 0.05))
+        for _ in range(steps):
+            self.wait(seconds / steps)
+        pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode="",
+                                             scancode=0))
+        self.settle()
+
+    def hand_over(self) -> None:
+        """The student who received the laptop holds Enter to leave the hand-over screen."""
+        assert self.app.screen.name == "handover", self.app.screen.name
+        self.hold(pygame.K_RETURN)
+
     def type_text(self, value: str) -> None:
         """Type text into the focused field (SDL's TEXTINPUT events)."""
+        self._before_action()
         for ch in value:
             pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=ch))
         self.settle()

@@ -53,6 +53,10 @@ class Game:
         self.session = session
         self.notices: list[tuple[str, str]] = []  # (kind, text) shown once on the play screen
         self.seen_decision = session.last_decision
+        # Open voting: the votes of the current round wait here until its last voter has
+        # voted, so an unintended vote can still be taken back (see `vote`).
+        self._pending: dict[str, str] = {}
+        self._pending_round = None
         if app.game is not None and app.game.session is not session:
             app.game.session.close()  # one game at a time: a restart ends the old log cleanly
         app.game = self
@@ -183,6 +187,38 @@ class Game:
         """A decision or a vote by `role`."""
         self._try(lambda: self.session.choose(role, choice_id))
         self._after_move()
+
+    @property
+    def pending_votes(self) -> dict[str, str]:
+        """Open-vote votes of the current round not yet given to the session (role -> choice).
+
+        Emptied when the round changes (a new scene, a new consensus round, a timeout)."""
+        if self._pending_round is not self.session.vote_round:
+            self._pending.clear()
+            self._pending_round = self.session.vote_round
+        return self._pending
+
+    def vote(self, role: str, choice_id: str) -> None:
+        """An open vote on the shared screen: kept until the round's last voter has voted,
+        then every vote goes to the session in the order they were cast."""
+        pending = self.pending_votes
+        pending[role] = choice_id
+        if any(r not in pending for r in self.session.waiting_for()):
+            self.continue_play()
+            return
+        votes = list(pending.items())
+        pending.clear()
+        for r, c in votes:
+            if not self._try(lambda r=r, c=c: self.session.choose(r, c)):
+                break
+        self._after_move()
+
+    def take_back_vote(self) -> None:
+        """Take back the last vote of the round that is not counted yet."""
+        pending = self.pending_votes
+        if pending:
+            pending.pop(next(reversed(pending)))
+        self.continue_play()
 
     def proceed(self) -> None:
         """Leave a narration scene."""

@@ -1,7 +1,9 @@
 """The hand-over screen: the whole window in the next role's colour, nothing of the game behind.
 
-"Geef de laptop aan Sara — Leerkracht". A click anywhere or Enter/Space continues, so a
-student who receives the laptop can go on without hunting for a button.
+"Geef de laptop aan Sara — Leerkracht". Leaving it takes a deliberate act by the student who
+received the laptop: hold Enter, Space or the mouse button for `HOLD_SECONDS` (a bar fills up
+while it is held). A tap, a double press or a double click does nothing, so a key pressed
+twice on the previous screen can never open the next role's private view.
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ import pygame
 
 from game.ui.screens.base import Screen
 from game.ui.theme import role_colour, role_initials, text_on
-from game.ui.widgets import badge, rgb, text
+from game.ui.widgets import badge, rgb, text, text_size
+
+#: How long Enter, Space or the mouse button must be held to leave a hand-over.
+HOLD_SECONDS = 0.8
+HOLD_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
 
 
 class HandoverScreen(Screen):
-    """Full-colour hand-over to one role; the private view comes after the click."""
+    """Full-colour hand-over to one role; the private view comes after a held key or click."""
 
     name = "handover"
 
@@ -24,23 +30,54 @@ class HandoverScreen(Screen):
         self.role = role
         self.then = then
         self.purpose = purpose
+        self.held_since: float | None = None  # when the hold began (the app's clock)
+        self.done = False
+
+    @property
+    def progress(self) -> float:
+        """How far the hold is, 0..1."""
+        if self.held_since is None:
+            return 0.0
+        return min(1.0, (self.app.clock_fn() - self.held_since) / HOLD_SECONDS)
 
     def _go(self) -> None:
-        self.app.defer(self.then)
+        if not self.done:
+            self.done = True
+            self.app.defer(self.then)
 
     def handle_event(self, event: pygame.event.Event) -> bool:
-        """Any click, Enter or Space continues."""
-        if event.type == pygame.MOUSEBUTTONUP and event.button == 1:
-            self._go()
+        """Enter, Space or the left mouse button pressed starts the hold; releasing early
+        cancels it."""
+        down = ((event.type == pygame.KEYDOWN and event.key in HOLD_KEYS)
+                or (event.type == pygame.MOUSEBUTTONDOWN and event.button == 1))
+        up = ((event.type == pygame.KEYUP and event.key in HOLD_KEYS)
+              or (event.type == pygame.MOUSEBUTTONUP and event.button == 1))
+        if down:
+            if self.held_since is None:
+                self.held_since = self.app.clock_fn()
             return True
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER,
-                                                         pygame.K_SPACE):
-            self._go()
+        if up:
+            if self.progress >= 1.0:
+                self._go()
+            self.held_since = None
+            self.app.dirty = True
             return True
         return False
 
+    def update(self, dt: float) -> bool:
+        """While held: fill the bar, and go on once it is full."""
+        if self.held_since is None:
+            return False
+        if self.progress >= 1.0:
+            self._go()
+        return True
+
+    def wake_interval(self) -> float | None:
+        """Animate the bar while a key or button is held."""
+        return 0.03 if self.held_since is not None else None
+
     def draw(self, surface: pygame.Surface) -> None:
-        """Colour field, big badge, the player's name and the role."""
+        """Colour field, big badge, the player's name and the role, and the hold bar."""
         role = self.game.scenario.roles[self.role]
         pal = self.app.palette
         colour = "#000000" if pal.high_contrast else role_colour(role)
@@ -50,19 +87,34 @@ class HandoverScreen(Screen):
         if pal.high_contrast:
             pygame.draw.rect(surface, rgb(role_colour(role)), surface.get_rect(), self.px(16))
         s = self.app.scale
-        cy = h // 2 - self.px(70)
-        radius = self.px(64)
-        badge(surface, (w // 2, cy - radius - self.px(20)), radius,
+        hint_h = self.px(110)
+        # the texts, top to bottom, centred in the room above the hold bar; at a big font the
+        # badge shrinks first
+        radius = max(self.px(24), min(self.px(64), (h - hint_h) // 8))
+        lines = [(self.t("handover.give_to"), "subtitle", False),
+                 (self.game.player(self.role), "huge", True),
+                 (role.name, "title", False),
+                 (self.t(f"handover.why.{self.purpose}" if self.purpose
+                         else "handover.why.briefing"), "body", False)]
+        heights = [text_size(v, kind=k, scale=s, bold=b, width=w - self.px(120))[1]
+                   for v, k, b in lines]
+        total = 2 * radius + self.px(20) + sum(heights) + self.px(10) * len(lines)
+        y = max(self.px(10), (h - hint_h - total) // 2)
+        badge(surface, (w // 2, y + radius), radius,
               "#ffffff" if fg == "#000000" and not pal.high_contrast else role_colour(role),
               role_initials(role), s, ring=fg)
-        text(surface, self.t("handover.give_to"), (w // 2, cy + self.px(10)), kind="subtitle",
-             scale=s, colour=fg, anchor="midtop")
-        r = text(surface, self.game.player(self.role), (w // 2, cy + self.px(50)), kind="huge",
-                 scale=s, colour=fg, bold=True, anchor="midtop")
-        r = text(surface, role.name, (w // 2, r.bottom + self.px(4)), kind="title", scale=s,
-                 colour=fg, anchor="midtop", width=w - self.px(80))
-        hint = self.t(f"handover.why.{self.purpose}" if self.purpose else "handover.why.briefing")
-        r = text(surface, hint, (w // 2, r.bottom + self.px(24)), scale=s, colour=fg,
+        y += 2 * radius + self.px(20)
+        for (value, kind, bold), lh in zip(lines, heights):
+            text(surface, value, (w // 2, y), kind=kind, scale=s, colour=fg, bold=bold,
                  anchor="midtop", width=w - self.px(120))
-        text(surface, self.t("handover.continue"), (w // 2, h - self.px(40)), scale=s, colour=fg,
-             bold=True, anchor="midbottom")
+            y += lh + self.px(10)
+        # the hold bar and its instruction
+        bar_w = min(w - self.px(80), self.px(520))
+        bar = pygame.Rect((w - bar_w) // 2, h - self.px(48), bar_w, self.px(18))
+        pygame.draw.rect(surface, rgb(fg), bar, max(2, self.px(2)), border_radius=bar.height // 2)
+        if self.progress > 0:
+            fill = bar.copy()
+            fill.width = max(bar.height, round(bar.width * self.progress))
+            pygame.draw.rect(surface, rgb(fg), fill, border_radius=bar.height // 2)
+        text(surface, self.t("handover.continue"), (w // 2, bar.y - self.px(10)), scale=s,
+             colour=fg, bold=True, anchor="midbottom", width=w - self.px(80))

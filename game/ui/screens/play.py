@@ -162,9 +162,10 @@ class PlayScreen(Screen):
             order = {c.id: i for i, c in enumerate(scene.choices)}
             rows.sort(key=lambda r: order[r[0].id])
             return "single", rows
-        voter = waiting[0]
         if self.secret:
             return "secret_vote", [(c, None, "") for c in self.session.open_choices()]
+        pending = self.game.pending_votes
+        voter = next((r for r in waiting if r not in pending), waiting[0])
         open_ids = {c.id for c in self.session.options(voter)}
         rows = []
         for c in self.session.open_choices():
@@ -259,18 +260,29 @@ class PlayScreen(Screen):
         out = []
         for i, (choice, role, note) in enumerate(rows, start=1):
             action = None
-            if role is not None:
+            if role is not None and mode == "open_vote":
+                def action(c=choice.id, r=role):
+                    return self.game.vote(r, c)
+            elif role is not None:
                 def action(c=choice.id, r=role):
                     return self.game.choose(r, c)
             out.append((i, choice.text, note, action))
         return out
 
     def _extra_buttons(self, mode: str, main: pygame.Rect, bottom: int, dry: bool = False) -> int:
-        """The secret-vote button under the choices; returns the height it needs."""
-        if mode != "secret_vote":
+        """The secret-vote button, or "Stem terugnemen" while an open round is not complete,
+        under the choices; returns the height it needs."""
+        pending = self.game.pending_votes if mode == "open_vote" else {}
+        if mode != "secret_vote" and not pending:
             return 0
         bh = self.px(56)
-        if not dry:
+        if pending and not dry:
+            last = next(reversed(pending))
+            bw = min(main.width, self.px(420))
+            self.button((main.right - bw, bottom - bh, bw, bh),
+                        self.t("play.take_back", who=self.game.player(last)),
+                        self.game.take_back_vote)
+        elif not dry:
             voter = self.session.waiting_for()[0]
             bw = min(main.width, self.px(520))
             self.button((main.right - bw, bottom - bh, bw, bh),
@@ -359,10 +371,12 @@ class PlayScreen(Screen):
         else:
             rnd = self.session.vote_round
             kind = self.t("play.consensus" if scene.decision == "consensus" else "play.vote")
-            voted = ", ".join(self.game.player(r) for r in rnd.votes)
-            self.turn_roles = waiting[:1]
+            pending = {} if self.secret else self.game.pending_votes
+            voted = ", ".join(self.game.player(r) for r in [*rnd.votes, *pending])
+            voter = next((r for r in waiting if r not in pending), waiting[0])
+            self.turn_roles = [voter]
             self.turn_text = self.t("play.voting", kind=kind, round=rnd.number,
-                                    who=self.game.who(waiting[0]))
+                                    who=self.game.who(voter))
             if voted:
                 self.turn_text += " · " + self.t("play.voted", names=voted)
 
