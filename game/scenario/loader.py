@@ -102,6 +102,9 @@ def _load_bytes(
         position = None
         if code == "unknown-key" and values.get("suggestion"):
             hint, hint_values = "did_you_mean", {"suggestion": values["suggestion"]}
+        if values.get("tip"):
+            hint, hint_values = values["tip"]
+        values.pop("tip", None)
         values.pop("suggestion", None)
         values.pop("allowed", None)
         if code in ("unknown-key", "missing-key") and where:

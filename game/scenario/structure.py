@@ -21,6 +21,7 @@ cascade into "unknown scene" errors), and the problems.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -228,7 +229,14 @@ class _Desugarer:
         allowed = KEYS[kind]
         kept = {}
         for key, value in obj.items():
-            if key in allowed:
+            if key in allowed and value is None:
+                # `weight: ~` or `weight:` with nothing: YAML reads null, which no key of the
+                # format takes (the JSON Schema refuses it too); say so instead of ignoring it.
+                self.find("wrong-type", path + (key,), key="empty-value", name=key,
+                          tip=("empty-value", {"name": key}))
+                self.reported.add(path + (key,))
+                kept[key] = value
+            elif key in allowed:
                 kept[key] = value
             else:
                 self.find("unknown-key", path + (key,), name=key, suggestion=suggest(key, allowed),
@@ -332,6 +340,12 @@ class _Desugarer:
         """A variable; a bare number or bool is its initial value."""
         if isinstance(body, bool | int | float):
             return {"initial": body}
+        if isinstance(body, str) and value_tip(body, "value"):
+            # `geheim: no` or `timer: 4:00`: YAML 1.2 reads text; say what to write.
+            self.find("wrong-type", path, key="wrong-type-variable", value=_quote(body),
+                      tip=value_tip(body, "value"))
+            self.reported.add(path)
+            return None
         obj = self.mapping(body, path, "variable")
         if obj is None:
             return None
@@ -437,6 +451,53 @@ class _Desugarer:
         return routes
 
 
+_TRUE_WORDS = frozenset({"yes", "ja", "j", "y", "on", "aan", "waar", "wel"})
+_FALSE_WORDS = frozenset({"no", "nee", "n", "off", "uit", "onwaar", "niet"})
+_CLOCK = re.compile(r"(\d{1,2}):([0-5]\d)(?::([0-5]\d))?")
+_DURATION = re.compile(r"(\d+(?:[.,]\d+)?)\s*(s|sec|seconde|seconden|seconds?|m|min|minuut|"
+                       r"minuten|minutes?)\.?", re.IGNORECASE)
+_LEADING_ZERO = re.compile(r"[-+]?0\d+(?:\.\d+)?")
+
+
+def value_tip(value: object, expected: str) -> tuple[str, dict[str, Any]] | None:
+    """What to write instead of a text where a boolean or a number belongs, or None.
+
+    The loader reads YAML 1.2 (as editors do), so YAML 1.1's `yes`, `off`, `4:00` and `0240`
+    arrive here as text; so do `ja`, `4 minuten` and `1_000`. Each gets the value to write.
+    """
+    if not isinstance(value, str):
+        return None
+    word = value.strip()
+    if expected in ("bool", "value") and word.lower() in _TRUE_WORDS | _FALSE_WORDS:
+        fixed = "true" if word.lower() in _TRUE_WORDS else "false"
+        return "write-instead", {"value": word, "fixed": fixed}
+    if expected not in ("int", "number", "value"):
+        return None
+    clock = _CLOCK.fullmatch(word)
+    if clock:
+        hours_or_minutes, minutes_or_seconds, seconds = clock.groups()
+        if seconds is None:  # m:ss, as a timer is written
+            total = int(hours_or_minutes) * 60 + int(minutes_or_seconds)
+        else:
+            total = (int(hours_or_minutes) * 60 + int(minutes_or_seconds)) * 60 + int(seconds)
+        return "write-seconds", {"value": word, "fixed": str(total)}
+    duration = _DURATION.fullmatch(word)
+    if duration:
+        amount = float(duration.group(1).replace(",", "."))
+        unit = duration.group(2).lower()
+        total = amount * 60 if unit.startswith("m") else amount
+        return "write-seconds", {"value": word, "fixed": f"{total:g}"}
+    if _LEADING_ZERO.fullmatch(word):
+        sign = word[0] if word[0] in "+-" else ""
+        fixed = sign + (word.lstrip("+-").lstrip("0") or "0")
+        if fixed.lstrip("+-").startswith("."):
+            fixed = sign + "0" + fixed.lstrip("+-")
+        return "leading-zero", {"value": word, "fixed": fixed}
+    if re.fullmatch(r"[-+]?\d{1,3}(?:_\d{3})+", word):
+        return "write-instead", {"value": word, "fixed": word.replace("_", "")}
+    return None
+
+
 def _quote(value: object) -> str:
     """A short quotation of a value for messages."""
     text = repr(value)
@@ -496,11 +557,15 @@ def findings_from_error(exc: BaseException, base: tuple) -> list[Finding]:
             name = ypath[-1] if ypath else "?"
             found.append(("missing-key", ypath, {"name": name}))
         elif isinstance(leaf, WrongType):
-            found.append(("wrong-type", ypath, {"key": "wrong-type",
-                                                "expected": Kind(leaf.expected),
-                                                "found": Kind(kind_of(leaf.value)),
-                                                "value": _quote(leaf.value),
-                                                "what": _what(ypath)}))
+            values = {"key": "wrong-type", "expected": Kind(leaf.expected),
+                      "found": Kind(kind_of(leaf.value)), "value": _quote(leaf.value),
+                      "what": _what(ypath)}
+            tip = value_tip(leaf.value, leaf.expected)
+            if ypath and ypath[-1] == "next" and isinstance(leaf.value, list):
+                tip = ("next-routes", {})
+            if tip:
+                values["tip"] = tip
+            found.append(("wrong-type", ypath, values))
         elif isinstance(leaf, BadOption):
             found.append(("bad-value", ypath, {"value": _quote(leaf.value),
                                                "options": leaf.options,

@@ -28,6 +28,30 @@ ID_PATTERN = re.compile(r"[a-z0-9_]+")
 SCENARIO_ID_PATTERN = re.compile(r"[a-z0-9_-]+")
 COLOR_PATTERN = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 LANGUAGES = ("nl", "en")
+EVERYONE = frozenset({"iedereen", "allen", "alle", "allemaal", "alle_rollen", "everyone", "all",
+                      "everybody", "samen", "het_team", "teams"})
+"""Words an author writes for the whole team where the format wants `actor: team`."""
+# Fields of study and professions an author may write as an academy, and the academy meant.
+ACADEMY_WORDS = {
+    "gezondheidszorg": ("verpleeg", "zorg", "gezond", "genees", "medisch", "arts", "ggz", "ggd",
+                        "jgz", "health", "nurs", "psycholo", "fysio", "paramedisch"),
+    "pabo": ("onderwijs", "leraar", "lerare", "leerkracht", "school", "educat", "teach",
+             "docent"),
+    "sociale_studies": ("sociaal", "sociale", "social", "maatschappelijk", "jeugdzorg", "welzijn",
+                        "pedagog", "sph", "cmv", "wijk"),
+    "recht": ("recht", "jurid", "jurist", "law", "legal", "advoca", "leerplicht"),
+    "economie": ("econo", "bedrijf", "financ", "bestuur", "business", "gemeente", "beleid",
+                 "manage"),
+}
+
+
+def academy_for(word: str) -> str | None:
+    """The academy a field of study or profession belongs to (`verpleegkunde`), or None."""
+    plain = word.lower().replace("-", "").replace(" ", "")
+    # The longest stem that fits wins: `jeugdzorg` is social work, `zorg` alone is health.
+    stems = sorted(((stem, academy) for academy, group in ACADEMY_WORDS.items()
+                    for stem in group), key=lambda pair: -len(pair[0]))
+    return next((academy for stem, academy in stems if stem in plain), None)
 
 
 
@@ -119,6 +143,10 @@ class _Validator:
             return False
         return self.ref("roles", role, path, "unknown-role")
 
+    def written(self, path: tuple) -> bool:
+        """True when the author wrote this key (even if its value could not be read)."""
+        return path in self.s.marks
+
     def column_of(self, path: tuple, offset: int) -> tuple[int, int]:
         """Where a character of a scalar is: exact on a one-line scalar, else its start."""
         spot = self.spots.get(path)
@@ -189,7 +217,7 @@ class _Validator:
         """Academy (a warning when unknown), colour, briefing placeholders."""
         path = ("roles", role.id)
         if role.academy not in ACADEMIES:
-            hint = suggest(role.academy, ACADEMIES)
+            hint = suggest(role.academy, ACADEMIES) or academy_for(role.academy)
             self.add("unknown-academy", path + ("academy",), severity="warning",
                      name=role.academy, known=ACADEMIES,
                      hint="did_you_mean" if hint else None, hint_values={"suggestion": hint})
@@ -255,14 +283,19 @@ class _Validator:
         path = ("scenes", scene.id)
         if scene.choices and scene.next is not None:
             self.add("choices-and-next", path + ("next",))
-        if not scene.choices and scene.next is None and scene.id not in self.choice_index:
+        if (not scene.choices and scene.next is None and scene.id not in self.choice_index
+                and not self.written(path + ("next",)) and not self.written(path + ("choices",))):
+            # A `next` or `choices` that was written but could not be read is reported
+            # already; "no choices and no next" would only repeat it.
             self.add("no-choices-or-next", path)
         if scene.next is not None:
             self.ref("nodes", scene.next, path + ("next",), "unknown-scene")
         if scene.choices and not scene.actors:
             self.add("missing-actor", path)
         for i, actor in enumerate(scene.actors):
-            if not scene.is_team:
+            if not scene.is_team and actor in EVERYONE and actor not in self.declared["roles"]:
+                self.add("unknown-role", path + ("actor", i), name=actor, hint="everyone")
+            elif not scene.is_team:
                 self.role_ref(actor, path + ("actor", i))
         if scene.tiebreak is not None and self.role_ref(scene.tiebreak, path + ("tiebreak",)):
             if scene.actors and scene.tiebreak not in scene.actors:
@@ -272,13 +305,18 @@ class _Validator:
         if scene.timer is not None and scene.timer <= 0:
             self.add("bad-value", path + ("timer",), key="bad-value-positive", name="timer",
                      value=scene.timer)
-        if (scene.timer is None) != (scene.on_timeout is None):
-            which = "timer" if scene.timer is not None else "on_timeout"
+        timer_written = scene.timer is not None or self.written(path + ("timer",))
+        timeout_written = scene.on_timeout is not None or self.written(path + ("on_timeout",))
+        if timer_written != timeout_written:
+            which = "timer" if timer_written else "on_timeout"
             self.add("timer-timeout", path + (which,), key=f"timer-timeout-{which}")
         if scene.on_timeout is not None:
             self.ref("nodes", scene.on_timeout, path + ("on_timeout",), "unknown-scene")
         self.effects(scene.on_enter, path + ("on_enter",))
         self.template(scene.text, path + ("text",))
+        guards = [c.if_ for c in scene.choices]
+        if guards and all(guards) and scene.on_timeout is None and not _covers(guards):
+            self.add("all-choices-guarded", path, severity="warning")
         seen: dict[str, int] = {}
         indices = self.choice_index.get(scene.id, range(len(scene.choices)))
         for i, choice in zip(indices, scene.choices):
@@ -393,6 +431,32 @@ class _Validator:
                 if role not in acting:
                     self.add("role-never-acts", ("roles", role), severity="warning",
                              name=role)
+
+
+_COMPARISON = re.compile(r"\s*(\w+)\s*(>=|<=|==|!=|<|>)\s*(\S+)\s*")
+_OPPOSITE = {">=": "<", "<": ">=", ">": "<=", "<=": ">", "==": "!=", "!=": "=="}
+
+
+def _covers(guards: list[str | None]) -> bool:
+    """True when two guards are plainly each other's opposite (`x` and `not x`, `a >= 5` and
+    `a < 5`), so one of them always holds; any other set of guards may all be false."""
+    plain = {" ".join(g.split()) for g in guards if g}
+    for guard in plain:
+        for negated in (f"not {guard}", f"not ({guard})"):
+            if negated in plain:
+                return True
+        found = _COMPARISON.fullmatch(guard)
+        if found:
+            name, op, value = found.groups()
+            if any(_same_comparison(other, name, _OPPOSITE[op], value) for other in plain):
+                return True
+    return False
+
+
+def _same_comparison(text: str, name: str, op: str, value: str) -> bool:
+    """True when `text` is the comparison `name op value`, spaces aside."""
+    found = _COMPARISON.fullmatch(text)
+    return found is not None and found.groups() == (name, op, value)
 
 
 def _targets(scene: Scene) -> Iterable[str]:

@@ -58,7 +58,30 @@ _SEQ_TAG = f"{_T}seq"
 _MAP_TAG = f"{_T}map"
 
 class MarkingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe (C when available) loader used to compose the node tree; never constructs."""
+    """The safe (C when available) loader used to compose the node tree; never constructs.
+
+    Plain scalars are resolved as YAML 1.2's core schema does (as editors and JSON Schema
+    tools read them), not as PyYAML's YAML 1.1: only `true`/`false` are booleans (`yes`, `no`,
+    `on`, `off` are text), only decimal numbers are numbers (`4:00` is text, not 240), and
+    `null`/`~`/nothing is null. A number written with a leading zero (`0240`, which YAML 1.1
+    reads as octal 160) stays text, so that a field wanting a number refuses it with a tip.
+    """
+
+    yaml_implicit_resolvers: dict = {}
+
+
+_CORE_RESOLVERS = [
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
+    ("float", r"^[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$",
+     "-+0123456789."),
+    ("float", r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+."),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("merge", r"^(?:<<)$", "<"),
+]
+for _name, _pattern, _first in _CORE_RESOLVERS:
+    MarkingLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_name}", re.compile(_pattern),
+                                       list(_first))
 
 
 @attrs.frozen
@@ -190,6 +213,16 @@ def read_yaml(data: bytes, source: str = "<text>", size: int | None = None) -> Y
             )
         )
     return doc
+
+
+_TEXT_LISTS = frozenset({"learning_goals", "goals", "questions", "watch_for", "wrong_turns",
+                         "describe", "analyse", "apply"})
+"""Keys whose value is a list of sentences (where a comma in `[ ]` can split one in two)."""
+
+
+def _short_text(text: str, width: int = 70) -> str:
+    """A text cut for a tip."""
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 _EFFECT_KEYS = frozenset({"set", "add", "score", "on_enter", "on_share", "on_breach",
@@ -339,6 +372,8 @@ class _Walker:
             if node.tag != _SEQ_TAG:
                 self.report("yaml-tag", path, _position(node), tag=node.tag)
                 return None
+            if node.flow_style and path and path[-1] in _TEXT_LISTS:
+                self._check_split_text(node, path)
             return [self.value(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if node.tag != _MAP_TAG:
             self.report("yaml-tag", path, _position(node), tag=node.tag)
@@ -429,6 +464,29 @@ class _Walker:
                 self.doc.key_marks.setdefault(path + (key,), _position(key_node))
                 result[key] = self.value(value_node, path + (key,), depth + 1)
         return result
+
+    def _check_split_text(self, node: SequenceNode, path: tuple) -> None:
+        """Warn when a comma in `[ ]` cut one sentence into two items.
+
+        `learning_goals: [Delen met toestemming, ook als het spannend is]` is two goals to
+        YAML; an item that starts in lower case right after one that starts in upper case, on
+        the same line and without quotes, is almost always the rest of the sentence.
+        """
+        items = node.value
+        for first, second in zip(items, items[1:]):
+            if not (isinstance(first, ScalarNode) and isinstance(second, ScalarNode)):
+                continue
+            if first.style or second.style or not first.value or not second.value:
+                continue
+            if first.start_mark.line != second.start_mark.line:
+                continue
+            if first.value[0].isupper() and second.value[0].islower():
+                joined = f"{first.value}, {second.value}"
+                self.doc.problems.append(problem(
+                    "flow-list-comma", path, source=self.source, marks=self.doc.marks,
+                    severity="warning", position=_position(first), keyed=True, first=first.value,
+                    second=second.value, joined=_short_text(joined)))
+                return
 
     def _merge_tip(self, key: str, first: Node, second: Node) -> dict[str, object]:
         """For a key given twice with a mapping each time, the tip to merge the two.
