@@ -11,6 +11,7 @@ machine's state and can be read side by side:
   bytes, and the 20k/5k time ratio (linear growth is 4); peak memory of one load of each size;
 - `choose()` without a log, its ratio to a bare reference interpreter, and with the fsynced
   log (`bench_choose.py`);
+- `Session()` at 25 and 20,000 scenes and their ratio (`bench_session.py`);
 - simulate throughput (the scenario of `bench_simulate.py`, one process);
 - play-screen frame p95 and start-up to the first frame (`bench_window.py`);
 - class report over 30 logs (`bench_debrief.py`).
@@ -179,6 +180,17 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("choose() with fsynced log, median call", f"{choose['logged_us'] / 1000:.2f} ms",
                  "", None))
     rows.append(("  peak memory (1,000-scene scenario)", f"{peak:.0f} MB", "", None))
+
+    # --- session start
+    say("Session()")
+    starts, _ = run_child(["benchmarks/bench_session.py", "--scenes", "25", "20000",
+                           "--starts", "100" if quick else "300", "--json"])
+    figures["session_start"] = starts
+    small, big = starts["25"]["median_us"], starts["20000"]["median_us"]
+    rows.append(("Session() at 20,000 scenes, median start", f"{big:.0f} µs", "≤ 1 ms",
+                 big <= 1000))
+    rows.append((f"  ÷ Session() at 25 scenes ({small:.0f} µs)", f"{big / small:.2f}×",
+                 "≈ 1× (≤ 2×)", big / small <= 2))
 
     # --- simulate
     runs = 500 if quick else 2000

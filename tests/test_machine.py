@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import go, make_scenario, number
-from transitions import MachineError
+from transitions import Machine, MachineError
 
 from game.engine.machine import (
     PROCEED,
@@ -64,17 +64,43 @@ def test_conditions_are_python_callables_never_strings():
 
 
 def test_no_auto_transitions_and_invalid_triggers_raise():
-    """auto_transitions is off (no to_<state>); a trigger invalid in this state raises."""
-    machine, model = build_machine(scenario())
-    assert not hasattr(model, "to_s3")
+    """auto_transitions is off (no to_<state>); a trigger invalid in this state raises, and
+    so does a trigger no scene has."""
+    sc = scenario()
+    machine, model = build_machine(sc)
+    plan = plan_for(sc)
     assert "to_s3" not in machine.events
     with pytest.raises(MachineError):
-        model.trigger(PROCEED, None)  # s1 is not a narration scene
-    with pytest.raises(AttributeError):
-        model.trigger("choose:nope", None)
+        plan.fire(model, PROCEED, None)  # s1 is not a narration scene
+    with pytest.raises(MachineError, match="choose:nope"):
+        plan.fire(model, "choose:nope", None)
+    assert model.state == "s1"
 
 
-def test_plan_is_built_once_per_scenario_object():
+def test_transitions_fires_events_for_a_model_it_never_registered():
+    """What the engine relies on from transitions (checked on 0.9.x; pyproject keeps it below
+    0.10): `Machine.events[name].trigger(model, arg)` runs the transitions of `model.state`
+    for a model never passed to `add_model`, hands `arg` to the conditions, sets
+    `model.state`, and leaves the machine without models. Fails when transitions changes it."""
+    seen = []
+    machine = Machine(model=None, states=["a", "b", "c"], initial="a", auto_transitions=False,
+                      transitions=[{"trigger": "go", "source": "a", "dest": "b",
+                                    "conditions": [lambda ctx: seen.append(ctx) or ctx > 1]},
+                                   {"trigger": "go", "source": "a", "dest": "c"}])
+
+    class Model:
+        state = "a"
+
+    first, second = Model(), Model()
+    assert machine.events["go"].trigger(first, 2) is True
+    assert machine.events["go"].trigger(second, 0) is True
+    assert (first.state, second.state, seen) == ("b", "c", [2, 0])
+    assert machine.models == [] and not hasattr(first, "is_a")
+    with pytest.raises(MachineError):
+        machine.events["go"].trigger(first, 2)  # nothing leaves b
+
+
+def test_plan_is_built_once_per_scenario():
     """Sessions of the same scenario share one compiled plan; another object gets its own."""
     sc = scenario()
     assert plan_for(sc) is plan_for(sc)
@@ -106,24 +132,25 @@ def test_a_guard_that_fails_at_run_time_counts_as_closed(caplog):
     assert "10 / v > 1" in caplog.text
 
 
-def test_each_session_has_its_own_machine_sharing_the_scenarios_tables():
-    """Two sessions: two machines and models, the same State objects, independent play."""
+def test_sessions_share_the_scenarios_machine_and_play_independently():
+    """Two sessions: one machine, two models, independent play; no model is registered and
+    reading a transition table never inserts another source."""
     sc = scenario()
     first, second = Session(sc), Session(sc)
-    assert first._machine is not second._machine
-    assert first._machine.events["choose:x"] is not second._machine.events["choose:x"]
-    assert first._machine.states["s1"] is second._machine.states["s1"]
+    assert first._plan.machine is second._plan.machine
+    assert first._model is not second._model
     first.choose("a", "y")
     assert first.scene_id == "s3" and second.scene_id == "s1"
     second.variables["v"] = 5
     second.choose("a", "x")
     assert second.scene_id == "s2" and first.scene_id == "s3"
-    table = first._machine.events["choose:x"].transitions
-    assert set(table) == {"s1", "s3"}  # reading never inserted another source
+    machine = first._plan.machine
+    assert machine.models == []
+    assert set(machine.events["choose:x"].transitions) == {"s1", "s3"}
 
 
 def test_the_model_gets_no_convenience_methods():
-    """The session model carries only `state` and `trigger`, not is_<state>() or trigger methods."""
-    _, model = build_machine(scenario())
-    assert model.state == "s1" and callable(model.trigger)
-    assert not hasattr(model, "is_s1") and not hasattr(model, "proceed")
+    """The session's model carries only `state`: no is_<state>() or trigger methods."""
+    s = Session(scenario())
+    s.choose("a", "y")
+    assert vars(s._model) == {"state": "s3"}

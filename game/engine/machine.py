@@ -10,9 +10,13 @@ States are every scene and every ending (they share one namespace). Triggers:
 
 Conditions are Python callables built from the compiled, load-time-checked expressions, never
 strings from YAML (`transitions` resolves unknown strings as dotted import paths and calls
-them). Every condition receives the evaluation context as the trigger's one argument, so the
-states and transition tables are built once per scenario (cached) and shared by all sessions
-of it; each session gets its own `SessionMachine` holding its model and events. A run of
+them). Every condition receives the evaluation context (the session) as the trigger's one
+argument, so nothing in the machine belongs to a session: one `Machine` per scenario is built
+once (cached) and shared by all sessions of it. A session is a `SceneModel` (its current
+state) that fires the shared machine's events (`Machine.events[name].trigger(model, ctx)`,
+the call transitions binds to a registered model's trigger methods). Sessions are never
+registered with `add_model`, which gives each model an `is_<state>()` method per state and so
+costs time and memory in proportion to the scenario (see docs/engine.md). A run of
 consecutive weighted routes is one seeded pick: the first condition of the run draws (through
 the context, from the session's seeded RNG), the others compare with that draw.
 
@@ -29,8 +33,8 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from attrs import field, frozen
-from transitions import Machine, State
+from attrs import frozen
+from transitions import Machine, MachineError
 
 from game.gcpause import gc_paused
 from game.scenario.expressions import ExpressionError, compile_source
@@ -79,17 +83,36 @@ class CompiledChoice:
         return any(g(ctx) for g in self.route_guards)
 
 
+class SceneModel:
+    """A session's place in the scene graph: the `transitions` model whose `state` is the
+    current scene or ending. A plain class: transitions sets `state` on it."""
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
 @frozen
 class MachinePlan:
-    """Everything a session's `Machine` is built from, computed once per scenario."""
+    """Everything a scenario's sessions play by, built once per scenario and shared.
+
+    `machine` is the scenario's one `transitions.Machine` (no models registered); a session
+    fires its events for its own `SceneModel` with `fire`.
+    """
 
     states: tuple[str, ...]
     transitions: tuple[dict[str, Any], ...]
     choices: dict[tuple[str, str], CompiledChoice]
     consents: dict[str, Callable[[Any], Any]]
-    # Built once from the specs above by a template Machine; shared read-only by sessions.
-    state_objects: tuple[State, ...] = ()
-    event_tables: dict[str, Any] = field(factory=dict)
+    machine: Machine
+
+    def fire(self, model: SceneModel, trigger: str, ctx: Any) -> bool:
+        """Fire `trigger` for `model` with `ctx` for the conditions; True when a transition
+        was taken (the model's `state` is then the destination). A trigger not valid in the
+        model's state raises `MachineError`, as an unknown trigger does."""
+        event = self.machine.events.get(trigger)
+        if event is None:
+            raise MachineError(f"Do not know event named {trigger!r}.")
+        return event.trigger(model, ctx)
 
 
 def _compile(source: str) -> Callable[[Any], Any]:
@@ -194,9 +217,7 @@ def _build_plan(scenario: Scenario) -> MachinePlan:
     consents = {
         info.id: _compile(info.consent) for info in scenario.info.values() if info.consent
     }
-    # A template Machine (no model) turns the specs into transitions' own State and
-    # Transition objects once; every session's machine shares them (see SessionMachine).
-    template = Machine(
+    machine = Machine(
         model=None,
         states=list(states),
         transitions=transitions,
@@ -210,8 +231,7 @@ def _build_plan(scenario: Scenario) -> MachinePlan:
         transitions=tuple(transitions),
         choices=choices,
         consents=consents,
-        state_objects=tuple(template.states.values()),
-        event_tables={name: event.transitions for name, event in template.events.items()},
+        machine=machine,
     )
 
 
@@ -234,56 +254,6 @@ def plan_for(scenario: Scenario) -> MachinePlan:
     return plan
 
 
-class SessionMachine(Machine):
-    """The `Machine` of one session, built in microseconds from its scenario's plan.
-
-    A plain `Machine` per session would create every `State`, `Transition` and `Condition`
-    object again (0.4–0.65 ms for a 30-scene case: a quarter of a simulated playthrough, and
-    0.3 s for 20,000 scenes). None of those objects is tied to a session: conditions get the
-    session as the trigger's argument. So each session gets its own `SessionMachine` (its own
-    model, current state and `Event` objects, which point back to their machine), sharing the
-    scenario's `State` objects and per-event transition tables, built once by a template
-    `Machine` in `build_plan`. Nothing changes them after that: an `Event` checks that the
-    current state is a source before it reads the table, so a lookup never inserts into it.
-
-    It also leaves out the convenience methods transitions puts on every model, `is_<state>()`
-    and one method per trigger: sessions call `model.trigger(name, ctx)`.
-    """
-
-    def _add_model_to_state(self, state: State, model: Any) -> None:
-        """No `is_<state>()` helpers (and no `on_enter_<state>` lookups) on the model."""
-
-    def _add_trigger_to_model(self, trigger: str, model: Any) -> None:
-        """No per-trigger methods on the model; `model.trigger(name, ...)` reaches every event."""
-
-
-class SceneModel:
-    """The `transitions` model of a session: a plain object whose `state` is the current node.
-
-    A plain class on purpose: `transitions` sets attributes (`state`, `trigger`) on its model,
-    which a slotted attrs class cannot take.
-    """
-
-    state: str
-
-
-def build_machine(
-    scenario: Scenario, model: SceneModel | None = None
-) -> tuple[Machine, SceneModel]:
-    """A fresh `Machine` for one session, in the scenario's start scene."""
-    plan = plan_for(scenario)
-    model = model or SceneModel()
-    with gc_paused():
-        machine = SessionMachine(
-            model=model,
-            states=list(plan.state_objects),
-            initial=scenario.start,
-            auto_transitions=False,
-            ignore_invalid_triggers=False,
-            send_event=False,
-        )
-        for name, table in plan.event_tables.items():
-            event = machine._create_event(name, machine)
-            event.transitions = table  # shared and read-only, see SessionMachine
-            machine.events[name] = event
-    return machine, model
+def build_machine(scenario: Scenario) -> tuple[Machine, SceneModel]:
+    """The scenario's shared `Machine` and a fresh model in its start scene."""
+    return plan_for(scenario).machine, SceneModel(scenario.start)

@@ -45,7 +45,7 @@ from game import scoring
 from game.__version__ import VERSION
 from game.engine import events as ev
 from game.engine.log import LogWriter, read_log, repair_tail
-from game.engine.machine import PROCEED, TIMEOUT, build_machine, choose_trigger, plan_for
+from game.engine.machine import PROCEED, TIMEOUT, SceneModel, choose_trigger, plan_for
 from game.errors import LogError, SessionError
 from game.i18n import translate
 from game.scenario.model import TEAM, Choice, Effects, Ending, Info, Scenario, Scene
@@ -126,7 +126,7 @@ class Session:
         }
         self.role_names: dict[str, str] = {rid: r.name for rid, r in scenario.roles.items()}
         self._plan = plan_for(scenario)
-        self._machine, self._model = build_machine(scenario)
+        self._model = SceneModel(scenario.start)
         self._rng = random.Random(seed)
         self._picks: dict[tuple[str, str, int], int] = {}
 
@@ -763,7 +763,7 @@ class Session:
     def _fire(self, trigger: str, via: str) -> bool:
         """Fire a machine trigger; on success enter the new state. False when no route held."""
         self._picks.clear()
-        if not self._model.trigger(trigger, self):
+        if not self._plan.fire(self._model, trigger, self):
             return False
         self._enter(self._model.state, via)
         return True
