@@ -402,6 +402,20 @@ def test_timer_counts_down_on_the_injected_clock_and_tick_takes_on_timeout(clock
     assert s.time_left() is None and s.tick() is False
 
 
+def test_extend_timer_moves_the_deadline_and_needs_a_timer(clock):
+    """extend_timer adds seconds to the running timer; without one it is a SessionError."""
+    s = session(timed(), clock=clock)
+    clock.advance(50)
+    s.extend_timer(30)
+    assert s.time_left() == pytest.approx(40)
+    clock.advance(39)
+    assert s.tick() is False
+    clock.advance(1)
+    assert s.tick() is True
+    with pytest.raises(SessionError):
+        s.extend_timer(10)
+
+
 def test_untimed_scene_has_no_time_left(clock):
     """time_left() is None in a scene without a timer."""
     assert session([single()], clock=clock).time_left() is None

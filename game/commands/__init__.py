@@ -4,4 +4,4 @@
 imports its heavy dependencies inside `run`, so `samenspel --help` stays fast.
 """
 
-COMMANDS = ("play", "resume", "validate", "simulate", "graph", "new", "debrief")
+COMMANDS = ("play", "resume", "validate", "simulate", "graph", "new", "debrief", "klas")

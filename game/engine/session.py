@@ -430,6 +430,17 @@ class Session:
             return True
         return False
 
+    def extend_timer(self, seconds: float) -> None:
+        """Give the running timed scene `seconds` more (a teacher's extension in class play).
+
+        Not logged: the log records moves, and the only thing an extension changes is when
+        `timer_expired` happens, which is logged. A caller that resumes a session re-applies
+        an extension it kept itself. Raises `SessionError` when no timer is running.
+        """
+        if self._deadline is None or self.ending is not None:
+            raise SessionError(self._msg("no_timer", scene=self._model.state))
+        self._deadline += float(seconds)
+
     # --------------------------------------------------------------- scores and close
 
     def scores(self) -> dict[str, Any]:
