@@ -37,6 +37,8 @@ from typing import Any
 
 from game.engine.session import Session
 from game.errors import SamenspelError, SessionError
+from game.export.logs import read_team_log
+from game.export.report import write_report
 from game.i18n import translate
 from game.scenario.model import Scenario
 
@@ -497,9 +499,6 @@ class Classroom:
 
     def write_report(self) -> Path | None:
         """The class report (`klasrapport.html`) of every started team, or None if none."""
-        from game.export.logs import read_team_log
-        from game.export.report import write_report
-
         logs = [read_team_log(t.log_path, self.lang) for t in self.ordered_teams()
                 if t.started and t.log_path.exists()]
         if not logs:

@@ -28,6 +28,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+import segno
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -420,8 +421,6 @@ async def teacher_page(request: Request) -> Response:
 
 async def qr_code(request: Request) -> Response:
     """A team's join address as an SVG QR code (made here: no network)."""
-    import segno
-
     hub: Hub = request.app.state.hub
     team = hub.room.team(request.path_params["code"])
     if team is None:
