@@ -113,3 +113,22 @@ def make_window(tmp_path, monkeypatch):
         if app.game is not None:
             app.game.session.close()
     pygame.display.quit()
+
+
+def with_guide(scenario: Scenario) -> Scenario:
+    """The scenario with a facilitator guide, one role prompt (leerkracht) and, on every
+    ending, questions in two phases (describe, apply): for the report and window tests."""
+    import attrs
+
+    from game.scenario.model import Guide, LegalNote, Questions
+
+    phases = Questions(describe=("Wat gebeurde er?",), apply=("Wat doe jij in je stage?",))
+    endings = {eid: attrs.evolve(e, phases=phases, questions=phases.all())
+               for eid, e in scenario.endings.items()}
+    guide = Guide(duration=20, prebriefing="Niemand weet alles.\n\nVraag door.",
+                  watch_for=("Vraagt iemand toestemming?",),
+                  wrong_turns=("Alles met iedereen delen.",),
+                  legal_background=(LegalNote(text="Delen met toestemming.",
+                                              source="Jeugdwet art. 7.3.11"),))
+    return attrs.evolve(scenario, endings=endings, guide=guide,
+                        debrief_roles={"leerkracht": ("Wat wist jij?",)})

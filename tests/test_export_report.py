@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import with_guide
 
 from game.export.logs import find_scenario, read_team_log, read_team_logs
 from game.export.replay import timeline
@@ -301,3 +302,36 @@ def test_index_shows_the_parts_scoring_returns(team2, scenario, monkeypatch):
     monkeypatch.setattr(report, "numbers", lambda e, s: Numbers(real.scores, real.metrics, index))
     page = parse(render_report(team2, scenario))
     assert "nieuw_deel" in page.visible and "report.part" not in page.visible
+
+
+def test_team_report_shows_the_teacher_guide_after_the_ending(team2, scenario):
+    """A finished team: "Handleiding voor de docent" last, with sources, prompts and phases."""
+    page = parse(render_report(team2, with_guide(scenario)))
+    assert page.sections == TEAM_SECTIONS + ["guide"]
+    text = page.visible
+    assert "Handleiding voor de docent" in text
+    for part in ("20 minuten", "Niemand weet alles.",
+                 "Vraagt iemand toestemming?", "Alles met iedereen delen.",
+                 "Delen met toestemming.", "Jeugdwet art. 7.3.11", "Wat wist jij?",
+                 "Beschrijven", "Toepassen", "Wat doe jij in je stage?", "Vraag door."):
+        assert part in text, part
+    assert "Analyseren" not in text  # an empty phase gets no heading
+
+
+def test_unfinished_team_report_holds_the_guide_back(scenario):
+    """No ending yet: the guide section only says it appears after the ending."""
+    team = read_team_log(LOGS / "keukentafel_team1_truncated.jsonl")
+    page = parse(render_report(team, with_guide(scenario)))
+    assert page.sections[-1] == "guide"
+    assert "zodra het team een einde heeft bereikt" in page.visible
+    assert "Jeugdwet art. 7.3.11" not in page.visible
+    assert "Wat wist jij?" not in page.visible
+
+
+def test_class_report_shows_the_guide_and_grouped_questions(scenario):
+    """The class report ends with the guide; ending questions keep their phase headings."""
+    logs = read_team_logs([LOGS / f"keukentafel_team{i}.jsonl" for i in (1, 2, 3)])
+    page = parse(render_report(logs, with_guide(scenario), lang="en"))
+    assert page.sections == CLASS_SECTIONS + ["guide"]
+    assert "Facilitator guide" in page.visible and "Describe" in page.visible
+    assert "Jeugdwet art. 7.3.11" in page.visible

@@ -505,3 +505,81 @@ def test_a_role_called_team_is_refused():
     """`team` is reserved for `actor: team`; a role with that id is a bad-id error."""
     _, problems = load_scenario_text_with_problems(SMALL.replace("  b: {", "  team: {"))
     assert ("bad-id", 6) in [(p.code, p.line) for p in problems]
+
+
+_DEBRIEF = SMALL.replace(
+    "  einde: {title: Einde, text: Klaar, outcome: good}\n",
+    """\
+  einde:
+    title: Einde
+    text: Klaar
+    outcome: good
+    questions:
+      describe: Wat gebeurde er?
+      apply: [Wat doe jij in je stage?, Waar wijkt de praktijk af?]
+debrief:
+  questions: [Wie had de regie?]
+  roles:
+    a: [Wat wist jij?]
+  guide:
+    duration: 20
+    prebriefing: |
+      Eerste alinea.
+
+      Tweede alinea.
+    watch_for: Wie vraagt om toestemming?
+    wrong_turns: [Alles met iedereen delen.]
+    legal_background:
+      - {text: Delen met toestemming., source: Jeugdwet art. 7.3.11}
+""",
+)
+
+
+def test_debrief_block_with_guide_roles_and_phased_questions():
+    """`debrief.roles`/`guide` and an ending's phases load; `questions` keeps them all in order."""
+    from game.scenario.model import Guide, LegalNote, Questions
+
+    s = load_scenario_text(_DEBRIEF)
+    ending = s.endings["einde"]
+    assert ending.phases == Questions(describe=("Wat gebeurde er?",),
+                                      apply=("Wat doe jij in je stage?",
+                                             "Waar wijkt de praktijk af?"))
+    assert ending.questions == ending.phases.all()
+    assert s.debrief_roles == {"a": ("Wat wist jij?",)}
+    assert s.guide == Guide(duration=20, prebriefing="Eerste alinea.\n\nTweede alinea.\n",
+                            watch_for=("Wie vraagt om toestemming?",),
+                            wrong_turns=("Alles met iedereen delen.",),
+                            legal_background=(LegalNote(text="Delen met toestemming.",
+                                                        source="Jeugdwet art. 7.3.11"),))
+
+
+def test_debrief_block_round_trips():
+    """unstructure writes the guide, the prompts and the phases back; loading gives the same."""
+    s = load_scenario_text(_DEBRIEF)
+    again = load_scenario_text(yaml.safe_dump(unstructure(s), allow_unicode=True,
+                                              sort_keys=False))
+    assert again == s
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "words"),
+    [
+        ("    a: [Wat wist jij?]", "    c: [Wat wist jij?]", "unknown-role",
+         "'c' in de nabespreking (debrief) is geen rol"),
+        ("duration: 20", "duration: 0", "bad-value", "moet groter dan 0 zijn"),
+        ("source: Jeugdwet art. 7.3.11}", "bron: x}", "unknown-key",
+         "bron 1 van de handleiding voor de docent"),
+        ("      describe: Wat gebeurde er?", "      describe: {wat: 1}", "wrong-type",
+         "moet een lijst zijn, niet een mapping"),
+        ("      describe: Wat gebeurde er?", "      beschrijf: Wat?", "unknown-key",
+         "onbekende sleutel 'beschrijf'"),
+    ],
+)
+def test_debrief_mistakes_are_reported_in_dutch(old, new, code, words):
+    """Unknown roles, a zero duration, unknown keys and a mapping where a list belongs."""
+    text = _DEBRIEF.replace(old, new)
+    assert text != _DEBRIEF
+    scenario, problems = load_scenario_text_with_problems(text)
+    assert scenario is None
+    assert code in codes(problems)
+    assert any(words in p.message_nl for p in problems), [p.message_nl for p in problems]

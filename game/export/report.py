@@ -25,6 +25,7 @@ from game.__version__ import VERSION
 from game.export import charts
 from game.export.compare import divergences, ending_counts
 from game.export.csv import write_csv
+from game.export.guide import question_groups, teacher_guide
 from game.export.logs import TeamLog
 from game.export.replay import Moment, final_variables, timeline
 from game.export.sources import Source, team_logs
@@ -181,6 +182,7 @@ def _outcome(team: TeamLog, scenario: Scenario, lang: str) -> dict:
         "title": ending.title if ending else str(ended.get("ending")),
         "text": text,
         "questions": list(ending.questions) if ending else [],
+        "question_groups": question_groups(ending, lang),
     }
 
 
@@ -533,10 +535,12 @@ def class_context(teams: Sequence[TeamLog], scenario: Scenario, lang: str = "nl"
         "endings": endings,
         "divergences": divergences(teams, scenario, lang),
         "ending_questions": [
-            {"title": e["title"], "questions": e["questions"]}
+            {"title": e["title"], "questions": e["questions"],
+             "groups": question_groups(scenario.endings.get(e["id"]), lang)}
             for e in endings
             if e["teams"] and e["questions"]
         ],
+        "finished": any(team.ended is not None for team in teams),
     }
 
 
@@ -564,6 +568,8 @@ def render_report(
             version=VERSION,
         ),
         "pseudonymized": any(t.pseudonymized for t in teams),
+        # the teacher's guide; the templates show it only once a team reached an ending
+        "guide": teacher_guide(scenario, lang),
     }
     if len(teams) == 1:
         template = _env().get_template("team.html.j2")

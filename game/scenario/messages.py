@@ -26,7 +26,9 @@ SECTION_NOUNS = {
     "endings": "ending",
 }
 # Lists whose items are numbered for people (1-based).
-_LIST_NOUNS = {"choices": "choice", "goto": "route"}
+_LIST_NOUNS = {"choices": "choice", "goto": "route", "legal_background": "legal_note"}
+# Keys named as a place of their own: the debrief block and its facilitator guide.
+_PART_NOUNS = ("debrief", "guide")
 
 
 def describe_path(path: Path, lang: str, keyed: bool = False) -> str:
@@ -46,6 +48,11 @@ def describe_path(path: Path, lang: str, keyed: bool = False) -> str:
             noun = SECTION_NOUNS[key]
             parts.append(translate(f"problems.where.{noun}", lang, id=nxt))
             i += 2
+            consumed_last = i >= len(path)
+            continue
+        if key in _PART_NOUNS and (i == 0 or path[i - 1] == "debrief"):
+            parts.append(translate(f"problems.where.{key}", lang))
+            i += 1
             consumed_last = i >= len(path)
             continue
         if key in _LIST_NOUNS and isinstance(nxt, int):

@@ -189,14 +189,61 @@ class Scene:
 
 
 @frozen
+class Questions:
+    """An ending's reflection questions in the three phases of a class discussion.
+
+    `describe`: what happened; `analyse`: why the team went that way; `apply`: what the student
+    would do in practice, and where practice differs from the game.
+    """
+
+    describe: tuple[str, ...] = ()
+    analyse: tuple[str, ...] = ()
+    apply: tuple[str, ...] = ()
+
+    def all(self) -> tuple[str, ...]:
+        """Every question in discussion order: describe, analyse, apply."""
+        return self.describe + self.analyse + self.apply
+
+
+@frozen
 class Ending:
-    """An ending of the case with its outcome and reflection questions."""
+    """An ending of the case with its outcome and reflection questions.
+
+    `questions` holds every question in order, however the author wrote them; `phases` is set
+    when the author grouped them as `{describe, analyse, apply}` (then `questions` is
+    `phases.all()`).
+    """
 
     id: str
     title: str
     text: str
     outcome: Outcome
     questions: tuple[str, ...] = ()
+    phases: Questions | None = None
+
+
+@frozen
+class LegalNote:
+    """A point of law or policy for the teacher, with where it comes from."""
+
+    text: str
+    source: str
+
+
+@frozen
+class Guide:
+    """The facilitator guide of a case: for the teacher only, shown after the ending.
+
+    `duration`: minutes of class discussion; `prebriefing`: what the teacher says before play;
+    `watch_for`: what to watch while teams play; `wrong_turns`: the common wrong turns and why.
+    The learning goals are the scenario's own `learning_goals`.
+    """
+
+    duration: int | None = None
+    prebriefing: str | None = None
+    watch_for: tuple[str, ...] = ()
+    wrong_turns: tuple[str, ...] = ()
+    legal_background: tuple[LegalNote, ...] = ()
 
 
 @frozen
@@ -222,6 +269,8 @@ class Scenario:
     info: dict[str, Info] = field(factory=dict)
     variables: dict[str, Variable] = field(factory=dict)
     debrief_questions: tuple[str, ...] = ()
+    debrief_roles: dict[str, tuple[str, ...]] = field(factory=dict)
+    guide: Guide | None = None
     source: str = field(default="", eq=False)
     sha256: str = field(default="", eq=False)
     marks: dict[tuple, tuple[int, int]] = field(factory=dict, eq=False, repr=False)

@@ -37,7 +37,10 @@ from game.scenario.model import (
     Dimension,
     Effects,
     Ending,
+    Guide,
     Info,
+    LegalNote,
+    Questions,
     Role,
     Route,
     Scenario,
@@ -60,7 +63,8 @@ CONTINUATION = r"[^A-Za-z0-9_-]"
 CLASSES: dict[str, type] = {
     "scenario": Scenario, "role": Role, "info": Info, "variable": Variable,
     "dimension": Dimension, "scene": Scene, "choice": Choice, "route": Route,
-    "ending": Ending, "effects": Effects,
+    "ending": Ending, "effects": Effects, "guide": Guide, "legal_note": LegalNote,
+    "phases": Questions,
 }
 FIELD_OF_KEY = {"if": "if_", "actor": "actors"}
 # Kinds whose `id` comes from the mapping key (or, for choices, defaults to c1, c2, ...).
@@ -78,6 +82,9 @@ TITLES = {
     "ending": "Einde",
     "effects": "Effecten",
     "debrief": "Nabespreking",
+    "guide": "Handleiding voor de docent",
+    "legal_note": "Juridische achtergrond",
+    "phases": "Reflectievragen in drie fasen",
 }
 
 # Dutch tooltip texts, one per YAML key per kind of object.
@@ -99,7 +106,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "scenes": "De scènes van de casus. Sleutel = scène-id (scènes en eindes delen hun "
                   "namen).",
         "endings": "De eindes (minstens 1). Sleutel = einde-id.",
-        "debrief": "Algemene vragen voor de nabespreking.",
+        "debrief": "De nabespreking: algemene vragen, vragen per rol en de handleiding voor de "
+                   "docent.",
     },
     "role": {
         "name": "Naam van de rol zoals spelers die zien (verplicht).",
@@ -176,7 +184,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "title": "Titel van het einde.",
         "text": "Wat er gebeurt.",
         "outcome": "Afloop: good (goed), mixed (gemengd) of bad (slecht).",
-        "questions": "Reflectievragen bij dit einde.",
+        "questions": "Reflectievragen bij dit einde: een lijst, of per fase describe "
+                     "(beschrijven), analyse (analyseren) en apply (toepassen).",
     },
     "effects": {
         "set": "Geef variabelen een nieuwe waarde: {variabele: waarde}.",
@@ -185,6 +194,25 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
     "debrief": {
         "questions": "Vragen voor het hele team na afloop.",
+        "roles": "Vragen per rol voor het klassengesprek. Sleutel = rol-id.",
+        "guide": "Handleiding voor de docent; spelers zien die nooit, de docent pas na het "
+                 "einde.",
+    },
+    "guide": {
+        "duration": "Minuten voor de nabespreking in de klas.",
+        "prebriefing": "Wat de docent vóór het spelen zegt.",
+        "watch_for": "Waar de docent op let terwijl teams spelen.",
+        "wrong_turns": "Veelgemaakte verkeerde afslagen, en waarom ze verkeerd zijn.",
+        "legal_background": "Juridische achtergrond: een lijst van {text, source}.",
+    },
+    "legal_note": {
+        "text": "Wat de wet, regeling of richtlijn zegt, in eigen woorden.",
+        "source": "Waar het staat: wet en artikel, regeling of richtlijn.",
+    },
+    "phases": {
+        "describe": "Beschrijven: wat gebeurde er?",
+        "analyse": "Analyseren: waarom ging het zo?",
+        "apply": "Toepassen: wat doe je in de praktijk, en waar wijkt die af van het spel?",
     },
 }
 
@@ -258,6 +286,10 @@ def _overrides() -> dict[tuple[str, str], dict[str, Any]]:
         ("scenario", "variables"): _ids_map({"anyOf": [{"type": ["number", "boolean"]},
                                                        _ref("variable")]}),
         ("scenario", "debrief"): _ref("debrief"),
+        ("debrief", "roles"): _ids_map(_texts(dict(TEXT))),
+        ("debrief", "guide"): _ref("guide"),
+        ("guide", "duration"): {"type": "integer", "exclusiveMinimum": 0},
+        ("ending", "questions"): {"anyOf": [*_texts(dict(TEXT))["anyOf"], _ref("phases")]},
         ("role", "academy"): {"anyOf": [{"enum": list(ACADEMIES)}, {"type": "string"}],
                               "examples": list(ACADEMIES)},
         ("role", "color"): {"type": "string", "pattern": COLOR},

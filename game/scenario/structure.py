@@ -6,7 +6,9 @@ Two steps, both collecting every problem instead of stopping at the first:
    "did you mean" hint), injects ids from mapping keys, and resolves the shorthand of
    SCENARIO_FORMAT.md into the model's field names: `if` → `if_`, `goto: x` → one route,
    `actor: team` → every role with `is_team`, the default `decision`, choice ids c1, c2, ...,
-   `budget: 12000` → `{initial: 12000}`, `debrief: {questions}` → `debrief_questions`. A text
+   `budget: 12000` → `{initial: 12000}`, `debrief: {questions, roles, guide}` →
+   `debrief_questions`, `debrief_roles`, `guide`, and an ending's `questions` written as
+   `{describe, analyse, apply}` → `phases` plus every question in order. A text
    field takes a scalar as written (`title: 2025` is the text "2025"), and a list of texts
    takes a single text as a one-item list (`questions: Waarom?`).
 2. `CONVERTER` (cattrs, `forbid_extra_keys=True`, detailed validation, strict scalar hooks:
@@ -69,7 +71,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "route": ("to", "if", "weight"),
     "ending": ("title", "text", "outcome", "questions"),
     "effects": ("set", "add", "score"),
-    "debrief": ("questions",),
+    "debrief": ("questions", "roles", "guide"),
+    "guide": ("duration", "prebriefing", "watch_for", "wrong_turns", "legal_background"),
+    "legal_note": ("text", "source"),
+    "phases": ("describe", "analyse", "apply"),
 }
 SECTIONS: dict[str, tuple[str, type]] = {
     "roles": ("role", Role),
@@ -80,7 +85,10 @@ SECTIONS: dict[str, tuple[str, type]] = {
     "endings": ("ending", Ending),
 }
 # Field names that differ from the YAML key, for mapping an error path back to the file.
-_FIELD_TO_KEY = {"if_": "if", "actors": "actor"}
+_FIELD_TO_KEY = {"if_": "if", "actors": "actor", "phases": "questions"}
+# Top-level model fields that live inside the `debrief` mapping of the file.
+_DEBRIEF_FIELDS = {"debrief_questions": "questions", "debrief_roles": "roles",
+                   "guide": "guide"}
 
 _ITEMS = frozenset({"role", "info", "variable", "dimension", "scene", "ending", "choice", "route"})
 
@@ -257,6 +265,12 @@ class _Desugarer:
             return value
         if isinstance(value, str | bool | int | float):
             return [self.text(value, path)]
+        if isinstance(value, dict):
+            # cattrs would take a mapping's keys as the list: say it is the wrong kind instead
+            self.find("wrong-type", path, key="wrong-type", expected=Kind("list"),
+                      found=Kind("mapping"), value=_quote(value), what=_what(path))
+            self.reported.add(path)
+            return []
         return value
 
     def text_fields(self, obj: dict, path: tuple, names: tuple[str, ...]) -> None:
@@ -288,6 +302,10 @@ class _Desugarer:
                     top["debrief_questions"] = self.texts(
                         debrief["questions"], ("debrief", "questions")
                     )
+                if "roles" in debrief:
+                    top["debrief_roles"] = self.prompts(debrief["roles"], ("debrief", "roles"))
+                if "guide" in debrief:
+                    top["guide"] = self.guide(debrief["guide"], ("debrief", "guide"))
         roles = top.get("roles")
         if isinstance(roles, dict):
             self.role_order = list(roles)
@@ -312,6 +330,35 @@ class _Desugarer:
                     built["id"] = item_id
                     items[section][item_id] = built
         return top, items, declared
+
+    def prompts(self, value: Any, path: tuple) -> Any:
+        """`debrief.roles`: per role id a list of discussion prompts."""
+        if not isinstance(value, dict):
+            return value  # cattrs reports the wrong type
+        return {k: self.texts(v, path + (k,)) for k, v in value.items()}
+
+    def guide(self, value: Any, path: tuple) -> Any:
+        """`debrief.guide`: the facilitator guide, keys checked, texts and notes resolved."""
+        obj = self.mapping(value, path, "guide")
+        if obj is None:
+            return None
+        obj = self.keys(obj, "guide", path)
+        self.text_fields(obj, path, ("prebriefing",))
+        for name in ("watch_for", "wrong_turns"):
+            if name in obj:
+                obj[name] = self.texts(obj[name], path + (name,))
+        notes = obj.get("legal_background")
+        if isinstance(notes, list):
+            kept = []
+            for i, note in enumerate(notes):
+                npath = path + ("legal_background", i)
+                note_obj = self.mapping(note, npath, "legal_note")
+                if note_obj is not None:
+                    note_obj = self.keys(note_obj, "legal_note", npath)
+                    self.text_fields(note_obj, npath, ("text", "source"))
+                    kept.append(note_obj)
+            obj["legal_background"] = kept
+        return obj
 
     def role(self, body: Any, path: tuple) -> dict | None:
         """A role."""
@@ -370,7 +417,16 @@ class _Desugarer:
         obj = self.keys(obj, "ending", path)
         self.text_fields(obj, path, ("title", "text", "outcome"))
         if "questions" in obj:
-            obj["questions"] = self.texts(obj["questions"], path + ("questions",))
+            qpath = path + ("questions",)
+            if isinstance(obj["questions"], dict):
+                phases = self.keys(obj["questions"], "phases", qpath)
+                phases = {k: self.texts(v, qpath + (k,)) for k, v in phases.items()}
+                obj["phases"] = phases
+                # Every question in order; a phase of the wrong type is left for cattrs.
+                obj["questions"] = [q for k in KEYS["phases"] if isinstance(phases.get(k), list)
+                                    for q in phases[k]]
+            else:
+                obj["questions"] = self.texts(obj["questions"], qpath)
         return obj
 
     def scene(self, body: Any, path: tuple) -> dict | None:
@@ -511,9 +567,9 @@ def _quote(value: object) -> str:
 def _yaml_path(path: tuple) -> tuple:
     """A path of model field names as a path of YAML keys."""
     out: list = []
-    for p in path:
-        if p == "debrief_questions":
-            out.extend(["debrief", "questions"])
+    for i, p in enumerate(path):
+        if i == 0 and p in _DEBRIEF_FIELDS:
+            out.extend(["debrief", _DEBRIEF_FIELDS[p]])
         else:
             out.append(_FIELD_TO_KEY.get(p, p) if isinstance(p, str) else p)
     return tuple(out)
@@ -740,11 +796,12 @@ def unstructure(scenario: Scenario) -> dict[str, Any]:
         for d in scenario.scores.values()
     }
     scenes = {sid: _scene_data(s, list(scenario.roles)) for sid, s in scenario.scenes.items()}
-    endings = {
-        e.id: _optional({"title": e.title, "text": e.text, "outcome": e.outcome},
-                        questions=list(e.questions))
-        for e in scenario.endings.values()
-    }
+    endings = {}
+    for e in scenario.endings.values():
+        endings[e.id] = _optional({"title": e.title, "text": e.text, "outcome": e.outcome},
+                                  questions=list(e.questions))
+        if e.phases is not None:  # grouped, even when every phase is empty
+            endings[e.id]["questions"] = _phases_data(e.phases)
     data: dict[str, Any] = {"format": scenario.format, "id": scenario.id, "title": scenario.title}
     if scenario.language != "nl":
         data["language"] = scenario.language
@@ -752,9 +809,26 @@ def unstructure(scenario: Scenario) -> dict[str, Any]:
     data["roles"] = roles
     _optional(data, info=info, variables=variables)
     data.update(scores=scores, start=scenario.start, scenes=scenes, endings=endings)
-    if scenario.debrief_questions:
-        data["debrief"] = {"questions": list(scenario.debrief_questions)}
+    debrief = _optional({}, questions=list(scenario.debrief_questions),
+                        roles={r: list(p) for r, p in scenario.debrief_roles.items()})
+    if scenario.guide is not None:
+        debrief["guide"] = _guide_data(scenario.guide)
+    if debrief:
+        data["debrief"] = debrief
     return data
+
+
+def _phases_data(phases: Any) -> dict[str, Any]:
+    """An ending's grouped questions as plain data; empty phases left out."""
+    return _optional({}, **{k: list(getattr(phases, k)) for k in KEYS["phases"]})
+
+
+def _guide_data(guide: Any) -> dict[str, Any]:
+    """The facilitator guide as plain data; an empty guide is written as `{}`."""
+    return _optional({}, duration=guide.duration, prebriefing=guide.prebriefing,
+                     watch_for=list(guide.watch_for), wrong_turns=list(guide.wrong_turns),
+                     legal_background=[{"text": n.text, "source": n.source}
+                                       for n in guide.legal_background])
 
 
 def _scene_data(scene: Scene, role_order: list[str]) -> dict[str, Any]:

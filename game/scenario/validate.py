@@ -177,6 +177,7 @@ class _Validator:
             self.scene(scene)
         for ending in self.s.endings.values():
             self.template(ending.text, ("endings", ending.id, "text"))
+        self.debrief()
         if graph:
             self.graph()
 
@@ -235,6 +236,15 @@ class _Validator:
         self.effects(info.on_share, path + ("on_share",))
         self.effects(info.on_breach, path + ("on_breach",))
         self.template(info.text, path + ("text",))
+
+    def debrief(self) -> None:
+        """Prompts name declared roles; the guide's discussion time is positive."""
+        for role in self.s.debrief_roles:
+            self.role_ref(role, ("debrief", "roles", role))
+        guide = self.s.guide
+        if guide is not None and guide.duration is not None and guide.duration <= 0:
+            self.add("bad-value", ("debrief", "guide", "duration"), key="bad-value-positive",
+                     name="duration", value=guide.duration)
 
     def variable(self, var: Any) -> None:
         """min <= max, the initial value inside them; no bounds on a true/false variable."""

@@ -131,7 +131,7 @@ def shoot_all(out: Path, lang: str, high_contrast: bool, size=(1280, 720),
         options = game.session.options(role)
         game.choose(role, options[-1].id)
     shot("ending")
-    for tab in ("scores", "timeline", "questions"):
+    for tab in ("scores", "timeline", "questions", "guide"):
         app.show(DebriefScreen(app, game, tab=tab))
         shot(f"debrief-{tab}")
     app.screen.export()

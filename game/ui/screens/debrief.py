@@ -1,9 +1,11 @@
 """The debrief in the window: scores per dimension, the cooperation index with its parts, a
-timeline of who did what, the reflection questions, and an export of the HTML report.
+timeline of who did what, the reflection questions, the teacher's guide, and an export of the
+HTML report.
 
 Numbers come from `game.scoring` (through `Session.scores()` and `metrics()`), the timeline
 from `game.export.replay.timeline`, the report from `game.export.report.write_report`; the
-screen computes nothing itself. Three tabs keep each view readable on a projector.
+screen computes nothing itself. Four tabs keep each view readable on a projector; the fourth
+("Docent") holds the case's facilitator guide, which students never see before the ending.
 """
 
 from __future__ import annotations
@@ -21,17 +23,18 @@ from game.export.report import write_report
 from game.export.sources import team_logs
 from game.export.xapi import write_xapi
 from game.ui.screens.base import Screen, esc
+from game.ui.screens.guide import guide_markup
 from game.ui.screens.play import draw_header
 from game.ui.widgets import ellipsize, meter, rgb, text, text_size
 
 log = logging.getLogger(__name__)
 
-TABS = ("scores", "timeline", "questions")
+TABS = ("scores", "timeline", "questions", "guide")
 INDEX_PARTS = ("scores", "participation", "consultation", "information", "agreement")
 
 
 class DebriefScreen(Screen):
-    """Nabespreking: tabs Scores / Tijdlijn / Reflectie, export, new game."""
+    """Nabespreking: tabs Scores / Tijdlijn / Reflectie / Docent, export, new game."""
 
     name = "debrief"
 
@@ -57,8 +60,8 @@ class DebriefScreen(Screen):
         self.header = pygame.Rect(0, 0, w, self.px(56))
         y = self.header.bottom + self.px(16)
         self.label((m, y, w // 2, self.px(48)), self.t("debrief.title"), "title")
-        tab_w = min(self.px(200), (w // 2 - m) // 3)
-        x = w - m - 3 * tab_w - 2 * self.px(8)
+        tab_w = min(self.px(200), (w // 2 - m) // len(TABS))
+        x = w - m - len(TABS) * tab_w - (len(TABS) - 1) * self.px(8)
         for tab in TABS:
             self.button((x, y, tab_w, self.px(48)), self.t(f"debrief.tab.{tab}"),
                         lambda t=tab: self.switch(t),
@@ -75,6 +78,9 @@ class DebriefScreen(Screen):
             self._scores(area)
         elif self.tab == "timeline":
             self._timeline(area)
+        elif self.tab == "guide":
+            self.textbox(area, guide_markup(self.game.scenario, self.game.session.ending,
+                                            self.app.lang), "card")
         else:
             self.textbox(area, self._questions_markup(), "card")
         self._bottom_row(m, h - m - bh, w - 2 * m, bh)
@@ -351,7 +357,7 @@ class DebriefScreen(Screen):
         self.app.nav.to_start()
 
     def on_number(self, number: int) -> bool:
-        """1–3 switch tabs."""
+        """1–4 switch tabs."""
         if 1 <= number <= len(TABS):
             self.app.defer(lambda: self.switch(TABS[number - 1]))
             return True
