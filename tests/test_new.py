@@ -69,7 +69,13 @@ def test_starter_uses_every_feature_of_the_format(lang):
                     seen["route"] |= set(route)
     for ending in data["endings"].values():
         seen["ending"] |= set(ending)
+        if isinstance(ending.get("questions"), dict):
+            seen["phases"] |= set(ending["questions"])
     seen["debrief"] |= set(data["debrief"])
+    guide = data["debrief"].get("guide", {})
+    seen["guide"] |= set(guide)
+    for note in guide.get("legal_background", []):
+        seen["legal_note"] |= set(note)
     for kind, keys in KEYS.items():
         assert set(keys) <= seen[kind], (kind, set(keys) - seen[kind])
     assert any(not isinstance(v, dict) for v in data["variables"].values())  # shorthand

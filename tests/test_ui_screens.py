@@ -24,8 +24,8 @@ DATA = Path(__file__).parent / "data" / "valid"
 SCREENS = {"picker", "setup", "handover", "briefing", "play", "play-feedback", "handover-consult",
            "advice", "pick-share", "share", "play-open-vote", "secret-vote", "play-consensus",
            "menu", "settings", "reload-errors", "ending", "debrief-scores", "debrief-timeline",
-           "debrief-questions", "play-breach", "debrief-export", "replay-list", "replay",
-           "replay-breach"}
+           "debrief-questions", "debrief-guide", "play-breach", "debrief-export", "replay-list",
+           "replay", "replay-breach"}
 
 
 @pytest.fixture

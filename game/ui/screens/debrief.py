@@ -59,14 +59,27 @@ class DebriefScreen(Screen):
         m = self.px(24)
         self.header = pygame.Rect(0, 0, w, self.px(56))
         y = self.header.bottom + self.px(16)
-        self.label((m, y, w // 2, self.px(48)), self.t("debrief.title"), "title")
-        tab_w = min(self.px(200), (w // 2 - m) // len(TABS))
-        x = w - m - len(TABS) * tab_w - (len(TABS) - 1) * self.px(8)
+        gap = self.px(8)
+        # The tabs sit beside the title; when their labels do not fit there (a big font
+        # scale), they take the title's place: the lit tab says where you are.
+        title_w = text_size(self.t("debrief.title"), kind="title", scale=self.app.scale,
+                            bold=True)[0] + self.px(24)
+        longest = max(text_size(self.t(f"debrief.tab.{tab}"), scale=self.app.scale)[0]
+                      for tab in TABS) + self.px(32)
+        tab_w = max(longest, min(self.px(200), (w // 2 - m) // len(TABS)))
+        tabs_w = len(TABS) * tab_w + (len(TABS) - 1) * gap
+        if title_w + tabs_w > w - 2 * m:
+            tab_w = min(longest, (w - 2 * m - (len(TABS) - 1) * gap) // len(TABS))
+            x = m
+        else:
+            self.label((m, y, w - 2 * m - tabs_w, self.px(48)), self.t("debrief.title"),
+                       "title")
+            x = w - m - tabs_w
         for tab in TABS:
             self.button((x, y, tab_w, self.px(48)), self.t(f"debrief.tab.{tab}"),
                         lambda t=tab: self.switch(t),
                         kind="toggle_on" if tab == self.tab and self.exported is None else None)
-            x += tab_w + self.px(8)
+            x += tab_w + gap
         y += self.px(64)
         bh = self.px(56)
         area = pygame.Rect(m, y, w - 2 * m, h - y - bh - 2 * m)
