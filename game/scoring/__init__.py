@@ -59,11 +59,11 @@ from game.scoring.points import scores
 from game.scoring.search import (
     MAX_ENTRIES,
     PATH_BUDGET,
-    SEARCH_BUDGET,
     maxima,
     maxima_details,
     maxima_witness,
     maxima_witnesses,
+    prepare,
 )
 
 __all__ = [
@@ -71,7 +71,6 @@ __all__ = [
     "INDEX_WEIGHTS",
     "MAX_ENTRIES",
     "PATH_BUDGET",
-    "SEARCH_BUDGET",
     "cooperation_index",
     "maxima",
     "maxima_details",
@@ -79,6 +78,7 @@ __all__ = [
     "maxima_witnesses",
     "metrics",
     "possible_targets",
+    "prepare",
     "scores",
     "static_truth",
 ]

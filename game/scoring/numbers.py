@@ -17,10 +17,12 @@ def json_number(value: float) -> int | float:
 
 
 def percent(points: float, maximum: float | None) -> float | None:
-    """Points as a percentage of the maximum, one decimal; None without a positive maximum."""
+    """Points as a percentage of the maximum, one decimal, at most 100 (a loop walked more
+    often than the search allows cannot push a team past it); None without a positive
+    maximum."""
     if maximum is None or maximum <= 0:
         return None
-    return round(100.0 * points / maximum, 1)
+    return min(100.0, round(100.0 * points / maximum, 1))
 
 
 def ratio(part: float, whole: float) -> float | None:

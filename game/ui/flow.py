@@ -25,6 +25,7 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
+from game import scoring
 from game.engine.log import new_log_path
 from game.engine.session import Session
 from game.errors import LogError, SamenspelError, ScenarioError
@@ -51,6 +52,9 @@ class Game:
         self.scenario = scenario
         register_team(scenario.roles)
         self.session = session
+        # the maxima for the scores at the ending, computed beside play instead of on the
+        # window's thread when the session ends
+        scoring.prepare(scenario)
         self.notices: list[tuple[str, str]] = []  # (kind, text) shown once on the play screen
         self.seen_decision = session.last_decision
         # Open voting: the votes of the current round wait here until its last voter has
