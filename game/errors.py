@@ -38,4 +38,11 @@ class SessionError(SamenspelError, RuntimeError):
 
 
 class LogError(SamenspelError, ValueError):
-    """A session log that cannot be read or does not belong to the scenario given."""
+    """A session log that cannot be read or does not belong to the scenario given.
+
+    `line` is the 1-based line of the log the error is about, when it is about one line.
+    """
+
+    def __init__(self, message: str = "", line: int | None = None):
+        super().__init__(message)
+        self.line = line

@@ -152,3 +152,17 @@ def test_edited_scenario_is_used_with_a_warning(tmp_path, capsys):
                                       encoding="utf-8")
     assert main(["debrief", str(tmp_path / "t.jsonl"), "-o", str(tmp_path / "r.html")]) == 0
     assert "het scenario is gewijzigd" in capsys.readouterr().err
+
+
+def test_hand_edited_log_and_a_device_exit_1_without_traceback(tmp_path, capsys):
+    """`"players": "Sara"` (an AttributeError deep in the engine before) and /dev/zero (a
+    MemoryError before) both end in exit 1 and a message naming the file."""
+    lines = Path(TEAMS[0]).read_text(encoding="utf-8").splitlines()
+    lines[0] = json.dumps({**json.loads(lines[0]), "players": "Sara"})
+    bad = tmp_path / "bewerkt.jsonl"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["debrief", str(bad), "-o", str(tmp_path / "r.html")]) == 1
+    err = capsys.readouterr().err
+    assert "bewerkt.jsonl:1:" in err and "players" in err and "Traceback" not in err
+    assert main(["debrief", "/dev/zero", "-o", str(tmp_path / "r.html")]) == 1
+    assert "/dev/zero: dit is geen gewoon bestand" in capsys.readouterr().err

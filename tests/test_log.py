@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import attrs
 import pytest
@@ -304,3 +305,99 @@ def test_a_log_without_the_engines_extra_fields_still_replays(tmp_path, clock):
     resumed = Session.resume(path, live.scenario, clock=clock)
     assert state(resumed) == state(live)
     resumed.close()
+
+
+# ------------------------------------------------------------------------ hand-edited logs
+
+GOLDEN = Path(__file__).parent / "data" / "logs" / "keukentafel_team1.jsonl"
+
+
+def edited(tmp_path, line: int, text: str | None = None, **fields) -> Path:
+    """A copy of a golden log with one line replaced by `text`, or with `fields` changed."""
+    lines = GOLDEN.read_text(encoding="utf-8").splitlines()
+    if text is None:
+        text = json.dumps({**json.loads(lines[line - 1]), **fields})
+    lines[line - 1] = text
+    path = tmp_path / "bewerkt.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+ATTACKS = {
+    "5,000-digit number": (2, '{"seq":1,"type":"scene_entered","time":"2026-11-28T12:19:37Z",'
+                              '"elapsed_ms":' + "9" * 5000 + ',"scene":"kennismaking"}', {}),
+    "type is a list": (3, None, {"type": ["consulted"]}),
+    "elapsed_ms is text": (3, None, {"elapsed_ms": "abc"}),
+    "players is text": (1, None, {"players": "Sara"}),
+    "elapsed_ms 10**400": (4, None, {"elapsed_ms": 10**400}),
+    "seq 0.0": (1, None, {"seq": 0.0}),
+    "seq true": (2, None, {"seq": True}),
+    "time is no moment": (5, None, {"time": "gisteren"}),
+    "points not a number": (4, None, {"points": {"regie_gezin": "veel"}}),
+    "changes not a pair": (4, None, {"changes": {"vertrouwen": [50]}}),
+    "to is a mapping": (9, None, {"to": {"leerkracht": True}}),
+}
+
+
+@pytest.mark.parametrize("name", list(ATTACKS))
+def test_hand_edited_values_are_a_log_error_naming_the_line(tmp_path, name):
+    """Each edit from the hardening issue (raw tracebacks before the schema) is refused by the
+    reader with a LogError whose message and `line` name the edited line."""
+    line, text, fields = ATTACKS[name]
+    path = edited(tmp_path, line, text, **fields)
+    with pytest.raises(LogError, match=rf"bewerkt\.jsonl:{line}:") as caught:
+        read_log(path)
+    assert caught.value.line == line
+
+
+def test_schema_message_names_the_field_and_both_kinds(tmp_path):
+    """The message says which field, what it should be and what it is, in either language."""
+    path = edited(tmp_path, 1, players="Sara")
+    with pytest.raises(LogError, match=r"veld players: een lijst verwacht, tekst gevonden"):
+        read_log(path)
+    with pytest.raises(LogError, match=r"field players: expected a list, found text"):
+        read_log(path, "en")
+
+
+def test_unknown_fields_and_event_types_are_ignored(tmp_path):
+    """Readers skip what a newer engine may add: extra fields, an event type they do not know
+    (whose common fields are still checked)."""
+    lines = GOLDEN.read_text(encoding="utf-8").splitlines()
+    extra = {**json.loads(lines[2]), "nieuw_veld": [1, {"a": None}]}
+    future = {"seq": 3, "type": "toekomstig", "time": "2026-11-28T12:19:38Z", "elapsed_ms": 5}
+    lines[2] = json.dumps(extra)
+    path = tmp_path / "nieuw.jsonl"
+    path.write_text("\n".join([*lines[:3], json.dumps(future)]) + "\n", encoding="utf-8")
+    assert [e["type"] for e in read_log(path).events][-1] == "toekomstig"
+    path.write_text("\n".join([*lines[:3], json.dumps({**future, "seq": "3"})]) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(LogError, match=r":4:.*seq"):
+        read_log(path)
+
+
+def test_a_device_a_pipe_a_folder_and_a_huge_file_are_refused(tmp_path):
+    """Only regular files up to the scenario size limit are read: /dev/zero, a named pipe
+    (which would block) and a folder get a clear LogError, as does a 6 MB file."""
+    import os
+
+    fifo = tmp_path / "pijp.jsonl"
+    os.mkfifo(fifo)
+    for path in (Path("/dev/zero"), fifo, tmp_path):
+        with pytest.raises(LogError, match="geen gewoon bestand"):
+            read_log(path)
+    big = tmp_path / "groot.jsonl"
+    big.write_bytes(GOLDEN.read_bytes() + b" " * (6 * 2**20))
+    with pytest.raises(LogError, match=r"te groot \(6\.\d MB; hoogstens 5 MB\)"):
+        read_log(big)
+
+
+def test_finding_a_logs_scenario_survives_an_edited_first_line(tmp_path):
+    """`resume` looks up the scenario from line 1 before reading the log; a `scenario_path`
+    that is a list (a TypeError before) or a first line that is no event gives None, so the
+    reader's LogError is what the user sees."""
+    from game.engine.log import logged_scenario_path
+
+    assert logged_scenario_path(edited(tmp_path, 1, scenario_path=[1])) is None
+    assert logged_scenario_path(edited(tmp_path, 1, "[1]")) is None
+    good = edited(tmp_path, 1, scenario_path=str(GOLDEN.with_name("keukentafel.yaml")))
+    assert logged_scenario_path(good) == GOLDEN.with_name("keukentafel.yaml")

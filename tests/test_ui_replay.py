@@ -244,3 +244,24 @@ def test_open_file_takes_any_jsonl(app, tmp_path):
     assert app.screen.name == "replay-list"
     d.key(pygame.K_ESCAPE)
     assert app.screen.name == "picker"
+
+
+def test_a_bad_file_in_the_logs_folder_is_listed_as_unreadable(make_window):
+    """A `[1]` file and a log whose players are text used to kill the window at every start;
+    now the picker starts, resume skips them, and the replay list shows them as unreadable."""
+    app = make_window()
+    play(app)
+    app.logs_dir.joinpath("lijst.jsonl").write_text("[1]\n", encoding="utf-8")
+    good = next(p for p in app.logs_dir.glob("*.jsonl") if p.name != "lijst.jsonl")
+    first = json.loads(good.read_text(encoding="utf-8").splitlines()[0])
+    app.logs_dir.joinpath("sara.jsonl").write_text(
+        json.dumps({**first, "players": "Sara"}) + "\n", encoding="utf-8")
+    d = Driver(app)
+    app.show(PickerScreen(app))
+    d.settle()
+    assert app.screen.name == "picker" and app.screen.resumable == []
+    d.click("Sessie terugkijken")
+    listed = {entry.log_path.name: entry.problem for entry, _ in app.screen.logs}
+    assert listed["lijst.jsonl"] and listed["sara.jsonl"] and listed[good.name] is None
+    d.click("lijst.jsonl · onleesbaar")
+    assert app.screen.name == "message" and "lijst.jsonl" in app.screen.body

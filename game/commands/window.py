@@ -7,12 +7,11 @@ SDL_VIDEODRIVER is set, which tests and headless tools use), or SDL failing to i
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
-from game.engine.log import logged_scenario_path
+from game.engine.log import logged_scenario_path, read_header
 from game.errors import ScenarioError
 from game.i18n import translate
 
@@ -123,11 +122,10 @@ def scenario_for_log(log_path: Path) -> Path | None:
     named = logged_scenario_path(log_path)
     if named is not None:
         return named
-    try:
-        with open(log_path, "rb") as fh:
-            scenario_id = json.loads(fh.readline().decode("utf-8")).get("scenario_id")
-    except (OSError, ValueError, AttributeError):
+    first = read_header(log_path)
+    if first is None:
         return None
+    scenario_id = first["scenario_id"]
     # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.ui import catalog
 

@@ -3,8 +3,8 @@
 Every event the engine writes is a flat JSON object with `seq`, `type`, `time` and
 `elapsed_ms` plus the fields of its type. The engine keeps events as plain dicts (exactly what
 is written to and read from the log), so that scoring, the debrief and resume all read the same
-thing. This module names the types, lists the fields each must carry, stamps new events and
-checks events read back from a file.
+thing. This module names the types and stamps new events; `game.engine.schema` declares the
+shape of every type and checks events read back from a file.
 """
 
 from __future__ import annotations
@@ -25,34 +25,9 @@ SESSION_ENDED = "session_ended"
 #: Fields every event carries, whatever its type.
 COMMON_FIELDS = ("seq", "type", "time", "elapsed_ms")
 
-#: The fields DESIGN.md requires per event type. Events may carry more (the engine adds
-#: `scenario_path` to session_started, `via` and `changes` to scene_entered, `team` and
-#: `changes` to info_shared); readers must ignore fields they do not know.
-REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
-    SESSION_STARTED: (
-        "scenario_id",
-        "scenario_title",
-        "scenario_sha256",
-        "format",
-        "engine_version",
-        "seed",
-        "players",
-        "lang",
-    ),
-    SCENE_ENTERED: ("scene",),
-    CONSULTED: ("scene", "role", "target"),
-    INFO_SHARED: ("scene", "role", "info", "to", "consent", "breach"),
-    VOTE_CAST: ("scene", "role", "choice", "round"),
-    CHOICE_MADE: ("scene", "choice", "by", "decision", "changes", "points"),
-    TIMER_EXPIRED: ("scene",),
-    SESSION_ENDED: ("ending", "outcome", "scores", "metrics"),
-}
-
-EVENT_TYPES = tuple(REQUIRED_FIELDS)
-
-#: Fields this engine adds beyond DESIGN.md (see REQUIRED_FIELDS); a log written by another
-#: producer may lack them, and replay does not insist on them.
-EXTRA_FIELDS = ("scenario_path", "via", "team", "changes")
+#: Fields this engine adds beyond the documented format: a log written by another producer may
+#: lack them, and replay does not insist on them.
+EXTRA_FIELDS = ("scenario_path", "session_id", "via", "team", "changes")
 
 #: Fields that record when something happened rather than what happened.
 TIME_FIELDS = ("time", "elapsed_ms")
@@ -86,16 +61,6 @@ def make_event(
     event = {"seq": seq, "type": event_type, "time": time, "elapsed_ms": elapsed_ms}
     event.update(fields)
     return event
-
-
-def missing_fields(event: dict[str, Any]) -> list[str]:
-    """The required fields an event read from a log lacks (empty when it is complete).
-
-    An unknown `type` counts as missing nothing beyond the common fields: future versions may
-    add types, and a reader should skip what it does not understand rather than refuse the log.
-    """
-    wanted = COMMON_FIELDS + REQUIRED_FIELDS.get(event.get("type", ""), ())
-    return [name for name in wanted if name not in event]
 
 
 def without_time(event: dict[str, Any]) -> dict[str, Any]:

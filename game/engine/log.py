@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import stat
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,11 @@ from typing import Any
 from attrs import frozen
 from platformdirs import user_data_path
 
-from game.engine.events import SESSION_STARTED, missing_fields
+from game.engine.events import SESSION_STARTED
+from game.engine.schema import Flaw, check_event
 from game.errors import LogError
 from game.i18n import translate
+from game.scenario.yamlsafe import MAX_BYTES
 
 logger = logging.getLogger(__name__)
 
@@ -86,14 +89,8 @@ class LogContents:
 
 def logged_scenario_path(log_path: Path) -> Path | None:
     """The scenario file named in the log's first event, when it still exists."""
-    try:
-        # Binary: decoding only the first line, so garbage further on (a crash, junk appended)
-        # cannot hide the scenario of an otherwise good log.
-        with open(log_path, "rb") as fh:
-            first = json.loads(fh.readline().decode("utf-8"))
-    except (OSError, ValueError):
-        return None
-    named = first.get("scenario_path") if isinstance(first, dict) else None
+    first = read_header(log_path)  # the first line only: damage further on does not hide it
+    named = first.get("scenario_path") if first is not None else None
     return Path(named) if named and Path(named).is_file() else None
 
 
@@ -122,9 +119,73 @@ def _parse_line(raw: bytes) -> dict[str, Any] | None:
     """One log line as an event dict, or None when it is not a complete JSON object."""
     try:
         value = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):
+        # Not UTF-8, not JSON, an integer of more than 4,300 digits, or nested too deep.
         return None
     return value if isinstance(value, dict) else None
+
+
+def read_bounded(path: Path, lang: str = "nl") -> bytes:
+    """The bytes of a log file: a regular file of at most `MAX_BYTES`, else `LogError`.
+
+    A log names no other file, but a teacher may point `debrief` at anything: `/dev/zero`
+    would fill the memory and a named pipe would wait forever, so the file is opened without
+    blocking and checked before a byte is read.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise LogError(
+            translate("play.log.unreadable", lang, path=str(path), reason=exc.strerror or exc)
+        ) from exc
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise LogError(translate("play.log.not_a_file", lang, path=str(path)))
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(MAX_BYTES + 1)  # enough to know it is too large
+    if len(data) > MAX_BYTES:
+        size = max(info.st_size, len(data)) / 2**20
+        raise LogError(translate("play.log.too_large", lang, path=str(path),
+                                 size=round(size, 1), limit=MAX_BYTES // 2**20))
+    return data
+
+
+def read_header(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The first event of a log when it is a valid `session_started`, else None; never raises.
+
+    For finding a log's scenario before it is read in full: only the first line is decoded
+    (so damage further on does not hide it), at most `MAX_BYTES` of it, from a regular file.
+    """
+    try:
+        if not Path(path).is_file():
+            return None
+        with open(path, "rb") as handle:
+            first = _parse_line(handle.readline(MAX_BYTES))
+    except OSError:
+        return None
+    if first is None or first.get("type") != SESSION_STARTED or check_event(first):
+        return None
+    return first
+
+
+def describe(flaws: list[Flaw], lang: str = "nl") -> str:
+    """The flaws of one event as one sentence (the first three; missing fields together)."""
+    missing = [f.field for f in flaws if f.key == "play.log.missing_fields"]
+    parts = [translate("play.log.missing_fields", lang, fields=", ".join(missing))] * bool(missing)
+    for flaw in flaws:
+        if flaw.key == "play.log.missing_fields":
+            continue
+        values = dict(flaw.values)
+        for name in ("expected", "found"):
+            if name in values:
+                values[name] = translate(f"problems.kind.{values[name]}", lang)
+        if "form" in values:
+            values["form"] = translate(f"play.log.form.{values['form']}", lang)
+        text = translate(flaw.key, lang, **values)
+        parts.append(translate("play.log.field", lang, field=flaw.field, problem=text)
+                     if flaw.field else text)
+    return "; ".join(parts[:3])
 
 
 def read_log(path: str | os.PathLike[str], lang: str = "nl") -> LogContents:
@@ -137,12 +198,7 @@ def read_log(path: str | os.PathLike[str], lang: str = "nl") -> LogContents:
     complete JSON line that breaks the rules (the file was edited). Blank lines are skipped.
     """
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise LogError(
-            translate("play.log.unreadable", lang, path=str(p), reason=exc.strerror or exc)
-        ) from exc
+    data = read_bounded(p, lang)
     lines = data.split(b"\n")
     parsed = [_parse_line(raw) if raw.strip() else None for raw in lines]
     last_json = max((i for i, event in enumerate(parsed) if event is not None), default=-1)
@@ -171,9 +227,9 @@ def read_log(path: str | os.PathLike[str], lang: str = "nl") -> LogContents:
         if event is None:
             problem = translate("play.log.not_json", lang)
         else:
-            missing = missing_fields(event)
-            if missing:
-                problem = translate("play.log.missing_fields", lang, fields=", ".join(missing))
+            flaws = check_event(event)
+            if flaws:
+                problem = describe(flaws, lang)
             elif event["seq"] != len(events):
                 problem = translate(
                     "play.log.bad_seq", lang, seq=event["seq"], expected=len(events)
@@ -182,7 +238,8 @@ def read_log(path: str | os.PathLike[str], lang: str = "nl") -> LogContents:
                 problem = translate("play.log.no_start", lang, type=event["type"])
         if problem is not None:
             raise LogError(
-                translate("play.log.bad_line", lang, path=str(p), line=number, problem=problem)
+                translate("play.log.bad_line", lang, path=str(p), line=number, problem=problem),
+                line=number,
             )
         events.append(event)
         good_bytes = line_end + 1 if has_newline else line_end

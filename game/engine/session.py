@@ -601,7 +601,8 @@ class Session:
             else:
                 self.share(event["role"], event["info"], to)
         elif kind == ev.VOTE_CAST or kind == ev.CHOICE_MADE:
-            role = event["role"] if kind == ev.VOTE_CAST else event["by"][0]
+            deciders = [event["role"]] if kind == ev.VOTE_CAST else event["by"]
+            role = deciders[0] if deciders else ""  # nobody: refused as an unknown role
             self.choose(role, event["choice"])
         elif kind == ev.TIMER_EXPIRED:
             if self.scenario.scenes[self._model.state].on_timeout is None:

@@ -185,9 +185,13 @@ def _literal_hook(value: object, tp: object) -> object:
     raise BadOption(value, options)
 
 
-def make_converter() -> cattrs.Converter:
-    """The cattrs converter for the model: extra keys forbidden, every error collected, strict."""
-    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+def make_converter(forbid_extra_keys: bool = True) -> cattrs.Converter:
+    """A strict cattrs converter (every error collected, no silent `str(12)` or `int(True)`).
+
+    The model's converter forbids extra keys; the session log's (`game.engine.events`) allows
+    them, because readers must ignore fields a newer version added.
+    """
+    conv = cattrs.Converter(forbid_extra_keys=forbid_extra_keys, detailed_validation=True)
     conv.register_structure_hook(str, _strict("text", lambda v: type(v) is str))
     conv.register_structure_hook(int, _strict("int", lambda v: type(v) is int))
     conv.register_structure_hook(

@@ -107,7 +107,11 @@ def length_estimate(scenario: Scenario) -> tuple[int, int]:
 
 @dataclass
 class ResumeEntry:
-    """An interrupted session: its log, scenario id and title, when it started, how far."""
+    """A session log: its scenario id and title, when it started, how far.
+
+    `problem` says why a file in the logs folder is not a readable session log (then the other
+    fields are what little is known: the file name as title, its modification time).
+    """
 
     log_path: Path
     scenario_id: str
@@ -115,19 +119,23 @@ class ResumeEntry:
     started: datetime
     events: int
     players: list[dict]
+    problem: str | None = None
 
 
 def _read_header_and_tail(path: Path) -> tuple[dict | None, dict | None, int]:
-    """The first and last complete events of a log and the number of complete lines."""
+    """The first and last complete events of a log and the number of complete lines.
+
+    Lines are parsed as JSON only; `_log_entry` checks the two events against the schema.
+    """
     first = last = None
     count = 0
-    with path.open("r", encoding="utf-8", errors="replace") as fh:
+    with path.open("rb") as fh:
         for line in fh:
-            if not line.endswith("\n"):
+            if not line.endswith(b"\n"):
                 break  # a truncated last line: the session lost it, resume drops it too
             try:
-                event = json.loads(line)
-            except ValueError:
+                event = json.loads(line.decode("utf-8"))
+            except (ValueError, RecursionError):
                 break
             count += 1
             if first is None:
@@ -136,67 +144,102 @@ def _read_header_and_tail(path: Path) -> tuple[dict | None, dict | None, int]:
     return first, last, count
 
 
-def _log_entry(path: Path) -> tuple[ResumeEntry, bool] | None:
-    """A session log's header as a `ResumeEntry` and whether it reached an end (None when the
-    file cannot be read or is not a session log)."""
+def _unreadable(path: Path, reason: str) -> tuple[ResumeEntry, bool]:
+    """An entry for a file in the logs folder that is not a readable session log."""
     try:
-        first, last, count = _read_header_and_tail(path)
+        when = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     except OSError:
-        return None
-    if not first or first.get("type") != "session_started":
-        return None
+        when = datetime.now(UTC)
+    entry = ResumeEntry(log_path=path, scenario_id="", scenario_title=path.name,
+                        started=when.astimezone(), events=0, players=[], problem=reason)
+    return entry, False
+
+
+def _log_entry(path: Path) -> tuple[ResumeEntry, bool]:
+    """A session log's header as a `ResumeEntry` and whether it reached an end.
+
+    Never raises: a file that is not a session log (not a regular file, too large, not JSON,
+    a first event that is not a valid `session_started`) gives an entry with a `problem`.
+    """
+    from game.engine.log import describe
+    from game.engine.schema import check_event
+    from game.scenario.yamlsafe import MAX_BYTES
+
     try:
-        started = datetime.fromisoformat(str(first.get("time", "")).replace("Z", "+00:00"))
-    except ValueError:
-        started = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        if not path.is_file():
+            return _unreadable(path, "not a regular file")
+        if path.stat().st_size > MAX_BYTES:
+            return _unreadable(path, "too large")
+        first, last, count = _read_header_and_tail(path)
+    except OSError as exc:
+        return _unreadable(path, exc.strerror or type(exc).__name__)
+    if not isinstance(first, dict) or first.get("type") != "session_started":
+        return _unreadable(path, "no session_started on line 1")
+    flaws = check_event(first) or check_event(last)
+    if flaws:
+        return _unreadable(path, describe(flaws, "en"))
+    started = datetime.fromisoformat(first["time"].replace("Z", "+00:00"))
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
     entry = ResumeEntry(
         log_path=path,
-        scenario_id=str(first.get("scenario_id", "")),
-        scenario_title=str(first.get("scenario_title", "")),
+        scenario_id=first["scenario_id"],
+        scenario_title=first["scenario_title"],
         started=started.astimezone(),
         events=count,
-        players=list(first.get("players") or []),
+        players=list(first["players"]),
     )
     return entry, last.get("type") == "session_ended"
 
 
 def _newest_first(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+    def modified(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:  # a dangling link, or removed meanwhile
+            return 0.0
+
+    return sorted(folder.glob("*.jsonl"), key=modified, reverse=True)
 
 
 def interrupted_sessions(folder: Path | None = None, limit: int = 5) -> list[ResumeEntry]:
-    """The most recent logs that did not reach an ending, newest first."""
+    """The most recent readable logs that did not reach an ending, newest first."""
     folder = folder or logs_dir()
     if not folder.is_dir():
         return []
     entries = []
     for path in _newest_first(folder):
-        found = _log_entry(path)
-        if found is None or found[1]:
+        entry, ended = _log_entry(path)
+        if ended:
             continue
-        entries.append(found[0])
+        if entry.problem is not None:
+            log.warning("skipping %s: %s", path, entry.problem)
+            continue
+        entries.append(entry)
         if len(entries) >= limit:
             break
     return entries
 
 
 def session_logs(folder: Path | None = None, limit: int = 200) -> list[tuple[ResumeEntry, bool]]:
-    """Every readable session log in the folder, newest first, with whether it reached an end.
+    """Every log in the folder, newest first, with whether it reached an end.
 
-    For "Sessie terugkijken": finished and interrupted sessions alike. Files that are not a
-    session log (no `session_started` first) are left out.
+    For "Sessie terugkijken": finished and interrupted sessions alike, and files that are not
+    a readable session log with their `problem` (listed as unreadable; opening one says why).
     """
     folder = folder or logs_dir()
     if not folder.is_dir():
         return []
-    found = (_log_entry(path) for path in _newest_first(folder)[:limit])
-    return [f for f in found if f is not None]
+    return [_log_entry(path) for path in _newest_first(folder)[:limit]]
 
 
 def find_scenario_for(entry: ResumeEntry, scenarios: list[ScenarioEntry]) -> ScenarioEntry | None:
     """The loaded scenario a log belongs to (matched by id; same sha256 preferred)."""
-    first, _, _ = _read_header_and_tail(entry.log_path)
-    sha = (first or {}).get("scenario_sha256")
+    try:
+        first, _, _ = _read_header_and_tail(entry.log_path)
+    except OSError:
+        first = None
+    sha = first.get("scenario_sha256") if isinstance(first, dict) else None
     candidates = [s for s in scenarios if s.ok and s.scenario.id == entry.scenario_id]
     for s in candidates:
         if s.scenario.sha256 == sha:

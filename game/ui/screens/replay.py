@@ -124,6 +124,8 @@ class ReplayListScreen(Screen):
         for i, (entry, finished) in enumerate(self.logs):
             players = ", ".join(str(p.get("name", "")) for p in entry.players)
             key = "replay.entry" if finished else "replay.entry_open"
+            if entry.problem is not None:  # opening it shows the reader's message
+                key = "replay.entry_unreadable"
             label = self.t(key, time=entry.started.strftime("%d-%m %H:%M"),
                            title=entry.scenario_title or entry.scenario_id, players=players)
             label = ellipsize(label, "body", self.app.scale, False, inner - self.px(24))
