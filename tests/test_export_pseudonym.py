@@ -140,3 +140,39 @@ def test_any_names_disappear_from_every_output(tmp_path, names):
         for name in names:
             assert name not in text and json.dumps(name)[1:-1] not in text, (path, name)
     assert names[0] not in json.dumps(hidden.events, ensure_ascii=False)
+
+
+def _identities(team, pseudonymize_it: bool):
+    """What an LRS or a spreadsheet identifies a session by, in one export."""
+    from game.export.csv import rows
+    from game.export.xapi import statements
+
+    scenario = find_scenario(read_team_log(TEAM1))
+    found = statements(team, scenario, pseudonymize=pseudonymize_it)
+    accounts = {json.dumps(s["actor"].get("account"), sort_keys=True) for s in found}
+    return {
+        "registration": {s["context"]["registration"] for s in found},
+        "ids": [s["id"] for s in found],
+        "accounts": accounts,
+        "csv": {r["session_id"] for r in rows(team, scenario, pseudonymize=pseudonymize_it)},
+    }
+
+
+def test_pseudonymising_keeps_the_sessions_identity(tmp_path):
+    """Plain and pseudonymised exports of one session are one session: the same registration,
+    CSV session_id, actor accounts and statement ids; for an old log without a session id
+    (derived from fields without names) and for a session the engine writes now (a random
+    `session_id` in session_started). Before, every one of them differed."""
+    from game.engine.session import Session
+    from game.scenario.loader import load_scenario
+
+    new_log = tmp_path / "nieuw.jsonl"
+    session = Session(load_scenario(LOGS / "keukentafel.yaml"), log=new_log,
+                      players={"jeugdprofessional": "Zoë Janssen", "leerkracht": "Mehmet"})
+    session.close()
+    assert "session_id" in json.loads(new_log.read_text(encoding="utf-8").splitlines()[0])
+    for path in (TEAM1, new_log):
+        team = read_team_log(path)
+        plain, pseudo = _identities(team, False), _identities(team, True)
+        assert plain == pseudo
+        assert plain["registration"] == plain["csv"] == {team.session_id}

@@ -33,6 +33,7 @@ import logging
 import os
 import random
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -162,8 +163,16 @@ class Session:
             self._writer = LogWriter(path)
         self.log_path: Path | None = Path(log) if log is not None else None
 
+        # A random id per session, logged, from which every export derives its ids (so the
+        # plain and the pseudonymised export of one session are one session to an LRS). On
+        # replay the logged id is kept, and a log from before session ids gets none.
+        if self._replay is None:
+            session_id: str | None = str(uuid.uuid4())
+        else:
+            session_id = self._replay[0].get("session_id") if self._replay else None
         self._emit(
             ev.SESSION_STARTED,
+            **({"session_id": session_id} if session_id else {}),
             scenario_id=scenario.id,
             scenario_title=scenario.title,
             scenario_sha256=scenario.sha256,

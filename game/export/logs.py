@@ -75,12 +75,18 @@ class TeamLog:
         return session_id(self.events)
 
 
+#: The fields of `session_started` an old log's session id is derived from: none holds a
+#: player's name or a path (which may contain one), so pseudonymising does not change the id.
+IDENTITY_FIELDS = ("time", "scenario_id", "scenario_sha256", "engine_version", "seed", "lang")
+
+
 def session_id(events: Sequence[dict]) -> str:
     """The session UUID of a list of events.
 
-    Uses `session_id` from `session_started` when the engine wrote one (and it is a UUID);
-    otherwise derives a UUIDv5 from the canonical JSON of the first event, so the same log
-    always gets the same id (xAPI `context.registration` needs a UUID).
+    Uses `session_id` from `session_started` (every session the engine starts gets a random
+    one). A log from before session ids gets a UUIDv5 derived from the fields of its first
+    event that hold no names (`IDENTITY_FIELDS`, the players' roles and academies, where a
+    fork came from), so the same log always gets the same id, with or without pseudonyms.
     """
     first = events[0] if events else {}
     sid = first.get("session_id")
@@ -89,7 +95,12 @@ def session_id(events: Sequence[dict]) -> str:
             return str(uuid.UUID(str(sid)))
         except ValueError:
             return str(uuid.uuid5(SESSION_NAMESPACE, str(sid)))
-    canonical = json.dumps(first, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    identity = {k: first.get(k) for k in IDENTITY_FIELDS}
+    identity["players"] = [[p.get("role"), p.get("academy")] for p in first.get("players") or []]
+    forked = first.get("forked_from")
+    if isinstance(forked, dict):
+        identity["forked_from"] = [forked.get("session_id"), forked.get("seq")]
+    canonical = json.dumps(identity, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return str(uuid.uuid5(SESSION_NAMESPACE, canonical))
 
 

@@ -93,6 +93,10 @@ def pseudonymize(team_log: TeamLog, role_order: Sequence[str] = (), lang: str = 
     events = [scrub(e, mapping, pattern) for e in team_log.events]
     started = dict(events[0])
     started["players"] = [{**p, "name": by_role[p.get("role")]} for p in players]
-    events[0] = scrub(started, mapping, pattern)
+    started = scrub(started, mapping, pattern)
+    # The session's identity must not change with its names (a name like "2026" would
+    # otherwise be scrubbed out of the time an old log's id is derived from).
+    started["session_id"] = team_log.session_id
+    events[0] = started
     warnings = tuple(scrub(w, mapping, pattern) for w in team_log.warnings)
     return evolve(team_log, events=tuple(events), warnings=warnings, pseudonymized=True)

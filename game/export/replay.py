@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -300,7 +301,7 @@ def fork(
     ("Speel verder vanaf hier".) Writes `new_log_path` with the original events 0..`seq`
     (inclusive); its `session_started` gets
     `forked_from = {"path": <original log path>, "session_id": <original session id>,
-    "seq": seq}` (so the fork also gets its own session id, derived from that first event).
+    "seq": seq}` and a new random `session_id` of its own.
     Then the engine resumes that new log (`Session.resume`), which replays every
     event, so the returned `Session` is in exactly the state the original session had after
     `seq`, and further moves are appended to the new log. The original log is never changed.
@@ -326,6 +327,7 @@ def fork(
     if events[seq].get("type") == "session_ended":
         raise LogError(translate("report.error.fork_ended", lang, seq=requested, path=log_path))
     started = dict(events[0])
+    started["session_id"] = str(uuid.uuid4())  # a new session, not a copy of the old one
     started["forked_from"] = {
         "path": str(Path(log_path)),
         "session_id": source.session_id,
