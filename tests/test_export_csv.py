@@ -95,3 +95,29 @@ def test_plain_event_list_from_the_window_works_without_a_scenario(team2):
     data = rows(list(team2.events))
     assert len(data) == len(team2.events)
     assert data[1]["scene_title"] == data[1]["scene"] == "kennismaking"
+
+
+@pytest.mark.parametrize("excel_nl", [False, True])
+def test_cells_that_start_like_a_formula_are_neutralised(scenario, tmp_path, excel_nl):
+    """A player named `=HYPERLINK(...)` (and names starting with +, -, @, tab or CR) is written
+    as text with a `'` in front, in every column it reaches; read back, no cell starts like a
+    formula. The window's save button writes the Excel variant by default."""
+    from game.engine.session import Session
+
+    names = {"jeugdprofessional": '=HYPERLINK("http://example.invalid/x","klik")',
+             "leerkracht": "+31 6 1234", "verpleegkundige": "@SUM(A1)"}
+    session = Session(scenario, players=names, log=tmp_path / "s.jsonl")
+    session.consult("jeugdprofessional", "leerkracht")
+    session.close()
+    names["verpleegkundige"] = "@SUM(A1)"
+    events = [dict(e) for e in session.events]
+    events[1] = {**events[1], "scene": "-1+1", "via": "\tx"}
+    path = tmp_path / "s.csv"
+    write_csv(events, path, scenario, excel_nl=excel_nl)
+    text = path.read_text(encoding="utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(text), delimiter=";" if excel_nl else ",")
+             for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'=HYPERLINK(\"http://example.invalid/x\",\"klik\")" in cells
+    assert "'-1+1" in cells
+    assert [c for c in cells if "@SUM" in c] == [c for c in cells if c.startswith("'@SUM")]

@@ -117,3 +117,65 @@ def test_pseudonymized_actors_have_no_names(logs, scenario, tmp_path):
     names = {s["actor"].get("name") for s in data if s["actor"]["objectType"] == "Agent"}
     assert names <= {"Speler 1", "Speler 2", "Speler 3"}
     assert "Zoë" not in out.read_text(encoding="utf-8")
+
+
+def _many_sessions(scenario, n=40):
+    """Seeded random sessions of the golden scenario, played to their end (votes, consensus,
+    shares), as event lists: the class in which 29 of 546 `answered` had an anonymous actor."""
+    import random
+
+    from game.engine.session import Session
+
+    teams = []
+    for seed in range(n):
+        rng = random.Random(seed)
+        session = Session(scenario, seed=seed, clock=lambda: 0.0)
+        while not session.finished:
+            waiting = session.waiting_for()
+            if session.scene.is_narration:
+                session.proceed()
+                continue
+            role = rng.choice(waiting)
+            session.choose(role, rng.choice(session.options(role)).id)
+        teams.append(list(session.events))
+    return teams
+
+
+def test_every_actor_and_team_is_identified_on_the_home_page(logs, scenario):
+    """Every actor (Agent or Group) has an account on the configured home page, and every
+    statement whose actor is not the team names the team in `context.team`; a decision by
+    several roles is the team's, with the deciders in a result extension. Still schema-valid."""
+    home = "https://hogeschool.example.nl/"
+    data = statements(logs, scenario, home_page=home)
+    for events in _many_sessions(scenario):
+        data += statements(events, scenario, home_page=home)
+    answered = [s for s in data if s["verb"]["id"].endswith("answered")]
+    by_team = [s for s in answered if s["actor"]["objectType"] == "Group"]
+    assert by_team, "no decision by several roles was exported"
+    for statement in data:
+        actor = statement["actor"]
+        assert actor["account"]["homePage"] == home, statement["verb"]["id"]
+        if actor.get("objectType") == "Group":
+            assert actor["account"]["name"].endswith("/team")
+        else:
+            assert statement["context"]["team"]["account"]["homePage"] == home
+        assert VALIDATOR.is_valid(statement)
+    for statement in by_team:
+        deciders = [v for k, v in statement["result"]["extensions"].items()
+                    if k.endswith("/deciders")]
+        assert deciders and len(deciders[0]) > 1
+
+
+def test_the_home_page_is_a_command_line_flag(tmp_path, capsys):
+    """`--xapi-home` sets the accounts' home page; without it the placeholder is named."""
+    from game.cli import main
+
+    out = tmp_path / "x.json"
+    team = str(LOGS / "keukentafel_team1.jsonl")
+    assert main(["debrief", team, "-o", str(tmp_path / "r.html"), "--xapi", str(out),
+                 "--xapi-home", "https://hogeschool.example.nl"]) == 0
+    homes = {s["actor"]["account"]["homePage"] for s in json.loads(out.read_text("utf-8"))}
+    assert homes == {"https://hogeschool.example.nl"}
+    assert "voorbeeldhomepage" not in capsys.readouterr().err
+    assert main(["debrief", team, "-o", str(tmp_path / "r.html"), "--xapi", str(out)]) == 0
+    assert "--xapi-home" in capsys.readouterr().err

@@ -144,3 +144,30 @@ def test_big_font_bottom_row_fits_at_200_percent(app):
     d.click("Save")
     stem = game.session.log_path.stem
     assert (game.session.log_path.parent / f"{stem}.xapi.json").is_file()
+
+
+def test_the_xapi_home_page_is_a_window_setting(app):
+    """Typed in the settings screen and kept with "Klaar", the school's home page is where the
+    saved xAPI statements put every account (players and team); a text that is no http(s) URL
+    leaves the placeholder."""
+    from game.ui.screens.menu import MenuScreen, SettingsScreen
+
+    d = Driver(app)
+    app.show(SettingsScreen(app, back=MenuScreen(app)))
+    d.settle()
+    app.screen.home_entry.set_text("geen url")
+    d.click("Klaar")
+    assert app.settings.xapi_home == ""
+    app.show(SettingsScreen(app, back=MenuScreen(app)))
+    d.settle()
+    app.screen.home_entry.set_text("  https://hogeschool.example.nl/ ")
+    d.click("Klaar")
+    assert app.settings.xapi_home == "https://hogeschool.example.nl/"
+    game = play_to_debrief(app)
+    d.click("Rapport opslaan (HTML), CSV en xAPI")
+    log_path = game.session.log_path
+    statements = json.loads(log_path.with_name(f"{log_path.stem}.xapi.json").read_text("utf-8"))
+    homes = {st["actor"]["account"]["homePage"] for st in statements}
+    homes |= {st["context"]["team"]["account"]["homePage"] for st in statements
+              if "team" in st["context"]}
+    assert homes == {"https://hogeschool.example.nl/"}

@@ -40,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction, lang: str = "nl") -> None:
     parser.add_argument("--excel-nl", action="store_true", help=t("report.cli.excel_nl", lang))
     parser.add_argument("--scenario", metavar="FILE", help=t("report.cli.scenario", lang))
     parser.add_argument("--xapi-base", metavar="IRI", help=t("report.cli.xapi_base", lang))
+    parser.add_argument("--xapi-home", metavar="URL", help=t("report.cli.xapi_home", lang))
     parser.add_argument(
         "--lang", choices=("nl", "en"), default=argparse.SUPPRESS, help=t("cli.help.lang", lang)
     )
@@ -130,9 +131,12 @@ def _run(args: argparse.Namespace, lang: str) -> int:
             print(t("report.written_csv", lang, path=args.csv, rows=rows))
         if args.xapi:
             count = write_xapi(
-                logs, args.xapi, scenario, lang=lang, base_iri=args.xapi_base or DEFAULT_BASE
+                logs, args.xapi, scenario, lang=lang, base_iri=args.xapi_base or DEFAULT_BASE,
+                home_page=args.xapi_home,
             )
             print(t("report.written_xapi", lang, path=args.xapi, count=count))
+            if not (args.xapi_home or args.xapi_base):
+                print(t("report.cli.xapi_placeholder", lang, home=DEFAULT_BASE), file=sys.stderr)
     except OSError as exc:
         return fail(f"{exc.filename}: {exc.strerror}")
     return 0

@@ -73,12 +73,17 @@ class BadText(ValueError):
 
 @frozen(kw_only=True)
 class Event:
-    """The fields every event has."""
+    """The fields every event has, and `changes`, which any event may carry.
+
+    Readers take `changes` from whatever event has it (the variables after a log's events
+    follow from them), so it is checked on every type, also on ones this engine does not know.
+    """
 
     seq: Count
     type: str
     time: Timestamp
     elapsed_ms: Count
+    changes: dict[str, Change] | None = None
 
 
 @frozen(kw_only=True)
@@ -122,7 +127,6 @@ class SceneEntered(Event):
 
     scene: str
     via: str | None = None
-    changes: dict[str, Change] | None = None
 
 
 @frozen(kw_only=True)
@@ -145,7 +149,6 @@ class InfoShared(Event):
     consent: bool
     breach: bool
     team: bool | None = None
-    changes: dict[str, Change] | None = None
 
 
 @frozen(kw_only=True)

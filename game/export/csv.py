@@ -3,6 +3,7 @@
 Several teams go into one file, told apart by the `team` and `session_id` columns. The plain
 form is RFC 4180 CSV in UTF-8 with commas and decimal points; `excel_nl=True` writes what Dutch
 Excel opens correctly on a double click: semicolons, decimal commas and a UTF-8 byte-order mark.
+Every cell that a spreadsheet would read as a formula is neutralised (`neutralise`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,20 @@ COLUMNS = (
     "outcome",
     "description",
 )
+
+
+#: What a spreadsheet may read as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a `'` in front.
+
+    Player names and descriptions come from people: `=HYPERLINK("http://...","klik")` as a
+    name would be a live formula in Excel. OWASP's advice: prefix such cells with a single
+    quote (and quote the field, which the csv module does where needed).
+    """
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def _bool(value: bool | None) -> str:
@@ -113,7 +128,8 @@ def _render(data: list[dict[str, str]], excel_nl: bool) -> str:
         quoting=csv.QUOTE_MINIMAL,
     )
     writer.writeheader()
-    writer.writerows(data)
+    # Here, in the one writer, so that every column (also ones added later) is covered.
+    writer.writerows({k: neutralise(v) for k, v in row.items()} for row in data)
     text = buffer.getvalue()
     return ("\ufeff" + text) if excel_nl else text
 

@@ -9,14 +9,17 @@ Mapping (one statement per player move, per player at start and end; see docs/de
 | consulted | the player | asked | the consulted player (Agent) |
 | info_shared | the player | shared | the information card |
 | vote_cast | the player | responded | the scene (response: the choice id) |
-| choice_made | the decider, or the deciders as a Group | answered | the scene (response) |
+| choice_made | the decider, or the team when several decided | answered | the scene (response) |
 | timer_expired | the team (Group) | experienced | the scene's time-out |
 | session_ended | each player | completed | the scenario, result.score.scaled = index/100 |
 
 Every statement has `context.registration` = the session id (a UUID), the scenario as parent
 activity, the team as `context.team` (unless the team is the actor) and the acting role and its
-academy as context extensions. Players are identified by an `account` whose name is
-`<session id>/<role>`; the readable `name` is the player's name or, pseudonymised, "Speler n".
+academy as context extensions. Players are identified by an `account` on the configured home
+page whose name is `<session id>/<role>`; the readable `name` is the player's name or,
+pseudonymised, "Speler n". The team is always an identified Group (account
+`<session id>/team`, with its members); a decision by several roles has the team as actor and
+the deciding roles in a result extension.
 Statement ids are UUIDv5s of the session id, event seq and role, so exporting twice gives the
 same ids (an LRS then refuses the duplicates instead of counting them twice).
 """
@@ -36,7 +39,8 @@ if TYPE_CHECKING:
     from game.export.logs import TeamLog
     from game.scenario.model import Scenario
 
-#: Default base IRI for activities, extensions and account home pages (override per school).
+#: Default base IRI for activities and extensions, and the account home page when none is
+#: configured (a placeholder: a school sets its own with --xapi-home or the window's settings).
 DEFAULT_BASE = "https://samenspel.example/xapi/"
 
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -64,10 +68,12 @@ def _verb(name: str) -> dict:
 class _Builder:
     """Builds the statements of one team."""
 
-    def __init__(self, team: TeamLog, scenario: Scenario | None, base: str, lang: str):
+    def __init__(self, team: TeamLog, scenario: Scenario | None, base: str, lang: str,
+                 home_page: str | None = None):
         self.team = team
         self.scenario = scenario
         self.base = base if base.endswith("/") else base + "/"
+        self.home_page = home_page or self.base
         self.lang = lang
         self.registration = team.session_id
         self.started = team.started
@@ -81,19 +87,17 @@ class _Builder:
         return {
             "objectType": "Agent",
             "name": str(player.get("name") or role),
-            "account": {"homePage": self.base, "name": f"{self.registration}/{role}"},
+            "account": {"homePage": self.home_page, "name": f"{self.registration}/{role}"},
         }
 
-    def group(self, roles: list[str] | None = None) -> dict:
-        roles = list(self.players) if roles is None else roles
-        if roles == list(self.players):
-            return {
-                "objectType": "Group",
-                "name": self.team.label or "Team",
-                "account": {"homePage": self.base, "name": f"{self.registration}/team"},
-                "member": [self.agent(r) for r in roles],
-            }
-        return {"objectType": "Group", "member": [self.agent(r) for r in roles]}
+    def group(self) -> dict:
+        """The team: an identified Group (one account per session) with every player."""
+        return {
+            "objectType": "Group",
+            "name": self.team.label or "Team",
+            "account": {"homePage": self.home_page, "name": f"{self.registration}/team"},
+            "member": [self.agent(r) for r in self.players],
+        }
 
     # -- activities -------------------------------------------------------------------------
     def iri(self, *parts: str) -> str:
@@ -241,9 +245,12 @@ class _Builder:
             ]
         if kind == "choice_made":
             by = [str(r) for r in event.get("by") or []]
-            actor = self.agent(by[0]) if len(by) == 1 else self.group(by or None)
+            # One decider acts as a player; several (a vote, a consensus) as the team, whose
+            # deciding roles are named in the result (an anonymous Group of them would be no
+            # identity an LRS can keep).
+            actor = self.agent(by[0]) if len(by) == 1 else self.group()
             result = {"response": str(event.get("choice"))}
-            extensions = {}
+            extensions: dict = {self.iri("extensions", "deciders"): by} if len(by) > 1 else {}
             if event.get("points"):
                 extensions[self.iri("extensions", "points")] = dict(event["points"])
             if event.get("changes"):
@@ -302,8 +309,12 @@ def statements(
     lang: str = "nl",
     pseudonymize: bool = False,
     base_iri: str = DEFAULT_BASE,
+    home_page: str | None = None,
 ) -> list[dict]:
-    """The xAPI statements of one or more teams, in log order (see the module docstring)."""
+    """The xAPI statements of one or more teams, in log order (see the module docstring).
+
+    `home_page` is the school's home page on which players and teams get their accounts
+    (default: `base_iri`)."""
     out: list[dict] = []
     for team in team_logs(source, scenario, pseudonymize, lang):
         index_value, percents = None, {}
@@ -311,7 +322,7 @@ def statements(
             n = numbers(team.events, scenario)
             index_value = n.index_value
             percents = {d: n.dimension(d).get("percent") for d in scenario.scores}
-        builder = _Builder(team, scenario, base_iri, lang)
+        builder = _Builder(team, scenario, base_iri, lang, home_page)
         for event in team.events:
             out.extend(builder.for_event(event, index_value, percents))
     return out
@@ -325,15 +336,18 @@ def write_xapi(
     lang: str = "nl",
     pseudonymize: bool = False,
     base_iri: str = DEFAULT_BASE,
+    home_page: str | None = None,
 ) -> int:
     """Write a JSON array of xAPI 1.0.3 statements to `path`; returns how many were written.
 
     `source` is `session.events` (from the window), a `TeamLog` or a list of `TeamLog`s. Give the
     `scenario` for activity names and the final score (`completed` carries
     `result.score.scaled` = cooperation index / 100 only when it is known). `pseudonymize`
-    replaces player names; `base_iri` is the school's own IRI prefix for activities and accounts.
+    replaces player names; `base_iri` is the school's own IRI prefix for activities, and
+    `home_page` the home page of the accounts (default `base_iri`).
     """
-    data = statements(source, scenario, lang=lang, pseudonymize=pseudonymize, base_iri=base_iri)
+    data = statements(source, scenario, lang=lang, pseudonymize=pseudonymize, base_iri=base_iri,
+                      home_page=home_page)
     # One statement per line: still readable and diffable, and json's fast C encoder is only
     # used without `indent` (indenting 4,000 statements took 1.5 s, this takes 0.1 s).
     body = ",\n".join(json.dumps(s, ensure_ascii=False, separators=(",", ":")) for s in data)

@@ -10,6 +10,7 @@ import json
 import logging
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -31,6 +32,8 @@ class Settings:
     timers: bool = True
     vote_mode: str = "open"  # open: each clicks in turn on the shared screen; secret: hand-over
     fullscreen: bool = False
+    # The school's home page for xAPI accounts (players, teams); "" is the placeholder.
+    xapi_home: str = ""
 
     def normalised(self) -> Settings:
         """The same settings with out-of-range values brought back to something valid."""
@@ -40,11 +43,21 @@ class Settings:
             lang=self.lang if self.lang in LANGUAGES else "nl",
             font_scale=scale,
             vote_mode=self.vote_mode if self.vote_mode in VOTE_MODES else "open",
+            xapi_home=home_page(self.xapi_home),
         )
 
     def with_(self, **changes) -> Settings:
         """A copy with some fields changed (and normalised)."""
         return replace(self, **changes).normalised()
+
+
+def home_page(text: object) -> str:
+    """An xAPI home page as typed in the settings: an http(s) URL, else "" (the placeholder)."""
+    if not isinstance(text, str):
+        return ""
+    text = text.strip()
+    parts = urlsplit(text)
+    return text if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
 def user_dir(kind: str) -> Path:

@@ -310,7 +310,8 @@ class DebriefScreen(Screen):
             write_report(logs, html, self.game.scenario, lang=lang)
             # Dutch Excel opens a `;`-separated file with decimal commas on a double click
             rows = write_csv(logs, csv_path, self.game.scenario, lang=lang, excel_nl=lang == "nl")
-            count = write_xapi(logs, xapi_path, self.game.scenario, lang=lang)
+            count = write_xapi(logs, xapi_path, self.game.scenario, lang=lang,
+                               home_page=self.app.settings.xapi_home or None)
         except OSError as exc:  # an unwritable folder, a full disk: say so, stay in the debrief
             log.warning("export failed: %s", exc)
             reason = exc.strerror or str(exc)

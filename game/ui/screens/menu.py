@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pygame
+import pygame_gui
+
 from game.ui.screens.base import Screen
 from game.ui.theme import FONT_SCALES
 from game.ui.widgets import text_size
@@ -72,6 +75,7 @@ class SettingsScreen(Screen):
     def __init__(self, app, back: Screen) -> None:
         super().__init__(app)
         self.back_to = back
+        self.home_entry: pygame_gui.elements.UITextEntryLine | None = None
 
     def layout(self) -> None:
         w, h = self.app.size
@@ -87,7 +91,7 @@ class SettingsScreen(Screen):
         keys_h = self.px(60) if roomy else 0  # the key list is left out when space is short
         bottom = h - m - (done_h + keys_h + self.px(10) if roomy else 0)
         line = text_size("Ag", scale=self.app.scale)[1] + self.px(6)
-        bh = max(line, min(self.px(48), (bottom - y) // rows - self.px(10)))
+        bh = max(line, min(self.px(48), (bottom - y) // (rows + 1) - self.px(10)))
 
         def row(title: str, options: list[tuple[str, bool, object]]) -> None:
             nonlocal y
@@ -119,6 +123,15 @@ class SettingsScreen(Screen):
                                      lambda: self._set(vote_mode="open")),
                                     (self.t("setup.vote_secret"), s.vote_mode == "secret",
                                      lambda: self._set(vote_mode="secret"))])
+        # The school's home page for the xAPI accounts of exported statements (kept on "Klaar");
+        # left out when the rows above already fill the screen (200 % on a small screen).
+        self.home_entry = None
+        if y + bh <= (h - m if not roomy else bottom):
+            self.label((m, y, label_w, bh), self.t("settings.xapi_home"))
+            self.home_entry = pygame_gui.elements.UITextEntryLine(
+                pygame.Rect(m + label_w, y, min(self.px(560), w - 2 * m - label_w), bh),
+                manager=self.manager, placeholder_text=self.t("settings.xapi_placeholder"))
+            self.home_entry.set_text(s.xapi_home)
         if keys_h:
             self.label((m, h - m - done_h - keys_h, w - 2 * m, keys_h), self.t("settings.keys"),
                        "small", wrap=True)
@@ -132,7 +145,10 @@ class SettingsScreen(Screen):
         self.app.apply_settings(self.app.settings.with_(**changes))
 
     def done(self) -> None:
-        """Back to where the settings were opened from."""
+        """Keep a changed xAPI home page, then back to where the settings were opened from."""
+        typed = self.home_entry.get_text() if self.home_entry is not None else None
+        if typed is not None and typed.strip() != self.app.settings.xapi_home:
+            self._set(xapi_home=typed)  # anything but an http(s) URL is the placeholder again
         self.app.show(self.back_to)
 
     def on_escape(self) -> None:
