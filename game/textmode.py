@@ -16,13 +16,17 @@ is no waiting, so a script only ever sends moves. Plain text only: no curses, no
 from __future__ import annotations
 
 import logging
+import re
+import shutil
 import sys
+import textwrap
 from typing import TextIO
 
 from game.engine.session import Session
 from game.errors import SessionError
 from game.i18n import format_number, translate
 from game.scenario.model import TEAM
+from game.scenario.template import paragraphs
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,34 @@ EXIT_STALLED = 1
 
 _CURRENCY = ("€", "$", "£")
 _CLEAR = "\033[2J\033[H"
+
+
+#: The start of a line that a wrapped continuation lines up under: indentation, then a list
+#: marker (`1.`, `2)`, `-`, `*`, `>>>`) and its space.
+_HANGING = re.compile(r"^\s*(?:(?:\d+[.)]|[-*•]|>>>)\s+)?")
+
+
+def _terminal_width(output: TextIO) -> int | None:
+    """The terminal's width in columns when `output` is a terminal, else None."""
+    try:
+        if not output.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def wrap_line(line: str, width: int) -> str:
+    """One line wrapped at `width` on word boundaries (never inside a word), continuation
+    lines indented under the text after a list marker; a rule of one repeated character is
+    cut to the width instead."""
+    if len(line) <= width:
+        return line
+    if len(set(line)) == 1:
+        return line[:width]
+    hanging = " " * min(len(_HANGING.match(line).group(0)), width // 2)
+    return textwrap.fill(line, width=width, subsequent_indent=hanging, break_long_words=False,
+                         break_on_hyphens=False)
 
 
 class _EndOfInput(Exception):
@@ -42,7 +74,9 @@ class TextPlayer:
 
     `interactive` (default: whether `input` is a terminal) decides whether hand-over lines
     wait for Enter and clear the screen, and whether typed lines are echoed (they are echoed
-    when piped, so a transcript reads like a terminal session). `secret_vote` puts every vote
+    when piped, so a transcript reads like a terminal session). `width` is where lines wrap,
+    on word boundaries (default: the terminal's width when `output` is a terminal, else no
+    wrapping, so a piped transcript keeps every sentence on one line). `secret_vote` puts every vote
     behind a hand-over line and shows only that a role voted, not what. `resume_command` is the
     command line printed when the player stops.
     """
@@ -57,6 +91,7 @@ class TextPlayer:
         secret_vote: bool = False,
         interactive: bool | None = None,
         resume_command: str | None = None,
+        width: int | None = None,
     ):
         self.session = session
         self.input = input or sys.stdin
@@ -69,6 +104,7 @@ class TextPlayer:
             except (AttributeError, ValueError):
                 interactive = False
         self.interactive = interactive
+        self.width = width if width is not None else _terminal_width(self.output)
         self.resume_command = resume_command
         self._shown_entry: int | None = None  # seq of the scene_entered last shown
         self._shown_prompt: tuple | None = None  # (role, round, option ids) last listed
@@ -81,9 +117,20 @@ class TextPlayer:
         return translate(f"play.text.{key}", self.lang, **values)
 
     def say(self, text: str = "") -> None:
-        """Write one or more lines."""
+        """Write one or more lines, each wrapped at `width` on word boundaries."""
+        if self.width:
+            text = "\n".join(wrap_line(line, self.width) for line in text.split("\n"))
         self.output.write(text + "\n")
         self.output.flush()
+
+    def say_prose(self, text: str, indent: str = "") -> None:
+        """Scenario prose: with a width, the author's single line breaks are joined and the
+        paragraphs wrapped (`paragraphs`); without one, written as it stands."""
+        if not self.width:
+            self.say(indent + text.strip())
+            return
+        self.say("\n\n".join("\n".join(indent + line for line in para.split("\n"))
+                              for para in paragraphs(text)))
 
     def who(self, role: str) -> str:
         """`Sara (Leerkracht)`: the player's name and the role's display name."""
@@ -101,6 +148,8 @@ class TextPlayer:
 
     def read(self, prompt: str) -> str:
         """One input line after the prompt; raises `_EndOfInput` at the end of input."""
+        if self.width:
+            prompt = wrap_line(prompt, self.width - 1)  # room for the cursor after it
         self.output.write(prompt + " ")
         self.output.flush()
         line = self.input.readline()
@@ -109,7 +158,8 @@ class TextPlayer:
             raise _EndOfInput
         line = line.strip()
         if not self.interactive:
-            self.say(line)
+            self.output.write(line + "\n")  # the echo of what was typed is not wrapped
+            self.output.flush()
         return line
 
     def hand_over(self, role: str) -> None:
@@ -139,7 +189,7 @@ class TextPlayer:
         self.say(sc.title)
         self.say("=" * 70)
         if sc.summary:
-            self.say(sc.summary.strip())
+            self.say_prose(sc.summary)
         if sc.learning_goals:
             self.say(self.t("learning_goals"))
             for goal in sc.learning_goals:
@@ -150,7 +200,7 @@ class TextPlayer:
         for rid, role in sc.roles.items():
             self.hand_over(rid)
             self.say(self.t("briefing_for", who=self.who(rid)))
-            self.say(s.briefing(rid).strip())
+            self.say_prose(s.briefing(rid))
             if role.goals:
                 self.say(self.t("goals"))
                 for goal in role.goals:
@@ -166,7 +216,7 @@ class TextPlayer:
         for info in cards:
             mark = " " + self.t("sensitive") if info.sensitive else ""
             self.say(f"  * {info.id}: {info.title}{mark}")
-            self.say(f"    {self.session.render(info.text).strip()}")
+            self.say_prose(self.session.render(info.text), indent="    ")
 
     def show_scene(self) -> None:
         """The current scene: title, speaker, text, shown variables, timer, who acts."""
@@ -180,7 +230,7 @@ class TextPlayer:
         text = s.scene_text().strip()
         if scene.speaker:
             self.say(f"{scene.speaker}:")
-        self.say(text)
+        self.say_prose(text)
         shown = s.shown_variables()
         if shown:
             spec = s.scenario.variables
@@ -215,7 +265,7 @@ class TextPlayer:
             if tally:
                 self.say(self.t("tally", tally=tally))
         if d.feedback:
-            self.say(d.feedback.strip())
+            self.say_prose(d.feedback)
         for var, (old, new) in d.changes.items():
             # Only variables the author shows on screen; the others are hidden state.
             if old != new and s.scenario.variables[var].show:
@@ -241,7 +291,7 @@ class TextPlayer:
         self.say("=" * 70)
         self.say(self.t("ending", title=end.title, outcome=self.t(f"outcome.{end.outcome}")))
         self.say("=" * 70)
-        self.say(s.scene_text().strip())
+        self.say_prose(s.scene_text())
         scores = s.events[-1].get("scores") if s.events[-1]["type"] == "session_ended" else None
         if scores is None:
             try:
@@ -521,8 +571,9 @@ def play_text(
     secret_vote: bool = False,
     interactive: bool | None = None,
     resume_command: str | None = None,
+    width: int | None = None,
 ) -> int:
     """Play a session in text mode; returns the exit code (0 ended or saved, 1 stalled)."""
     player = TextPlayer(session, input, output, secret_vote=secret_vote,
-                        interactive=interactive, resume_command=resume_command)
+                        interactive=interactive, resume_command=resume_command, width=width)
     return player.run(intro=intro)

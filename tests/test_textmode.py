@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -279,3 +280,41 @@ def test_cli_resume_of_an_edited_scenario_needs_force(tmp_path):
     assert refused.returncode == 1 and "--force" in refused.stderr
     forced = run_cli("resume", str(log), "--text", "--force", stdin="stop\n")
     assert forced.returncode == 0 and "Sessie hervat in 'toestemming_vragen'" in forced.stdout
+
+
+@pytest.mark.parametrize("width", [30, 52, 80])
+def test_text_wraps_at_the_width_on_word_boundaries(width):
+    """Every line fits the width and no word is split (the terminal used to break words in the
+    middle: "Joo st"); wrapped, the output holds the same words as unwrapped; a continuation
+    line of a numbered option lines up under its text."""
+    _, plain, _ = play(GOOD_GAME)
+    _, wrapped, _ = play(GOOD_GAME, width=width)
+    for line in wrapped.splitlines():
+        if line.startswith("[") and line.endswith(tuple(GOOD_GAME)):
+            continue  # a prompt with the typed line echoed (a terminal wraps what is typed)
+        assert len(line) <= width or " " not in line.strip(), line
+    def words(text):
+        return [w for w in text.split() if len(set(w)) > 1]  # rules are cut to the width
+
+    assert words(wrapped) == words(plain)
+    options = [line for line in plain.splitlines() if re.match(r"  1\. ", line)]
+    assert options
+    if any(len(line) > width for line in options):
+        lines = wrapped.splitlines()
+        first = next(i for i, line in enumerate(lines) if line.startswith("  1. ")
+                     and len(options[0]) > width)
+        assert lines[first + 1].startswith(" " * 5) and lines[first + 1][5] != " "
+
+
+def test_width_comes_from_the_terminal_and_piped_output_is_not_wrapped(monkeypatch):
+    """At a terminal the width is the terminal's (shutil, COLUMNS); piped, lines stay whole."""
+    from game.textmode import TextPlayer
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setenv("COLUMNS", "44")
+    session = Session(load_scenario(KEUKENTAFEL), seed=1, clock=FakeClock())
+    assert TextPlayer(session, io.StringIO(), Terminal()).width == 44
+    assert TextPlayer(session, io.StringIO(), io.StringIO()).width is None

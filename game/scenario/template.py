@@ -20,6 +20,7 @@ Decisions where the format is silent (also in docs/expressions.md):
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Collection, Mapping
 from functools import lru_cache
 from typing import Literal
@@ -244,3 +245,27 @@ def render(
             out.append(str(part))
     return "".join(out)
 
+
+_LIST_ITEM = re.compile(r"([-*•]|\d+[.)])\s")
+
+
+def paragraphs(text: object) -> list[str]:
+    """Scenario prose as paragraphs, for reflowing to any width (the window, the terminal).
+
+    Authors wrap long lines in YAML block scalars; those single line breaks are joined. A
+    blank line starts a new paragraph, and a line that starts a list item ("- ", "* ", "• ",
+    "1. ") keeps its own line (joined to its paragraph with a line break).
+    """
+    out = []
+    for para in re.split(r"\n\s*\n", str(text).strip()):
+        joined = ""
+        for line in (ln.strip() for ln in para.splitlines()):
+            if not line:
+                continue
+            if joined and not _LIST_ITEM.match(line):
+                joined += " " + line
+            else:
+                joined += ("\n" if joined else "") + line
+        if joined:
+            out.append(joined)
+    return out

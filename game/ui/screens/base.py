@@ -8,13 +8,13 @@ change), so layouts reflow by construction. Screens hold no game rules: they sho
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable
 
 import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID
 
+from game.scenario.template import paragraphs
 from game.ui.theme import FIT_ORDER, LABEL_KINDS, role_colour, role_initials
 from game.ui.widgets import ChoiceButton, FocusRing, badge, ellipsize, rgb, text, text_size
 
@@ -29,22 +29,10 @@ def esc(value: object) -> str:
 def prose(value: object) -> str:
     """Scenario text (scene, briefing, card, advice, ending) as markup for a text box.
 
-    Authors wrap long lines in YAML block scalars; those single line breaks are joined so the
-    text reflows with the window. A blank line starts a new paragraph, and a line that starts
-    a list item ("- ", "* ", "• ", "1. ") keeps its own line.
+    Single line breaks of the author's YAML are joined so the text reflows with the window
+    (`game.scenario.template.paragraphs`); paragraphs are separated by an empty line.
     """
-    paragraphs = re.split(r"\n\s*\n", str(value).strip())
-    out = []
-    for para in paragraphs:
-        lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
-        joined = ""
-        for ln in lines:
-            if joined and not re.match(r"([-*•]|\d+[.)])\s", ln):
-                joined += " " + ln
-            else:
-                joined += ("\n" if joined else "") + ln
-        out.append(esc(joined))
-    return "<br><br>".join(out)
+    return "<br><br>".join(esc(para) for para in paragraphs(value))
 
 
 def academy_name(app, academy: str) -> str:
