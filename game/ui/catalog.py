@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from game.engine.log import logs_folder
+from game.engine.log import describe, logs_folder
+from game.engine.schema import check_event
 from game.scenario.loader import load_scenario_with_problems
 from game.scenario.model import Scenario
 from game.scenario.problems import Problem
+from game.scenario.yamlsafe import MAX_BYTES
 from game.ui.settings import user_dir
 from game.ui.theme import register_team
 
@@ -161,10 +163,6 @@ def _log_entry(path: Path) -> tuple[ResumeEntry, bool]:
     Never raises: a file that is not a session log (not a regular file, too large, not JSON,
     a first event that is not a valid `session_started`) gives an entry with a `problem`.
     """
-    from game.engine.log import describe
-    from game.engine.schema import check_event
-    from game.scenario.yamlsafe import MAX_BYTES
-
     try:
         if not path.is_file():
             return _unreadable(path, "not a regular file")
