@@ -81,10 +81,11 @@ def is_move(event: dict) -> bool:
 
 
 def comparable(events: list[dict]) -> list[dict]:
-    """Events without what depends on the clock: times, and the tempo metrics at the end."""
+    """Events without what depends on the clock (times, the tempo metrics at the end) and the
+    random session id (the reference is another session that played the same moves)."""
     out = []
     for event in events:
-        event = {k: v for k, v in event.items() if k not in TIME_FIELDS}
+        event = {k: v for k, v in event.items() if k not in (*TIME_FIELDS, "session_id")}
         if event["type"] == "session_ended" and isinstance(event.get("metrics"), dict):
             event["metrics"] = {k: v for k, v in event["metrics"].items() if k != "tempo"}
         out.append(event)

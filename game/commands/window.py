@@ -125,7 +125,7 @@ def scenario_for_log(log_path: Path) -> Path | None:
     first = read_header(log_path)
     if first is None:
         return None
-    scenario_id = first["scenario_id"]
+    scenario_id = first.get("scenario_id")
     # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.ui import catalog
 

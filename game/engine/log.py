@@ -152,7 +152,8 @@ def read_bounded(path: Path, lang: str = "nl") -> bytes:
 
 
 def read_header(path: str | os.PathLike[str]) -> dict[str, Any] | None:
-    """The first event of a log when it is a valid `session_started`, else None; never raises.
+    """The first event of a log when it is a `session_started` whose scenario fields (id,
+    path, sha256) are texts where present, else None; never raises.
 
     For finding a log's scenario before it is read in full: only the first line is decoded
     (so damage further on does not hide it), at most `MAX_BYTES` of it, from a regular file.
@@ -164,7 +165,11 @@ def read_header(path: str | os.PathLike[str]) -> dict[str, Any] | None:
             first = _parse_line(handle.readline(MAX_BYTES))
     except OSError:
         return None
-    if first is None or first.get("type") != SESSION_STARTED or check_event(first):
+    if first is None or first.get("type") != SESSION_STARTED:
+        return None
+    # Only what is used to find the scenario must be right here; `read_log` checks the rest.
+    if any(not isinstance(first.get(name), str | None)
+           for name in ("scenario_id", "scenario_path", "scenario_sha256")):
         return None
     return first
 
