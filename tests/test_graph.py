@@ -30,11 +30,58 @@ def test_text_color_picks_the_better_contrast():
     assert graph.text_color("#c62828") == "#ffffff"  # bad ending red
 
 
-def test_every_filled_shape_is_readable(keukentafel):
-    """Every node's text colour reaches WCAG AA for large text (3:1) on each of its fills."""
-    for node in graph.build(keukentafel).nodes:
-        for fill in node.fills:
-            assert graph.contrast_ratio(node.font, fill) >= 3.0, (node.id, fill)
+@pytest.mark.parametrize("path", BUNDLED + [KEUKENTAFEL], ids=lambda p: p.stem)
+def test_every_filled_shape_is_readable(path):
+    """Every label reaches WCAG AA (4.5:1) on each of its fills, or sits on a white plate."""
+    built = graph.build(load_scenario(path))
+    for node in built.nodes:
+        backgrounds = [graph.PLATE_COLOR] if node.plate else node.fills
+        for fill in backgrounds:
+            assert graph.contrast_ratio(node.font, fill) >= graph.AA_CONTRAST, (node.id, fill)
+    for item in built.legend:
+        assert graph.contrast_ratio(item.font, item.fill) >= graph.AA_CONTRAST, item
+
+
+def test_dark_and_light_stripes_put_the_text_on_a_plate():
+    """Recht's dark blue beside a light colour: no text colour reads on both, so a plate."""
+    assert graph.readable_font("#264653", "#e9c46a") == ("#000000", True)
+    assert graph.readable_font("#2a9d8f", "#f4a261") == ("#000000", False)
+    assert graph.readable_font("#264653") == ("#ffffff", False)
+    node = graph.Node("s", "scene", "Vader is boos", (), ("#264653", "#e9c46a"), "#000000",
+                      plate=True)
+    assert 'BGCOLOR="#ffffff"' in graph._dot_node_label(node)
+
+
+def test_edge_labels_wrap_without_losing_words(keukentafel):
+    """A long choice text is wrapped over lines, every word kept (not cut at 27 characters)."""
+    text = "Vraag vader rustig wat hem zo boos maakt en luister zonder te onderbreken"
+    lines = graph.wrap(text, graph.LABEL_WIDTH)
+    assert " ".join(lines) == text
+    assert len(lines) > 1 and all(len(line) <= graph.LABEL_WIDTH for line in lines)
+    for edge in graph.build(keukentafel).edges:
+        assert not any(line.endswith("…") for line in edge.lines), edge
+
+
+@pytest.mark.parametrize(
+    ("source", "nl", "en"),
+    [
+        ("vertrouwen >= 50", "Vertrouwen gezin ≥ 50", "Vertrouwen gezin ≥ 50"),
+        ("knows(leerkracht, klasobservatie)", "Leerkracht groep 6 kent 'Wat de juf ziet'",
+         "Leerkracht groep 6 knows 'Wat de juf ziet'"),
+        ("not shared(slaapdagboek) or budget < 1000",
+         "'Slaapdagboek' niet gedeeld of Budget < 1.000",
+         "'Slaapdagboek' not shared or Budget < 1,000"),
+        ("not toestemming", "toestemming = nee", "toestemming = no"),
+        ("consulted(verpleegkundige)", "Jeugdverpleegkundige geraadpleegd",
+         "Jeugdverpleegkundige consulted"),
+        ("budget * 2 > 3", "budget * 2 > 3", "budget * 2 > 3"),
+        ("a and b or c", "a and b or c", "a and b or c"),
+    ],
+)
+def test_simple_conditions_read_as_words(keukentafel, source, nl, en):
+    """Simple conditions use role names, card titles and labels; others stay as written."""
+    assert graph.readable_condition(source, keukentafel, "nl") == nl
+    assert graph.readable_condition(source, keukentafel, "en") == en
 
 
 def test_contrast_ratio_known_values():
@@ -72,9 +119,9 @@ def test_build_labels_guards_weights_and_timeouts(keukentafel):
     edges = graph.build(keukentafel).edges
     plan = [e for e in edges if e.source == "plan"]
     samen = [e for e in plan if e.target == "samen_verder"][0]
-    assert any(line.startswith("zichtbaar als knows(jeugdprofessional, opa)") for line in
-               samen.lines)
-    assert "als shared(slaapdagboek) and toestemming" in samen.lines
+    label = " ".join(samen.lines)
+    assert "zichtbaar als Jeugdprofessional kent 'Opa als steun' en Vertrouwen gezin ≥ 50" in label
+    assert "als 'Slaapdagboek' gedeeld en toestemming = ja" in label
     weights = sorted(line for e in plan for line in e.lines if line.startswith("gewicht"))
     assert weights == ["gewicht 1 (33%)", "gewicht 2 (67%)"]
     timeouts = [e for e in plan if e.dashed]
@@ -91,10 +138,13 @@ def test_shorten_cuts_long_text_with_ellipsis():
 
 
 def test_legend_lists_acting_roles_team_narration_and_outcomes(keukentafel):
-    """The legend names each acting role with its academy and every kind of node used."""
-    keys = [item.key for item in graph.build(keukentafel).legend]
-    assert keys == ["role_jeugdprofessional", "role_leerkracht", "team", "narration",
-                    "outcome_good", "outcome_mixed", "outcome_bad"]
+    """The legend names each acting role by its name (not its academy id) and every node kind."""
+    legend = graph.build(keukentafel).legend
+    assert [item.key for item in legend] == [
+        "role_jeugdprofessional", "role_leerkracht", "team", "narration", "outcome_good",
+        "outcome_mixed", "outcome_bad"]
+    assert [item.label for item in legend[:2]] == ["Jeugdprofessional", "Leerkracht groep 6"]
+    assert not any("sociale_studies" in item.label or "pabo" in item.label for item in legend)
 
 
 def test_dot_source_is_well_formed(keukentafel):

@@ -34,9 +34,14 @@ def _problems(text: str) -> list:
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("roles", ROLE_SETS)
 def test_starter_validates_strictly(roles, lang):
-    """The starter has no error and no warning, whatever roles and language it is made for."""
-    text = new.render_starter("start_case", new.parse_roles(roles), lang=lang)
-    assert [p.format("en") for p in _problems(text)] == []
+    """The starter has no error and no warning but the TODO of each role it could not place."""
+    ids = new.parse_roles(roles)
+    text = new.render_starter("start_case", ids, lang=lang)
+    unknown = [r for r in ids if r not in new.KNOWN_ROLES]
+    problems = _problems(text)
+    assert [(p.severity, p.code) for p in problems] == [("warning", "unknown-academy")] * len(
+        unknown), [p.format("en") for p in problems]
+    assert all("TODO" in p.message for p in problems)
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -119,12 +124,24 @@ def test_starter_plays_to_an_ending_through_the_api(lang):
 
 
 def test_starter_roles_known_and_unknown():
-    """Known ids get their usual name and academy; unknown ids spread over free academies."""
-    roles = new.starter_roles(("jurist", "zus", "buurman"))
+    """Known ids get their usual name and academy; unknown ids a TODO, never a wrong guess."""
+    roles = new.starter_roles(("jurist", "leerplichtambtenaar", "poh_ggz", "ib_coach"))
     assert (roles[0].name, roles[0].academy) == ("Jurist", "recht")
     assert new.starter_roles(("jurist", "zus"), "en")[0].name == "Lawyer"
-    assert roles[1].name == "Zus" and roles[1].academy != "recht"
-    assert len({r.academy for r in roles}) == 3
+    assert (roles[1].name, roles[1].academy) == ("Leerplichtambtenaar", "TODO")
+    assert (roles[2].name, roles[2].academy) == ("POH GGZ", "gezondheidszorg")
+    assert (roles[3].name, roles[3].academy) == ("IB coach", "TODO")
+    assert new.in_sentence("POH GGZ") == "POH GGZ" and new.in_sentence("Leerkracht") == "leerkracht"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_starter_follows_the_guides_quoting_rule(lang):
+    """Text with a comma inside `{ }` is quoted, as the guide tells teachers to do."""
+    text = new.render_starter("s", lang=lang)
+    for line in text.splitlines():
+        if "description:" in line and "{" in line:
+            value = line.split("description:", 1)[1].strip().rstrip("}").strip()
+            assert "," not in value or value.startswith('"'), line
 
 
 @pytest.mark.parametrize("bad", ["Zorg om Noor", "", "zorg.noor", "ZORG"])

@@ -16,7 +16,10 @@ the graph from the `Scenario` model with the `graphviz` package directly (it onl
 text; the `dot` program is needed for SVG/PNG alone) and write Mermaid text by hand.
 
 Text colour on every filled shape is black or white, whichever contrasts more (WCAG 2 contrast
-ratio), so labels stay readable on every role colour.
+ratio), and reaches level AA (4.5:1) everywhere: where a striped box has a dark and a light
+stripe that no single colour reads on, the text sits on a white plate. Edge labels are wrapped,
+not cut, and simple conditions are said in words with the scenario's names (`Leerkracht kent
+'Zorgen' en Vertrouwen gezin ≥ 60`); the legend names roles as players know them.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import logging
 import os
 import re
 import shutil
+import textwrap
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -34,6 +38,19 @@ from attrs import frozen
 
 from game.errors import SamenspelError
 from game.i18n import format_number, t
+from game.scenario.expressions import (
+    Binary,
+    Boolean,
+    Call,
+    ExpressionError,
+    Name,
+    Number,
+    Text,
+    Unary,
+    parse,
+    unparse,
+)
+from game.scenario.expressions import Node as ExprNode
 from game.scenario.model import Choice, Route, Scenario, Scene
 
 log = logging.getLogger(__name__)
@@ -92,6 +109,24 @@ def text_color(*backgrounds: str) -> str:
     return "#000000" if black >= white else "#ffffff"
 
 
+AA_CONTRAST = 4.5
+"""WCAG 2 level AA for normal text: the contrast every label must reach on its background."""
+PLATE_COLOR = "#ffffff"
+
+
+def readable_font(*backgrounds: str) -> tuple[str, bool]:
+    """The text colour for a shape with these fills, and whether the text needs a plate.
+
+    On one fill, black or white always reaches AA (4.5:1). On stripes of a dark and a light
+    colour neither may: then the text goes on a white plate in black (21:1) instead of being
+    unreadable on one of the stripes.
+    """
+    font = text_color(*backgrounds)
+    if min(contrast_ratio(font, bg) for bg in backgrounds) >= AA_CONTRAST:
+        return font, False
+    return "#000000", True
+
+
 def _safe_color(color: str) -> str:
     """The colour when it is a valid `#rrggbb`/`#rgb`, else the neutral grey (never crash)."""
     try:
@@ -118,6 +153,7 @@ class Node:
     font: str
     is_team: bool = False
     outcome: str | None = None
+    plate: bool = False  # the text sits on a light plate (stripes no text colour can read on)
 
 
 @frozen
@@ -158,6 +194,20 @@ def shorten(text: str, width: int) -> str:
     return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
 
 
+def wrap(text: str, width: int, max_lines: int = 5) -> list[str]:
+    """Text broken into lines of at most `width` characters at spaces, so no word is lost.
+
+    Only a text longer than `max_lines` lines is cut, at the end of the last line, with an
+    ellipsis (a choice text is a sentence; a whole paragraph would not fit on an edge).
+    """
+    lines = textwrap.wrap(" ".join(str(text).split()), width, break_long_words=False,
+                          break_on_hyphens=False) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1].rstrip() + " …"
+    return lines
+
+
 def _scene_fills(scenario: Scenario, scene: Scene) -> tuple[str, ...]:
     """The fill colours of a scene: team colour, the actors' colours, or white for narration."""
     if scene.is_team:
@@ -195,7 +245,130 @@ def _scene_lines(scenario: Scenario, scene: Scene, lang: str) -> tuple[str, ...]
     return tuple(lines)
 
 
-def _route_lines(routes: tuple[Route, ...], index: int, lang: str) -> list[str]:
+_SYMBOLS = {">=": "≥", "<=": "≤", "==": "=", "!=": "≠", "<": "<", ">": ">"}
+MAX_READABLE_PARTS = 3
+"""Conditions with more parts than this (joined by and/or) are shown as written."""
+
+
+def readable_condition(source: str, scenario: Scenario, lang: str = "nl") -> str:
+    """A condition as a teacher reads it: `Leerkracht kent 'Zorgen' en Vertrouwen ≥ 60`.
+
+    Simple conditions (up to three parts joined by `and`/`or`, each a comparison, a yes/no
+    variable, a question such as `knows(...)`, or `not` of one) use role names, card and scene
+    titles and variable labels; anything else (arithmetic, deeper nesting) is shown as written.
+    """
+    try:
+        root = parse(source).root
+    except ExpressionError:
+        return " ".join(source.split())
+    parts = _parts(root)
+    if parts is None or len(parts) > MAX_READABLE_PARTS:
+        return " ".join(source.split())
+    words = _Words(scenario, lang)
+    try:
+        return words.say(root)
+    except _NotSimple:
+        return unparse(root)
+
+
+class _NotSimple(Exception):
+    """Raised inside `_Words.say` for a part that has no plain reading."""
+
+
+def _parts(node: ExprNode) -> list[ExprNode] | None:
+    """The parts of an and/or chain, or None when the operators are mixed."""
+    if isinstance(node, Binary) and node.op in ("and", "or"):
+        parts = []
+        for side in (node.left, node.right):
+            if isinstance(side, Binary) and side.op in ("and", "or") and side.op != node.op:
+                return None
+            inner = _parts(side)
+            if inner is None:
+                return None
+            parts.extend(inner)
+        return parts
+    return [node]
+
+
+class _Words:
+    """Says expression parts in words, with the scenario's names for ids."""
+
+    def __init__(self, scenario: Scenario, lang: str):
+        self.s = scenario
+        self.lang = lang
+
+    def t(self, key: str, **values: object) -> str:
+        """A condition phrase from the catalogue."""
+        return t(f"authoring.graph.cond.{key}", self.lang, **values)
+
+    def role(self, role_id: str) -> str:
+        """A role's display name."""
+        role = self.s.roles.get(role_id)
+        return role.name if role else role_id
+
+    def card(self, card_id: str) -> str:
+        """A card's title, quoted."""
+        card = self.s.info.get(card_id)
+        return f"'{card.title if card else card_id}'"
+
+    def scene(self, scene_id: str) -> str:
+        """A scene's title, quoted."""
+        scene = self.s.scenes.get(scene_id)
+        return f"'{(scene.title if scene else None) or scene_id}'"
+
+    def value(self, node: ExprNode) -> str:
+        """A comparison operand: a variable's label, a number, a text, true/false."""
+        if isinstance(node, Name):
+            var = self.s.variables.get(node.name)
+            return var.display_label if var else node.name
+        if isinstance(node, Number):
+            return format_number(node.value, self.lang)
+        if isinstance(node, Boolean):
+            return self.t("yes" if node.value else "no")
+        if isinstance(node, Text):
+            return f"'{node.value}'"
+        if isinstance(node, Unary) and node.op == "-" and isinstance(node.operand, Number):
+            return "-" + format_number(node.operand.value, self.lang)
+        raise _NotSimple
+
+    def say(self, node: ExprNode) -> str:
+        """One part (or an and/or chain of them) in words."""
+        if isinstance(node, Binary) and node.op in ("and", "or"):
+            joiner = f" {self.t(node.op)} "
+            return joiner.join(self.say(part) for part in _parts(node) or [node])
+        if isinstance(node, Binary) and node.op in _SYMBOLS:
+            return f"{self.value(node.left)} {_SYMBOLS[node.op]} {self.value(node.right)}"
+        if isinstance(node, Unary) and node.op == "not":
+            if isinstance(node.operand, Name):
+                return f"{self.value(node.operand)} = {self.t('no')}"
+            if isinstance(node.operand, Call):
+                return self.call(node.operand, negated=True)
+            raise _NotSimple
+        if isinstance(node, Name):
+            return f"{self.value(node)} = {self.t('yes')}"
+        if isinstance(node, Call):
+            return self.call(node)
+        raise _NotSimple
+
+    def call(self, node: Call, negated: bool = False) -> str:
+        """A question about what happened (`knows`, `shared`, ...) in words."""
+        a = [arg.id for arg in node.args]
+        shapes = {
+            ("knows", 2): lambda: {"role": self.role(a[0]), "card": self.card(a[1])},
+            ("shared", 1): lambda: {"card": self.card(a[0])},
+            ("consulted", 1): lambda: {"role": self.role(a[0])},
+            ("visited", 1): lambda: {"scene": self.scene(a[0])},
+            ("chose", 2): lambda: {"scene": self.scene(a[0]), "choice": a[1]},
+            ("granted", 2): lambda: {"card": self.card(a[0]), "role": self.role(a[1])},
+        }
+        shape = shapes.get((node.function, len(a)))
+        if shape is None:
+            raise _NotSimple
+        return self.t(("not_" if negated else "") + node.function, **shape())
+
+
+def _route_lines(scenario: Scenario, routes: tuple[Route, ...], index: int,
+                 lang: str) -> list[str]:
     """The label lines of route `index` of a choice: its condition, or its weight and chance."""
     route = routes[index]
     if route.weight is not None:
@@ -211,21 +384,27 @@ def _route_lines(routes: tuple[Route, ...], index: int, lang: str) -> list[str]:
         return [t("authoring.graph.weight", lang, weight=format_number(route.weight, lang),
                   percent=percent)]
     if route.if_ is not None:
-        return [t("authoring.graph.route_if", lang, cond=shorten(route.if_, GUARD_WIDTH))]
+        cond = readable_condition(route.if_, scenario, lang)
+        return wrap(t("authoring.graph.route_if", lang, cond=cond), GUARD_WIDTH)
     if len(routes) > 1:
         return [t("authoring.graph.otherwise", lang)]
     return []
 
 
-def _choice_edges(scene: Scene, choice: Choice, lang: str) -> Iterator[Edge]:
-    """One edge per route of a choice."""
-    head = [shorten(choice.text, LABEL_WIDTH)]
+def _choice_edges(scenario: Scenario, scene: Scene, choice: Choice,
+                  lang: str) -> Iterator[Edge]:
+    """One edge per route of a choice: its text wrapped, its conditions in words."""
+    head = wrap(choice.text, LABEL_WIDTH)
     if choice.if_ is not None:
-        head.append(t("authoring.graph.choice_if", lang, cond=shorten(choice.if_, GUARD_WIDTH)))
+        cond = readable_condition(choice.if_, scenario, lang)
+        head += wrap(t("authoring.graph.choice_if", lang, cond=cond), GUARD_WIDTH)
     if choice.roles:
-        head.append(t("authoring.graph.only", lang, roles=", ".join(choice.roles)))
+        names = ", ".join(scenario.roles[r].name if r in scenario.roles else r
+                          for r in choice.roles)
+        head += wrap(t("authoring.graph.only", lang, roles=names), GUARD_WIDTH)
     for i, route in enumerate(choice.goto):
-        yield Edge(scene.id, route.to, tuple(head + _route_lines(choice.goto, i, lang)))
+        yield Edge(scene.id, route.to,
+                   tuple(head + _route_lines(scenario, choice.goto, i, lang)))
 
 
 def build(scenario: Scenario, lang: str = "nl") -> SceneGraph:
@@ -237,9 +416,10 @@ def build(scenario: Scenario, lang: str = "nl") -> SceneGraph:
     has_team = has_narration = False
     for scene in scenario.scenes.values():
         fills = _scene_fills(scenario, scene)
+        font, plate = readable_font(*fills)
         nodes.append(Node(scene.id, "scene", scene.title or scene.id,
-                          _scene_lines(scenario, scene, lang), fills, text_color(*fills),
-                          is_team=scene.is_team))
+                          _scene_lines(scenario, scene, lang), fills, font,
+                          is_team=scene.is_team, plate=plate))
         if scene.is_team:
             has_team = True
         elif not scene.actors:
@@ -248,7 +428,7 @@ def build(scenario: Scenario, lang: str = "nl") -> SceneGraph:
             if actor not in used_roles:
                 used_roles.append(actor)
         for choice in scene.choices:
-            edges.extend(_choice_edges(scene, choice, lang))
+            edges.extend(_choice_edges(scenario, scene, choice, lang))
         if scene.next is not None:
             edges.append(Edge(scene.id, scene.next, ()))
         if scene.on_timeout is not None:
@@ -260,13 +440,15 @@ def build(scenario: Scenario, lang: str = "nl") -> SceneGraph:
                           (ending.id, t(f"authoring.graph.outcome.{ending.outcome}", lang)),
                           (fill,), text_color(fill), outcome=ending.outcome))
     legend: list[LegendItem] = []
+    by_color: dict[str, list[str]] = {}
     for role_id in scenario.roles:
-        if role_id not in used_roles:
-            continue
-        role = scenario.roles[role_id]
-        fill = _safe_color(role.display_color)
-        legend.append(LegendItem(f"role_{role_id}", f"{role.name} ({role.academy})", fill,
-                                 text_color(fill)))
+        if role_id in used_roles:
+            role = scenario.roles[role_id]
+            by_color.setdefault(_safe_color(role.display_color), []).append(role_id)
+    for fill, role_ids in by_color.items():
+        # Role names, as players know them; roles sharing a colour share one swatch.
+        names = ", ".join(scenario.roles[r].name for r in role_ids)
+        legend.append(LegendItem(f"role_{role_ids[0]}", names, fill, text_color(fill)))
     if has_team:
         legend.append(LegendItem("team", t("authoring.graph.legend.team", lang), TEAM_COLOR,
                                  text_color(TEAM_COLOR), is_team=True))
@@ -294,10 +476,14 @@ def _html(text: str) -> str:
 
 
 def _dot_node_label(node: Node) -> str:
-    """An HTML-like label: bold title, then the small lines."""
+    """An HTML-like label: bold title, then the small lines (on a plate when needed)."""
     parts = [f"<B>{_html(node.title)}</B>"]
     parts.extend(f'<FONT POINT-SIZE="10">{_html(line)}</FONT>' for line in node.lines)
-    return "<" + "<BR/>".join(parts) + ">"
+    text = "<BR/>".join(parts)
+    if node.plate:
+        text = (f'<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="3" BGCOLOR="{PLATE_COLOR}">'
+                f"<TR><TD>{text}</TD></TR></TABLE>")
+    return "<" + text + ">"
 
 
 def _dot_edge_label(lines: Iterable[str]) -> str | None:
@@ -432,7 +618,9 @@ def to_mermaid(scenario: Scenario, lang: str = "nl") -> str:
         stroke = node.fills[1] if len(node.fills) > 1 else "#333333"
         width = "4px" if node.is_team or len(node.fills) > 1 or node.kind == "ending" else "1px"
         dash = ",stroke-dasharray:5 3" if fill == NARRATION_COLOR else ""
-        out.append(f"  style {nid} fill:{fill},color:{node.font},stroke:{stroke},"
+        # Mermaid cannot stripe: the box has the first colour, so the text suits that one.
+        font = text_color(fill) if len(node.fills) > 1 else node.font
+        out.append(f"  style {nid} fill:{fill},color:{font},stroke:{stroke},"
                    f"stroke-width:{width}{dash}")
     for item in graph.legend:
         width = "4px" if item.is_team else "1px"

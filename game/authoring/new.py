@@ -8,8 +8,9 @@ English and `language: en` (`templates/starter.en.yaml.j2`). Rendered with Jinja
 `<< >>` and `<% %>`, so the scenario's own `{player:x}` and `{{ }}` stay untouched).
 
 Role ids come from `--roles` (default: three roles of three academies). A known id
-(`leerkracht`, `jurist`, ...) gets its usual Dutch name and academy; an unknown id gets a name
-made from the id and the next academy not yet used, so the graph shows distinct colours.
+(`leerkracht`, `jurist`, ...) gets its usual Dutch name and academy; any other id gets a name
+made from the id (abbreviations such as POH and GGZ in capitals) and `academy: TODO`, which
+`validate` flags until the teacher has chosen.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import jinja2
 from attrs import frozen
 
 from game.errors import SamenspelError
-from game.scenario.model import ACADEMIES, ACADEMY_COLORS
+from game.scenario.model import ACADEMY_COLORS, DEFAULT_ROLE_COLOR
 
 SCENARIO_ID = re.compile(r"[a-z0-9_-]+")
 ROLE_ID = re.compile(r"[a-z0-9_]+")
@@ -46,6 +47,8 @@ KNOWN_ROLES: dict[str, tuple[str, str]] = {
     "jeugdverpleegkundige": ("Jeugdverpleegkundige", "gezondheidszorg"),
     "verpleegkundige": ("Jeugdverpleegkundige", "gezondheidszorg"),
     "jeugdarts": ("Jeugdarts", "gezondheidszorg"),
+    "poh_ggz": ("POH GGZ", "gezondheidszorg"),
+    "huisarts": ("Huisarts", "gezondheidszorg"),
     "jurist": ("Jurist", "recht"),
     "juridisch_adviseur": ("Juridisch adviseur", "recht"),
     "advocaat": ("Advocaat", "recht"),
@@ -54,6 +57,13 @@ KNOWN_ROLES: dict[str, tuple[str, str]] = {
     "beleidsmedewerker": ("Beleidsmedewerker gemeente", "economie"),
     "consulent": ("Consulent gemeente", "economie"),
 }
+ACADEMY_TODO = "TODO"
+"""The academy the starter writes for a role it does not know (`validate` flags it)."""
+# Abbreviations kept in capitals in a name made from an id.
+ABBREVIATIONS = frozenset({
+    "poh", "ggz", "ggd", "jgz", "cjg", "ib", "avg", "wmo", "pgb", "mdo", "zat", "sw", "vt",
+    "rvdk", "bso", "vve", "ict", "hr", "jb", "vo", "po", "mbo", "hbo", "ssp",
+})
 # English display names of the known roles, for the English starter.
 ENGLISH_NAMES = {
     "Jeugdprofessional": "Youth professional", "Gezinscoach": "Family coach",
@@ -120,20 +130,37 @@ def parse_roles(text: str | None) -> tuple[str, ...]:
     return ids
 
 
+def role_name(role_id: str) -> str:
+    """A display name made from an id: `poh_ggz` → `POH GGZ`, `wijkagent` → `Wijkagent`."""
+    words = [w for w in role_id.split("_") if w]
+    named = [w.upper() if w in ABBREVIATIONS else w for w in words]
+    if named and named[0] == words[0]:
+        named[0] = named[0].capitalize()
+    return " ".join(named) or role_id
+
+
+def in_sentence(name: str) -> str:
+    """A role name inside a sentence: lower case, except abbreviations (`POH GGZ`)."""
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in name.split(" "))
+
+
 def starter_roles(ids: tuple[str, ...], lang: str = "nl") -> list[StarterRole]:
-    """Display names and academies for the role ids (known ids, then spread over academies)."""
-    taken = [KNOWN_ROLES[r][1] for r in ids if r in KNOWN_ROLES]
-    spare = [a for a in ACADEMIES if a not in taken] or list(ACADEMIES)
+    """Display names and academies for the role ids.
+
+    A known id gets its usual name and academy. For any other id the academy is `TODO`: a
+    guess from the id is too often wrong (a leerplichtambtenaar is no nurse), so the teacher
+    chooses, and `validate` flags the TODO until then.
+    """
     roles = []
-    for i, role_id in enumerate(ids):
+    for role_id in ids:
         if role_id in KNOWN_ROLES:
             name, academy = KNOWN_ROLES[role_id]
             if lang == "en":
                 name = ENGLISH_NAMES.get(name, name)
         else:
-            name = role_id.replace("_", " ").strip().capitalize() or role_id
-            academy = spare[i % len(spare)]
-        roles.append(StarterRole(role_id, name, academy, ACADEMY_COLORS[academy]))
+            name, academy = role_name(role_id), ACADEMY_TODO
+        roles.append(StarterRole(role_id, name, academy,
+                                 ACADEMY_COLORS.get(academy, DEFAULT_ROLE_COLOR)))
     return roles
 
 
@@ -173,6 +200,7 @@ def render_starter(scenario_id: str, roles: tuple[str, ...] = DEFAULT_ROLES,
         keep_trailing_newline=True, autoescape=False, undefined=jinja2.StrictUndefined,
     )
     env.filters["q"] = lambda value: json.dumps(str(value), ensure_ascii=False)
+    env.filters["in_sentence"] = in_sentence
     env.globals["pad"] = lambda value, width=27: " " * max(1, width - len(str(value)))
     template = TEMPLATES.get(lang, TEMPLATES["nl"])
     source = resources.files("game.authoring").joinpath("templates", template).read_text(
@@ -201,6 +229,7 @@ def write_starter(scenario_id: str, roles: tuple[str, ...] = DEFAULT_ROLES,
 
 
 __all__ = [
+    "ACADEMY_TODO",
     "DEFAULT_ROLES",
     "KNOWN_ROLES",
     "StarterError",
@@ -208,6 +237,7 @@ __all__ = [
     "check_id",
     "parse_roles",
     "render_starter",
+    "role_name",
     "schema_reference",
     "slugify",
     "starter_roles",

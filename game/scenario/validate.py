@@ -217,7 +217,12 @@ class _Validator:
     def role(self, role: Any) -> None:
         """Academy (a warning when unknown), colour, briefing placeholders."""
         path = ("roles", role.id)
-        if role.academy not in ACADEMIES:
+        if role.academy == "TODO":
+            # Written by `samenspel new` for a role it could not place: the teacher chooses.
+            self.add("unknown-academy", path + ("academy",), severity="warning",
+                     key="unknown-academy-todo", name=role.id, known=ACADEMIES,
+                     hint="choose_academy")
+        elif role.academy not in ACADEMIES:
             hint = suggest(role.academy, ACADEMIES) or academy_for(role.academy)
             self.add("unknown-academy", path + ("academy",), severity="warning",
                      name=role.academy, known=ACADEMIES,
