@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PLAY_SCENARIO ?= scenarios/vechtscheiding.yaml
 RUFF_CHECK := $(BIN)/ruff check game tests benchmarks
+# axe-core (accessibility checks in the browser tests), fetched at test-setup time only.
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
 
-.PHONY: play test bench screenshots schema lint clean
+.PHONY: play test bench screenshots schema lint clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +28,20 @@ play: $(STAMP)
 	fi
 
 ## test: install with test extras, lint with ruff, then run the whole test suite
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(RUFF_CHECK)
+	@command -v chromium >/dev/null 2>&1 || echo "NOTE: Chromium is not installed, so the \
+	browser tests (tests/test_klas_browser.py) are SKIPPED: apt-get install chromium"
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q
+
+## browser-deps: fetch axe-core from the npm registry into the git-ignored .cache/ (once)
+browser-deps:
+	@if [ ! -f $(AXE) ]; then \
+		if command -v npm >/dev/null 2>&1; then \
+			npm install --silent --no-save --no-package-lock --prefix .cache/npm axe-core@4 \
+			|| echo "NOTE: axe-core could not be fetched: the accessibility test is SKIPPED"; \
+		else echo "NOTE: npm not found: axe-core not fetched, the accessibility test is SKIPPED"; fi; \
+	fi
 
 ## bench: run the benchmarks and print one table
 bench: $(STAMP)
