@@ -3,7 +3,8 @@
 The protocol (DESIGN.md) is what tests and terminal users type: every prompt names the role
 whose turn it is (`[leerkracht] Kies 1-3:`); an input line is an option number or a choice
 id, or one of the moves every scene offers: `deel KAART ROL|team` / `share CARD ROLE|team`,
-`raadpleeg ROL` / `consult ROLE` (add `als ROL` / `as ROLE` to act as another role than the
+`raadpleeg ROL` / `consult ROLE`, `vraag KAART ROL|team` / `ask CARD ROLE|team` (ask the
+family's consent to share a card; add `als ROL` / `as ROLE` to act as another role than the
 one prompted), `kaarten [ROL]` / `cards [ROLE]`, `help`, `stop`. End of input or `stop` saves
 (the log is already durable) and exits with a line saying how to resume.
 
@@ -454,7 +455,7 @@ class TextPlayer:
         return True
 
     def command(self, line: str, role: str) -> bool:
-        """A line that is not a choice: share, consult, cards, help, stop, or unknown."""
+        """A line that is not a choice: share, consult, ask, cards, help, stop, or unknown."""
         s = self.session
         words = line.lower().split()
         if not words:
@@ -477,6 +478,21 @@ class TextPlayer:
                                 to=targets))
                 if event["breach"]:
                     self.say("!!! " + self.t("breach"))
+                if event.get("overshared"):
+                    self.say(self.t("overshared", to=", ".join(
+                        self.who(r) for r in event["overshared"])))
+                self._after_move()
+        elif verb in ("vraag", "ask") and len(words) == 3:
+            card, to = words[1], words[2]
+            if self._move(lambda: s.ask_consent(actor, card, to)):
+                event = s.events[-1]
+                info = s.scenario.info[card]
+                targets = TEAM if event.get("team") else ", ".join(self.who(r) for r in event["to"])
+                purpose = info.terms.for_ if info.terms is not None else None
+                self.say(self.t("asked", who=self.who(actor), card=info.title, to=targets))
+                if purpose:
+                    self.say(self.t("asked_for", purpose=s.render(purpose).strip()))
+                self.say(self.t("granted" if event["granted"] else "refused"))
                 self._after_move()
         elif verb in ("raadpleeg", "consult") and len(words) == 2:
             other = words[1]

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 KEUKENTAFEL = ROOT / "tests" / "data" / "valid" / "keukentafel.yaml"
 SCRIPT = [
     "raadpleeg leerkracht",
-    "1",
+    "vraag_behoefte",
     "vraag_toestemming",
     "deel slaapdagboek team als verpleegkundige",
     "deel klasobservatie jeugdprofessional als leerkracht",

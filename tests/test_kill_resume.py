@@ -14,8 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 KEUKENTAFEL = ROOT / "tests" / "data" / "valid" / "keukentafel.yaml"
-MOVES = ["1", "vraag_toestemming", "deel slaapdagboek team als verpleegkundige",
-         "raadpleeg verpleegkundige", "1", "1", "1", "1", "2", "1", "1"]
+MOVES = ["vraag_behoefte", "vraag_toestemming", "deel slaapdagboek team als verpleegkundige",
+         "raadpleeg verpleegkundige", "netwerk", "netwerk", "netwerk", "samen", "zelf", "samen",
+         "samen"]
 
 
 def complete_lines(path: Path) -> list[str]:

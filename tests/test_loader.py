@@ -335,6 +335,39 @@ def test_unstructure_round_trips_keukentafel():
     assert again == s
 
 
+def test_consent_mapping_needed_by_and_keep_order_load_and_round_trip():
+    """The mapping form of consent becomes `Info.terms` plus its standing condition; needed_by,
+    on_refuse and keep_order load; unstructure → load gives an equal scenario."""
+    s = load_scenario(KEUKENTAFEL.parent / "toestemming.yaml")
+    card = s.info["verhaal_moeder"]
+    assert card.terms is not None and card.terms.to == ("leerkracht",)
+    assert card.terms.ask == "vertrouwen >= 50" and card.terms.asked_by == ("jeugdprofessional",)
+    assert card.terms.for_ == "Afstemmen van de begeleiding in de klas"
+    assert card.consent == "false"  # asked for, not standing
+    assert card.needed_by == ("leerkracht",) and card.on_refuse.add == {"vertrouwen": -5}
+    assert s.info["groeicurve"].consent == "vertrouwen >= 40"
+    assert s.scenes["schaal"].keep_order and not s.scenes["overleg"].keep_order
+    again = load_scenario_text(yaml.safe_dump(unstructure(s), allow_unicode=True, sort_keys=False))
+    assert again == s
+
+
+def test_the_old_consent_string_keeps_its_meaning():
+    """`consent: expr` is the standing condition with no scope (no terms, every role)."""
+    s = load_scenario(KEUKENTAFEL)
+    card = s.info["slaapdagboek"]
+    assert card.consent == "toestemming" and card.terms is None
+    assert all(card.covers(r) and card.needs(r) for r in s.roles)
+
+
+def test_unknown_consent_key_is_reported_with_a_hint():
+    """A typo inside the consent mapping is an unknown key with a did-you-mean."""
+    text = (KEUKENTAFEL.parent / "toestemming.yaml").read_text(encoding="utf-8")
+    text = text.replace("      asked_by: [jeugdprofessional]", "      askedby: [jeugdprofessional]")
+    _, problems = load_scenario_text_with_problems(text)
+    (p,) = [p for p in problems if p.code == "unknown-key"]
+    assert "askedby" in p.message and "asked_by" in p.hint
+
+
 # ------------------------------------------------------------------------------ properties
 
 _ids = st.text(string.ascii_lowercase + string.digits + "_", min_size=1, max_size=8).filter(

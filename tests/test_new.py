@@ -56,7 +56,9 @@ def test_starter_uses_every_feature_of_the_format(lang):
         seen["role"] |= set(role)
     for card in data["info"].values():
         seen["info"] |= set(card)
-        for key in ("on_share", "on_breach"):
+        if isinstance(card.get("consent"), dict):
+            seen["consent"] |= set(card["consent"])
+        for key in ("on_share", "on_breach", "on_refuse"):
             seen["effects"] |= set(card.get(key, {}))
     for var in data["variables"].values():
         if isinstance(var, dict):

@@ -23,13 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # A whole game of keukentafel: consent, share the diary, consult, vote, a failed consensus.
 GOOD_GAME = [
-    "1",  # kennismaking: ask what mother needs
-    "vraag_toestemming",  # by choice id
+    "vraag_behoefte",  # kennismaking: ask what mother needs (choices by id: the order shown
+    "vraag_toestemming",  # is shuffled per session, so a number means another choice per seed)
     "deel slaapdagboek team als verpleegkundige",
     "raadpleeg verpleegkundige",
-    "1", "1", "1",  # teamoverleg: everyone votes netwerk
-    "1", "2",  # plan: no consensus
-    "1", "1",  # plan round 2: samen
+    "netwerk", "netwerk", "netwerk",  # teamoverleg: everyone votes netwerk
+    "samen", "zelf",  # plan: no consensus
+    "samen", "samen",  # plan round 2: samen
 ]
 
 
@@ -47,7 +47,7 @@ def test_a_whole_game_reaches_the_ending_with_scores_and_questions(tmp_path):
     """Numbers, ids, share and consult play to the good ending; scores and questions show."""
     code, out, s = play(GOOD_GAME, log=tmp_path / "k.jsonl")
     assert code == 0 and s.ending_id == "samen_verder"
-    assert "[jeugdprofessional] Kies 1-2: 1" in out
+    assert "[jeugdprofessional] Kies 1-2: vraag_behoefte" in out
     assert "[leerkracht] Kies 1-3:" in out  # the teacher may also vote `observeren`
     assert "Einde: Samen verder (goede afloop)" in out
     assert "Regie bij het gezin: 6 / 6 (100%)" in out
@@ -149,7 +149,7 @@ def test_timer_runs_out_while_the_team_thinks():
     scenario = load_scenario(KEUKENTAFEL)
     s = Session(scenario, clock=clock)
     out = io.StringIO()
-    lines = ["1", "1", "1", "1", "1", "1", ""]
+    lines = ["vraag_behoefte", "vraag_toestemming", "netwerk", "netwerk", "netwerk", "samen", ""]
     pauses = [0, 0, 0, 0, 0, 500]  # the vote in `plan` comes 500 s late
     code = play_text(s, ClockedInput(lines, clock, pauses), out)
     text = out.getvalue()
@@ -241,7 +241,7 @@ def test_at_a_terminal_private_text_waits_for_enter_then_clears_and_redraws():
     """Interactive: Enter before and after private text, the screen cleared, the scene redrawn."""
     scenario = load_scenario(KEUKENTAFEL)
     s = Session(scenario, players={"leerkracht": "Sara"})
-    lines = ["", ""] * 3 + ["1", "1", "kaarten", "", "", "stop"]
+    lines = ["", ""] * 3 + ["vraag_behoefte", "vraag_toestemming", "kaarten", "", "", "stop"]
     out = io.StringIO()
     assert play_text(s, io.StringIO("\n".join(lines) + "\n"), out, interactive=True) == 0
     text = out.getvalue()
@@ -318,3 +318,20 @@ def test_width_comes_from_the_terminal_and_piped_output_is_not_wrapped(monkeypat
     session = Session(load_scenario(KEUKENTAFEL), seed=1, clock=FakeClock())
     assert TextPlayer(session, io.StringIO(), Terminal()).width == 44
     assert TextPlayer(session, io.StringIO(), io.StringIO()).width is None
+
+
+def test_ask_for_consent_and_numbers_follow_the_shown_order():
+    """`vraag KAART ROL` asks the family (purpose and answer printed); a number picks the
+    choice at that position of the shown (shuffled) order, not of the file."""
+    scenario = load_scenario(VALID / "toestemming.yaml")
+    s = Session(scenario, seed=5, clock=FakeClock())
+    shown = [c.id for c in s.options("jeugdprofessional")]
+    out = io.StringIO()
+    lines = ["vraag verhaal_moeder team", "vraag verhaal_moeder leerkracht", "help", "2"]
+    assert play_text(s, io.StringIO("\n".join(lines) + "\n"), out) == 0
+    text = out.getvalue()
+    assert "Doel: Afstemmen van de begeleiding in de klas" in text
+    assert "Het gezin weigert." in text and text.count("Het gezin weigert.") == 2  # 50 → 45
+    assert "vraag KAART ROL" in text  # help
+    (vote,) = [e for e in s.events if e["type"] == "vote_cast"]
+    assert vote["choice"] == shown[1]

@@ -58,9 +58,9 @@ def test_full_playthrough_by_events_matches_the_log(app, tmp_path):
         assert app.screen.name == "briefing"
         d.key(pygame.K_RETURN)
     assert app.screen.name == "play"
-    d.key(pygame.K_1)  # kennismaking: vraag_behoefte
+    d.key_choice("Vraag moeder wat zij")  # kennismaking: vraag_behoefte
     assert app.game.session.scene_id == "toestemming_vragen"
-    d.key(pygame.K_1)  # vraag_toestemming
+    d.key_choice("Vraag moeder om toestemming")  # vraag_toestemming
     # share the sleep diary with the team (consent given: no breach)
     d.click("Kaarten delen")
     d.click_choice("Daan")
@@ -78,11 +78,11 @@ def test_full_playthrough_by_events_matches_the_log(app, tmp_path):
     d.key(pygame.K_RETURN)
     # open vote in teamoverleg: three voters in turn on the shared screen
     for _ in range(3):
-        d.key(pygame.K_1)
+        d.key_choice("Onderzoek samen")
     assert app.game.session.scene_id == "plan"
     # consensus: disagree once, then agree
-    d.key(pygame.K_1)
-    d.key(pygame.K_2)
+    d.key_choice("Maak het plan samen")
+    d.key_choice("Schrijf zelf")
     assert app.game.session.vote_round.number == 2
     d.click_choice("samen met moeder")
     d.click_choice("samen met moeder")
@@ -151,8 +151,8 @@ def test_secret_vote_goes_through_a_handover_per_voter(make_window):
     a = make_window(Settings(vote_mode="secret"), picker=True)
     d = Driver(a)
     _to_play(d)
-    d.key(pygame.K_1)
-    d.key(pygame.K_2)  # uitstellen: no consent
+    d.key_choice("Vraag moeder wat zij")
+    d.key_choice("Stel het onderwerp uit")  # uitstellen: no consent
     assert a.game.session.scene_id == "teamoverleg"
     assert all(not c.enabled for c in d.choices())  # shown for discussion, not clickable
     for voter, choice in (("Anna", "Onderzoek samen"), ("Sara", "observeren"),
@@ -176,10 +176,10 @@ def test_timer_runs_out_and_the_team_continues(make_window):
     a = make_window(clock=clock, picker=True)
     d = Driver(a)
     _to_play(d)
-    d.key(pygame.K_1)
-    d.key(pygame.K_1)
+    d.key_choice("Vraag moeder wat zij")
+    d.key_choice("Vraag moeder om toestemming")
     for _ in range(3):
-        d.key(pygame.K_1)
+        d.key_choice("Onderzoek samen")
     assert a.game.session.scene_id == "plan"
     assert a.screen.wake_interval() == 0.25
     clock.now += 181
@@ -197,10 +197,10 @@ def test_export_button_writes_the_report(app, tmp_path):
     """At the debrief, "Rapport opslaan" writes the HTML report next to the log."""
     d = Driver(app)
     _to_play(d)
-    d.key(pygame.K_2)
-    d.key(pygame.K_2)
+    d.key_choice("Leg uit welke zorgen")
+    d.key_choice("Stel het onderwerp uit")
     for _ in range(3):
-        d.key(pygame.K_1)
+        d.key_choice("Onderzoek samen")
     d.click_choice("Schrijf zelf")
     d.click_choice("Schrijf zelf")
     d.key(pygame.K_RETURN)
@@ -215,10 +215,10 @@ def test_play_on_from_a_scene_forks_a_new_log(app, tmp_path):
     original log is left as it was."""
     d = Driver(app)
     _to_play(d)
-    d.key(pygame.K_2)
-    d.key(pygame.K_2)
+    d.key_choice("Leg uit welke zorgen")
+    d.key_choice("Stel het onderwerp uit")
     for _ in range(3):
-        d.key(pygame.K_1)
+        d.key_choice("Onderzoek samen")
     d.click_choice("Schrijf zelf")
     d.click_choice("Schrijf zelf")
     d.key(pygame.K_RETURN)
@@ -230,7 +230,7 @@ def test_play_on_from_a_scene_forks_a_new_log(app, tmp_path):
     assert app.game.session.scene_id == "teamoverleg"
     assert app.game.session.log_path != original
     assert original.read_bytes() == before
-    d.key(pygame.K_1)
+    d.key_choice("Onderzoek samen")
     assert app.game.pending_votes == {"jeugdprofessional": "netwerk"}
     first = json.loads(app.game.session.log_path.read_text(encoding="utf-8").splitlines()[0])
     assert first["forked_from"]["path"].endswith(original.name)

@@ -17,6 +17,7 @@ SESSION_STARTED = "session_started"
 SCENE_ENTERED = "scene_entered"
 CONSULTED = "consulted"
 INFO_SHARED = "info_shared"
+CONSENT_ASKED = "consent_asked"
 VOTE_CAST = "vote_cast"
 CHOICE_MADE = "choice_made"
 TIMER_EXPIRED = "timer_expired"
@@ -27,7 +28,8 @@ COMMON_FIELDS = ("seq", "type", "time", "elapsed_ms")
 
 #: Fields this engine adds beyond the documented format: a log written by another producer may
 #: lack them, and replay does not insist on them.
-EXTRA_FIELDS = ("scenario_path", "session_id", "via", "team", "changes")
+EXTRA_FIELDS = ("scenario_path", "session_id", "via", "team", "changes", "order",
+                "outside_consent", "overshared")
 
 #: Fields that record when something happened rather than what happened.
 TIME_FIELDS = ("time", "elapsed_ms")

@@ -103,6 +103,7 @@ class MachinePlan:
     transitions: tuple[dict[str, Any], ...]
     choices: dict[tuple[str, str], CompiledChoice]
     consents: dict[str, Callable[[Any], Any]]
+    asks: dict[str, Callable[[Any], Any]]
     machine: Machine
 
     def fire(self, model: SceneModel, trigger: str, ctx: Any) -> bool:
@@ -191,7 +192,7 @@ def _route_transitions(scene_id: str, choice: Choice) -> list[dict[str, Any]]:
 
 
 def build_plan(scenario: Scenario) -> MachinePlan:
-    """Compile a scenario's states, transitions, guards and consents (linear in its size)."""
+    """Compile a scenario's states, transitions, guards, consents and consent asks (linear)."""
     with gc_paused():
         return _build_plan(scenario)
 
@@ -217,6 +218,11 @@ def _build_plan(scenario: Scenario) -> MachinePlan:
     consents = {
         info.id: _compile(info.consent) for info in scenario.info.values() if info.consent
     }
+    asks = {
+        info.id: _compile(info.terms.ask)
+        for info in scenario.info.values()
+        if info.terms is not None and info.terms.ask
+    }
     machine = Machine(
         model=None,
         states=list(states),
@@ -231,6 +237,7 @@ def _build_plan(scenario: Scenario) -> MachinePlan:
         transitions=tuple(transitions),
         choices=choices,
         consents=consents,
+        asks=asks,
         machine=machine,
     )
 

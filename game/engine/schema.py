@@ -127,6 +127,7 @@ class SceneEntered(Event):
 
     scene: str
     via: str | None = None
+    order: list[str] | None = None
 
 
 @frozen(kw_only=True)
@@ -148,6 +149,20 @@ class InfoShared(Event):
     to: list[str]
     consent: bool
     breach: bool
+    team: bool | None = None
+    outside_consent: list[str] | None = None
+    overshared: list[str] | None = None
+
+
+@frozen(kw_only=True)
+class ConsentAsked(Event):
+    """A role asked the family's consent to share a card with some roles."""
+
+    scene: str
+    role: str
+    info: str
+    to: list[str]
+    granted: bool
     team: bool | None = None
 
 
@@ -196,6 +211,7 @@ SCHEMAS: dict[str, type[Event]] = {
     ev.SCENE_ENTERED: SceneEntered,
     ev.CONSULTED: Consulted,
     ev.INFO_SHARED: InfoShared,
+    ev.CONSENT_ASKED: ConsentAsked,
     ev.VOTE_CAST: VoteCast,
     ev.CHOICE_MADE: ChoiceMade,
     ev.TIMER_EXPIRED: TimerExpired,

@@ -17,7 +17,12 @@ Decisions where the format is silent (also in docs/engine.md):
 - A vote or consensus round counts only actors that have at least one open option; an actor
   with none is not waited for. A round whose remaining actors have no options is closed at once.
 - A tie in a vote goes to the tiebreak role's vote when it is one of the tied choices, else to
-  the tied choice listed first in the scene.
+  the tied choice shown first (in the scene's shown order, see below).
+- Choices are shown in an order shuffled per scene visit from the session's seed, the scene id
+  and the visit number (`keep_order: true` keeps the written order); the same for every role,
+  logged in `scene_entered` as `order`, so resume, replay and fork show the same order.
+- Consent is judged per recipient (`is_within_consent`); a grant from `ask_consent` lasts for
+  the rest of the session, per card and recipient.
 - Routes are evaluated after the choice's effects (set, add, score, learn, then goto). When no
   route can be taken at that moment (the state changed since the choice was offered), the
   session stays in the scene, the decision is still logged, and the team chooses again.
@@ -140,6 +145,9 @@ class Session:
                 self._knowledge[info.owner].add(info.id)
         self._shared: set[str] = set()
         self._share_rewarded: set[str] = set()
+        self._grants: set[tuple[str, str]] = set()
+        self._entries: Counter[str] = Counter()
+        self._order: tuple[str, ...] = ()
         self._visited: set[str] = set()
         self._chosen: set[tuple[str, str]] = set()
         self._consulted: set[str] = set()
@@ -221,6 +229,41 @@ class Session:
         return frozenset(self._consulted)
 
     @property
+    def choice_order(self) -> tuple[str, ...]:
+        """The current scene's choice ids in the order shown to every role (empty otherwise)."""
+        return self._order if self.ending is None else ()
+
+    @property
+    def consent_grants(self) -> frozenset[tuple[str, str]]:
+        """The (card, role) pairs the family agreed to when asked (`ask_consent`)."""
+        return frozenset(self._grants)
+
+    def is_within_consent(self, card: str, role: str) -> bool:
+        """True when sharing that card with that role is within consent right now.
+
+        A card without consent always is. Otherwise the role must be covered by the consent's
+        `to` (absent: every role), and the standing condition must hold or the family must
+        have agreed to this recipient when asked.
+        """
+        info = self.scenario.info[card]
+        if not info.covers(role):
+            return False
+        consent = self._plan.consents.get(card)
+        if consent is None or consent(self):
+            return True
+        return (card, role) in self._grants
+
+    def can_ask_consent(self, role: str, card: str) -> bool:
+        """True when that role may ask the family's consent for that card now (see ask_consent)."""
+        info = self.scenario.info.get(card)
+        if self.ending is not None or info is None or not info.can_be_asked:
+            return False
+        asked_by = info.terms.asked_by if info.terms is not None else None
+        if asked_by is not None:
+            return role in asked_by
+        return card in self._knowledge.get(role, ())
+
+    @property
     def shared_cards(self) -> frozenset[str]:
         """The cards shared with at least one other role so far."""
         return frozenset(self._shared)
@@ -288,7 +331,8 @@ class Session:
         if self.ending is not None:
             return []
         scene = self.scenario.scenes[self._model.state]
-        return [c for c in scene.choices if self._plan.choices[(scene.id, c.id)].is_open(self)]
+        return [c for c in self._shown(scene)
+                if self._plan.choices[(scene.id, c.id)].is_open(self)]
 
     def advice_for(self, role: str) -> str | None:
         """The scene's advice for that role, rendered; None when the scene has none for it."""
@@ -324,6 +368,11 @@ class Session:
     def chose(self, scene: str, choice: str) -> bool:
         """True when that choice was made (decided, not merely voted for) in that scene."""
         return (scene, choice) in self._chosen
+
+    def granted(self, info: str, role: str) -> bool:
+        """True when sharing that card with that role is within consent right now."""
+        return info in self.scenario.info and role in self.scenario.roles and \
+            self.is_within_consent(info, role)
 
     def pick_weighted(self, key: tuple[str, str, int], weights: Sequence[float]) -> int:
         """The route index drawn for a weighted run, drawn once per decision (seeded)."""
@@ -392,25 +441,58 @@ class Session:
     def share(self, role: str, card: str, to: str) -> None:
         """Share a card the role knows with one role or with the whole team (`to="team"`).
 
-        A sensitive card whose `consent` is false is still shared but counts as a breach
-        (`on_breach` each time); `on_share` applies the first time the card is shared while
-        sharing is allowed. The recipients know the card from then on.
+        A sensitive card shared with a recipient outside consent (`is_within_consent`) is
+        still shared but counts as a breach (`on_breach` once per share); `on_share` applies
+        the first time the card is shared with a recipient within consent. Recipients not in
+        the card's `needed_by` are logged as `overshared` (not a breach). The recipients know
+        the card from then on.
         """
         self._check_move(role, "share")
-        if card not in self.scenario.info:
-            raise SessionError(self._msg("unknown_card", card=card,
-                                         cards=", ".join(self.scenario.info) or "-"))
+        self._check_card(card)
         if card not in self._knowledge[role]:
             raise SessionError(self._msg("card_not_known", role=role, card=card))
-        if to == TEAM:
-            recipients = [r for r in self.scenario.roles if r != role]
-        elif to in self.scenario.roles:
-            if to == role:
-                raise SessionError(self._msg("share_self", role=role, card=card))
-            recipients = [to]
-        else:
-            raise SessionError(self._msg("unknown_target", to=to, roles=self._role_list()))
+        recipients = self._recipients(role, card, to, "share_self")
         self._share(role, card, recipients, to == TEAM)
+
+    def ask_consent(self, role: str, card: str, to: str) -> bool:
+        """Ask the family's consent to share a card with a role or the team; True if granted.
+
+        Any role that knows the card may ask (or, when the card names `asked_by`, one of
+        those). Granted when the card's `consent.ask` holds now and every recipient is
+        covered by `consent.to`; the grant lasts for the rest of the session, per recipient.
+        Else refused and `on_refuse` applies; asking again later is allowed. Raises
+        `SessionError` for an unknown role, card or target, a card whose consent cannot be
+        asked for in play, a role that may not ask, or a session that has ended.
+        """
+        self._check_move(role, "ask_consent")
+        info = self._check_card(card)
+        if not info.can_be_asked:
+            raise SessionError(self._msg("consent_not_askable", card=card))
+        if not self.can_ask_consent(role, card):
+            asked_by = info.terms.asked_by if info.terms is not None else None
+            raise SessionError(self._msg("consent_not_asker", role=role, card=card,
+                                         roles=", ".join(asked_by or ()) or "-"))
+        recipients = self._recipients(role, card, to, "ask_self")
+        ask = self._plan.asks[card]
+        granted = bool(ask(self)) and all(info.covers(r) for r in recipients)
+        changes: dict[str, list[Value]] = {}
+        if granted:
+            self._grants.update((card, r) for r in recipients)
+        else:
+            self._apply(info.on_refuse, changes)
+        fields: dict[str, Any] = {
+            "scene": self._model.state,
+            "role": role,
+            "info": card,
+            "to": list(recipients),
+            "granted": granted,
+            "team": to == TEAM,
+        }
+        if changes:
+            fields["changes"] = changes
+        self._emit(ev.CONSENT_ASKED, **fields)
+        self._close_round_if_complete(self.scenario.scenes[self._model.state])
+        return granted
 
     def consult(self, role: str, other: str) -> str | None:
         """Role asks another role for its view; returns the advice shown to `other` (or None).
@@ -609,6 +691,11 @@ class Session:
                 self._share(event["role"], event["info"], list(event["to"]), False)
             else:
                 self.share(event["role"], event["info"], to)
+        elif kind == ev.CONSENT_ASKED:
+            others = [r for r in self.scenario.roles if r != event["role"]]
+            team = event.get("team", list(event["to"]) == others and len(others) > 1)
+            to = TEAM if team else event["to"][0]
+            self.ask_consent(event["role"], event["info"], to)
         elif kind == ev.VOTE_CAST or kind == ev.CHOICE_MADE:
             deciders = [event["role"]] if kind == ev.VOTE_CAST else event["by"]
             role = deciders[0] if deciders else ""  # nobody: refused as an unknown role
@@ -642,11 +729,34 @@ class Session:
             raise SessionError(self._msg("finished", move=move, ending=self.ending.id))
         self._check_role(role)
 
+    def _check_card(self, card: str) -> Info:
+        info = self.scenario.info.get(card)
+        if info is None:
+            raise SessionError(self._msg("unknown_card", card=card,
+                                         cards=", ".join(self.scenario.info) or "-"))
+        return info
+
+    def _recipients(self, role: str, card: str, to: str, self_key: str) -> list[str]:
+        """The roles `to` names (`team`: every role but `role`), refusing `role` itself."""
+        if to == TEAM:
+            return [r for r in self.scenario.roles if r != role]
+        if to in self.scenario.roles:
+            if to == role:
+                raise SessionError(self._msg(self_key, role=role, card=card))
+            return [to]
+        raise SessionError(self._msg("unknown_target", to=to, roles=self._role_list()))
+
+    def _shown(self, scene: Scene) -> list[Choice]:
+        """The scene's choices in the shown order of this visit."""
+        if scene.id != self._model.state or len(self._order) != len(scene.choices):
+            return list(scene.choices)
+        return [scene.choice(cid) for cid in self._order]
+
     def _open_for(self, scene: Scene, role: str) -> list[Choice]:
         choices = self._plan.choices
         return [
             c
-            for c in scene.choices
+            for c in self._shown(scene)
             if (c.roles is None or role in c.roles) and choices[(scene.id, c.id)].is_open(self)
         ]
 
@@ -710,7 +820,7 @@ class Session:
             by = tuple(a for a in scene.actors if a in votes)
         else:
             top = max(counts.values())
-            tied = [c.id for c in scene.choices if counts.get(c.id) == top]
+            tied = [c.id for c in self._shown(scene) if counts.get(c.id) == top]
             tb = scene.tiebreak_role
             winner = votes[tb] if tb in votes and votes[tb] in tied else tied[0]
             by = tuple(a for a in scene.actors if votes.get(a) == winner)
@@ -750,13 +860,14 @@ class Session:
 
     def _share(self, role: str, card: str, recipients: list[str], team: bool) -> None:
         info = self.scenario.info[card]
-        consent = self._plan.consents.get(card)
-        allowed = True if consent is None else bool(consent(self))
-        breach = info.sensitive and not allowed
+        outside = [r for r in recipients if not self.is_within_consent(card, r)]
+        overshared = [r for r in recipients if not info.needs(r)]
+        allowed = not outside
+        breach = info.sensitive and bool(outside)
         changes: dict[str, list[Value]] = {}
         if breach:
             self._apply(info.on_breach, changes)
-        elif allowed and card not in self._share_rewarded:
+        if len(outside) < len(recipients) and card not in self._share_rewarded:
             self._share_rewarded.add(card)
             self._apply(info.on_share, changes)
         self._shared.add(card)
@@ -770,6 +881,8 @@ class Session:
             "consent": allowed,
             "breach": breach,
             "team": team,
+            "outside_consent": outside,
+            "overshared": overshared,
         }
         if changes:
             fields["changes"] = changes
@@ -811,14 +924,26 @@ class Session:
             return
         scene = self.scenario.scenes[node]
         self._visited.add(node)
+        self._entries[node] += 1
+        self._order = self._shuffled(scene, self._entries[node])
         changes = self._apply(scene.on_enter) if not scene.on_enter.is_empty() else {}
         fields: dict[str, Any] = {"scene": node, "via": via}
+        if scene.choices:
+            fields["order"] = list(self._order)
         if changes:
             fields["changes"] = changes
         event = self._emit(ev.SCENE_ENTERED, **fields)
         self._entered_elapsed = event["elapsed_ms"]
         if scene.timer is not None and scene.on_timeout is not None:
             self._deadline = self.clock() + float(scene.timer)
+
+    def _shuffled(self, scene: Scene, visit: int) -> tuple[str, ...]:
+        """The choice ids of a scene visit in shown order: seeded by session, scene, visit."""
+        ids = [c.id for c in scene.choices]
+        if not scene.keep_order and len(ids) > 1:
+            # A text seed is hashed with SHA-512 by `random`: stable across runs and versions.
+            random.Random(f"{self.seed}:{scene.id}:{visit}").shuffle(ids)
+        return tuple(ids)
 
 
 def _normalise(event: dict[str, Any] | None) -> Any:

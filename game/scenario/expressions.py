@@ -2,10 +2,10 @@
 
 A small, safe language (SCENARIO_FORMAT.md, "Expressions"): number, true/false and text
 literals, variable names, `+ - * /`, unary minus, `== != < <= > >=`, `and or not`,
-parentheses and five functions over the play history (`knows`, `shared`, `consulted`,
-`visited`, `chose`) whose arguments are bare ids. The text is read by a hand-written tokenizer
-and a recursive-descent parser into a tree of frozen nodes; nothing is ever handed to `eval`,
-`exec`, `ast` or the `transitions` library as a string.
+parentheses and six functions over the play history (`knows`, `shared`, `consulted`,
+`visited`, `chose`, `granted`) whose arguments are bare ids. The text is read by a
+hand-written tokenizer and a recursive-descent parser into a tree of frozen nodes; nothing is
+ever handed to `eval`, `exec`, `ast` or the `transitions` library as a string.
 
 Three stages, each usable alone:
 
@@ -55,6 +55,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "consulted": ("role",),
     "visited": ("scene",),
     "chose": ("scene", "choice"),
+    "granted": ("info", "role"),
 }
 KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
 COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
@@ -870,6 +871,10 @@ class EvalContext(Protocol):
         """Whether that choice was made in that scene."""
         ...
 
+    def granted(self, info: str, role: str) -> bool:
+        """Whether sharing that card with that role is within consent right now."""
+        ...
+
 
 Value = bool | int | float | str
 Compiled = Callable[[EvalContext], Value]
@@ -999,6 +1004,9 @@ def _compile_call(node: Call) -> Compiled:
     if function == "chose" and len(ids) == 2:
         scene, choice = ids
         return lambda ctx: bool(ctx.chose(scene, choice))
+    if function == "granted" and len(ids) == 2:
+        info, role = ids
+        return lambda ctx: bool(ctx.granted(info, role))
     if function in FUNCTIONS:
         en, nl = _arity_messages(function, len(ids))
         raise ExpressionError(en, nl, offset=node.offset, code="expr-arity")

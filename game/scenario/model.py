@@ -7,8 +7,9 @@ an author leave out or abbreviate is already resolved here (defaults filled in, 
 route, `actor: team` as the tuple of all roles, `budget: 12000` as a `Variable`), so readers never
 re-implement the format's shorthand rules.
 
-Expressions (`if`, `consent`, route conditions) are kept as their source text; the loader has
-already parsed and type-checked every one, and `game.scenario.expressions` compiles them.
+Expressions (`if`, `consent`, `ask`, route conditions) are kept as their source text; the
+loader has already parsed and type-checked every one, and `game.scenario.expressions` compiles
+them.
 """
 
 from __future__ import annotations
@@ -65,17 +66,77 @@ class Role:
 
 
 @frozen
+class Consent:
+    """The family's consent for a card, in the mapping form of `consent`.
+
+    `if_` is the standing condition (expression source); `to` the roles the consent covers
+    (None: every role); `for_` the purpose, shown when sharing and asking; `ask` the condition
+    under which the family agrees when asked in play (None: consent cannot be asked for);
+    `asked_by` the roles that may ask (None: any role that knows the card).
+    """
+
+    if_: str | None = None
+    to: tuple[str, ...] | None = None
+    for_: str | None = None
+    ask: str | None = None
+    asked_by: tuple[str, ...] | None = None
+
+    @property
+    def standing(self) -> str | None:
+        """The standing condition as expression source; None means it always holds.
+
+        Without `if`, consent that can be asked for does not stand until it is asked for
+        (`false`); consent without `if` and without `ask` stands (only its scope limits it).
+        """
+        if self.if_ is not None:
+            return self.if_
+        return "false" if self.ask is not None else None
+
+    def covers(self, role: str) -> bool:
+        """True when the consent reaches that role (it is in `to`, or `to` is absent)."""
+        return self.to is None or role in self.to
+
+
+@frozen
 class Info:
-    """An information card: private knowledge a role holds and may share."""
+    """An information card: private knowledge a role holds and may share.
+
+    `consent` is the standing consent condition as expression source (None: sharing is always
+    allowed): the old string form as written, or derived from the mapping form in `terms`
+    (`Consent.standing`), so readers that only need "does consent hold now" read one field.
+    `needed_by` names the roles that need the card (None: everyone); sharing with any other
+    role is oversharing. `on_refuse` applies when the family refuses an ask.
+    """
 
     id: str
     title: str
     text: str
     owner: str | None = None
     sensitive: bool = False
-    consent: str | None = None  # expression source; None means sharing is always allowed
+    consent: str | None = None
+    terms: Consent | None = None
+    needed_by: tuple[str, ...] | None = None
     on_share: Effects = field(factory=Effects)
     on_breach: Effects = field(factory=Effects)
+    on_refuse: Effects = field(factory=Effects)
+
+    def __attrs_post_init__(self) -> None:
+        if self.terms is not None and self.consent is None:
+            # Frozen: fill the derived standing condition once, at construction.
+            object.__setattr__(self, "consent", self.terms.standing)
+
+    def covers(self, role: str) -> bool:
+        """True when the card's consent (if any) reaches that role."""
+        return self.terms is None or self.terms.covers(role)
+
+    def needs(self, role: str) -> bool:
+        """True when that role needs the card (`needed_by` absent: every role does)."""
+        return self.needed_by is None or role in self.needed_by
+
+    @property
+    def can_be_asked(self) -> bool:
+        """True when consent for this card can be asked for in play."""
+        return self.terms is not None and self.terms.ask is not None
 
 
 @frozen
@@ -169,6 +230,7 @@ class Scene:
     on_enter: Effects = field(factory=Effects)
     choices: tuple[Choice, ...] = ()
     next: str | None = None
+    keep_order: bool = False
 
     @property
     def is_narration(self) -> bool:

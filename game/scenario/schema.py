@@ -34,6 +34,7 @@ from game.scenario.model import (
     FORMAT_VERSION,
     TEAM,
     Choice,
+    Consent,
     Dimension,
     Effects,
     Ending,
@@ -64,9 +65,9 @@ CLASSES: dict[str, type] = {
     "scenario": Scenario, "role": Role, "info": Info, "variable": Variable,
     "dimension": Dimension, "scene": Scene, "choice": Choice, "route": Route,
     "ending": Ending, "effects": Effects, "guide": Guide, "legal_note": LegalNote,
-    "phases": Questions,
+    "phases": Questions, "consent": Consent,
 }
-FIELD_OF_KEY = {"if": "if_", "actor": "actors"}
+FIELD_OF_KEY = {"if": "if_", "for": "for_", "actor": "actors"}
 # Kinds whose `id` comes from the mapping key (or, for choices, defaults to c1, c2, ...).
 ID_FROM_KEY = ("role", "info", "variable", "dimension", "scene", "choice", "ending")
 
@@ -74,6 +75,7 @@ TITLES = {
     "scenario": "Samenspel-scenario (formaat 1)",
     "role": "Rol",
     "info": "Informatiekaart",
+    "consent": "Toestemming (met bereik)",
     "variable": "Variabele",
     "dimension": "Scoredimensie",
     "scene": "Scène",
@@ -123,12 +125,29 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
                  "bekend wordt (via learn).",
         "title": "Titel van de kaart.",
         "text": "Wat er op de kaart staat.",
-        "sensitive": "Gevoelige informatie: delen terwijl consent niet waar is, is een "
+        "sensitive": "Gevoelige informatie: delen met een rol buiten de toestemming is een "
                      "schending (standaard false).",
-        "consent": "Voorwaarde waaronder delen mag, bijvoorbeeld toestemming_ouders "
-                   "(standaard: altijd).",
-        "on_share": "Effecten de eerste keer dat de kaart gedeeld wordt terwijl dat mag.",
-        "on_breach": "Effecten bij elke keer delen van een gevoelige kaart zonder toestemming.",
+        "consent": "Toestemming: een voorwaarde waaronder delen mag, bijvoorbeeld "
+                   "toestemming_ouders (standaard: altijd), of een blok met if, to, for, ask "
+                   "en asked_by.",
+        "needed_by": "Rollen die deze kaart nodig hebben; delen met een andere rol is "
+                     "overdelen (geen schending, wel zichtbaar). Weglaten: iedereen.",
+        "on_share": "Effecten de eerste keer dat de kaart gedeeld wordt met een rol binnen de "
+                    "toestemming.",
+        "on_breach": "Effecten bij elke keer delen van een gevoelige kaart buiten de "
+                     "toestemming.",
+        "on_refuse": "Effecten als het gezin weigert wanneer een speler om toestemming vraagt.",
+    },
+    "consent": {
+        "if": "Voorwaarde waaronder de toestemming er al is, bijvoorbeeld toestemming_moeder "
+              "(weglaten: pas na vragen als ask er staat, anders altijd).",
+        "to": "Rollen waarvoor de toestemming geldt; delen met een andere rol is een "
+              "schending (weglaten: alle rollen).",
+        "for": "Doel van het delen, getoond bij delen en vragen.",
+        "ask": "Voorwaarde waaronder het gezin instemt als een speler het vraagt, "
+               "bijvoorbeeld vertrouwen >= 50 (weglaten: vragen kan niet).",
+        "asked_by": "Rollen die om toestemming mogen vragen (weglaten: elke rol die de kaart "
+                    "kent).",
     },
     "variable": {
         "initial": "Beginwaarde: een getal of true/false.",
@@ -160,6 +179,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "on_enter": "Effecten bij binnenkomst in de scène.",
         "choices": "De keuzes (één of meer). Een scène heeft choices óf next.",
         "next": "Scène of einde waar iedereen naartoe gaat (een scène zonder keuzes).",
+        "keep_order": "true: toon de keuzes in de geschreven volgorde (een schaal); standaard "
+                      "husselt het spel de volgorde per sessie.",
     },
     "choice": {
         "id": "Id van de keuze (optioneel; standaard c1, c2, ... op volgorde).",
@@ -276,6 +297,7 @@ def _type_schema(tp: Any) -> dict[str, Any]:
 def _overrides() -> dict[tuple[str, str], dict[str, Any]]:
     """Per (kind, key): the schema replacing the one derived from the model type."""
     roles = {"anyOf": [ID_REF, {"type": "array", "items": ID_REF, "minItems": 1}]}
+    any_roles = {"anyOf": [ID_REF, {"type": "array", "items": ID_REF}]}  # [] means nobody
     return {
         ("scenario", "format"): {"const": FORMAT_VERSION},
         ("scenario", "id"): {"type": "string", "pattern": SCENARIO_ID},
@@ -294,7 +316,12 @@ def _overrides() -> dict[tuple[str, str], dict[str, Any]]:
                               "examples": list(ACADEMIES)},
         ("role", "color"): {"type": "string", "pattern": COLOR},
         ("info", "owner"): ID_REF,
-        ("info", "consent"): dict(EXPRESSION),
+        ("info", "consent"): {"anyOf": [dict(EXPRESSION), _ref("consent")]},
+        ("info", "needed_by"): any_roles,
+        ("consent", "if"): dict(EXPRESSION),
+        ("consent", "ask"): dict(EXPRESSION),
+        ("consent", "to"): any_roles,
+        ("consent", "asked_by"): any_roles,
         ("scene", "actor"): {"anyOf": [{"const": TEAM}, ID_REF,
                                        {"type": "array", "items": ID_REF, "minItems": 1}]},
         ("scene", "tiebreak"): ID_REF,

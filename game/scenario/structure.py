@@ -58,12 +58,16 @@ KEYS: dict[str, tuple[str, ...]] = {
         "variables", "scores", "start", "scenes", "endings", "debrief",
     ),
     "role": ("name", "academy", "briefing", "goals", "color"),
-    "info": ("owner", "title", "text", "sensitive", "consent", "on_share", "on_breach"),
+    "info": (
+        "owner", "title", "text", "sensitive", "consent", "needed_by", "on_share", "on_breach",
+        "on_refuse",
+    ),
+    "consent": ("if", "to", "for", "ask", "asked_by"),
     "variable": ("initial", "min", "max", "label", "unit", "show"),
     "dimension": ("label", "description", "max"),
     "scene": (
         "title", "text", "speaker", "actor", "decision", "tiebreak", "advice", "timer",
-        "on_timeout", "on_enter", "choices", "next",
+        "on_timeout", "on_enter", "choices", "next", "keep_order",
     ),
     "choice": (
         "id", "text", "roles", "if", "set", "add", "score", "learn", "feedback", "goto",
@@ -85,7 +89,8 @@ SECTIONS: dict[str, tuple[str, type]] = {
     "endings": ("ending", Ending),
 }
 # Field names that differ from the YAML key, for mapping an error path back to the file.
-_FIELD_TO_KEY = {"if_": "if", "actors": "actor", "phases": "questions"}
+_FIELD_TO_KEY = {"if_": "if", "actors": "actor", "phases": "questions",
+                 "for_": "for", "terms": "consent"}
 # Top-level model fields that live inside the `debrief` mapping of the file.
 _DEBRIEF_FIELDS = {"debrief_questions": "questions", "debrief_roles": "roles",
                    "guide": "guide"}
@@ -381,10 +386,32 @@ class _Desugarer:
         if obj is None:
             return None
         obj = self.keys(obj, "info", path)
-        self.text_fields(obj, path, ("owner", "title", "text", "consent"))
-        for name in ("on_share", "on_breach"):
+        self.text_fields(obj, path, ("owner", "title", "text"))
+        if "consent" in obj:
+            consent = obj.pop("consent")
+            if isinstance(consent, dict):
+                terms = self.consent(consent, path + ("consent",))
+                if terms is not None:
+                    obj["terms"] = terms
+            else:  # the old form: one expression, the standing condition, no scope
+                obj["consent"] = self.text(consent, path + ("consent",))
+        if "needed_by" in obj:
+            obj["needed_by"] = self.texts(obj["needed_by"], path + ("needed_by",))
+        for name in ("on_share", "on_breach", "on_refuse"):
             if name in obj:
                 obj[name] = self.effects(obj[name], path + (name,))
+        return obj
+
+    def consent(self, obj: dict, path: tuple) -> dict:
+        """The mapping form of a card's `consent`: keys checked, `if`/`for` renamed."""
+        obj = self.keys(obj, "consent", path)
+        self.text_fields(obj, path, ("if", "for", "ask"))
+        for key, name in (("if", "if_"), ("for", "for_")):
+            if key in obj:
+                obj[name] = obj.pop(key)
+        for name in ("to", "asked_by"):
+            if name in obj:
+                obj[name] = self.texts(obj[name], path + (name,))
         return obj
 
     def variable(self, body: Any, path: tuple) -> dict | None:
@@ -786,10 +813,19 @@ def unstructure(scenario: Scenario) -> dict[str, Any]:
     }
     info = {}
     for c in scenario.info.values():
-        info[c.id] = _optional({"title": c.title, "text": c.text}, owner=c.owner,
-                               sensitive=c.sensitive, consent=c.consent,
-                               on_share=_effects_data(c.on_share),
-                               on_breach=_effects_data(c.on_breach))
+        card = _optional({"title": c.title, "text": c.text}, owner=c.owner,
+                         sensitive=c.sensitive, consent=c.consent if c.terms is None else None)
+        if c.terms is not None:
+            t = c.terms
+            card["consent"] = _optional({}, **{"if": t.if_, "for": t.for_}, ask=t.ask)
+            for name in ("to", "asked_by"):
+                if getattr(t, name) is not None:
+                    card["consent"][name] = list(getattr(t, name))
+        if c.needed_by is not None:
+            card["needed_by"] = list(c.needed_by)
+        info[c.id] = _optional(card, on_share=_effects_data(c.on_share),
+                               on_breach=_effects_data(c.on_breach),
+                               on_refuse=_effects_data(c.on_refuse))
     variables = {
         v.id: _optional({"initial": v.initial}, min=v.min, max=v.max, label=v.label,
                         unit=v.unit, show=v.show)
@@ -850,7 +886,8 @@ def _scene_data(scene: Scene, role_order: list[str]) -> dict[str, Any]:
     if scene.decision != default:
         data["decision"] = scene.decision
     _optional(data, tiebreak=scene.tiebreak, advice=dict(scene.advice), timer=scene.timer,
-              on_timeout=scene.on_timeout, on_enter=_effects_data(scene.on_enter))
+              on_timeout=scene.on_timeout, on_enter=_effects_data(scene.on_enter),
+              keep_order=scene.keep_order)
     if scene.choices:
         data["choices"] = []
         for c in scene.choices:

@@ -232,14 +232,36 @@ class _Validator:
         self.template(role.briefing, path + ("briefing",))
 
     def info(self, info: Any) -> None:
-        """Owner, consent expression, effects, text placeholders."""
+        """Owner, consent (either form), who needs the card, effects, text placeholders."""
         path = ("info", info.id)
         if info.owner is not None:
             self.role_ref(info.owner, path + ("owner",))
-        if info.consent is not None:
-            self.expression(info.consent, path + ("consent",))
+        terms = info.terms
+        if terms is None:
+            if info.consent is not None:
+                self.expression(info.consent, path + ("consent",))
+        else:
+            cpath = path + ("consent",)
+            if terms.if_ is not None:
+                self.expression(terms.if_, cpath + ("if",))
+            if terms.ask is not None:
+                self.expression(terms.ask, cpath + ("ask",))
+            if terms.for_ is not None:
+                self.template(terms.for_, cpath + ("for",))
+            for name in ("to", "asked_by"):
+                for i, role in enumerate(getattr(terms, name) or ()):
+                    self.role_ref(role, cpath + (name, i))
+            if terms.ask is None and terms.asked_by is not None:
+                self.add("consent-never-asked", cpath + ("asked_by",), severity="warning",
+                         name="asked_by")
+        if not info.can_be_asked and not info.on_refuse.is_empty():
+            self.add("consent-never-asked", path + ("on_refuse",), severity="warning",
+                     name="on_refuse")
+        for i, role in enumerate(info.needed_by or ()):
+            self.role_ref(role, path + ("needed_by", i))
         self.effects(info.on_share, path + ("on_share",))
         self.effects(info.on_breach, path + ("on_breach",))
+        self.effects(info.on_refuse, path + ("on_refuse",))
         self.template(info.text, path + ("text",))
 
     def debrief(self) -> None:

@@ -122,6 +122,14 @@ class _StaticContext:
     def chose(self, scene: str, choice: str) -> bool:
         raise _Unknown(f"chose({scene}, {choice})")
 
+    def granted(self, info: str, role: str) -> bool:
+        card = self._scenario.info.get(info)
+        if card is not None and not card.covers(role):
+            return False  # outside the consent's scope: never within consent
+        if card is not None and card.consent is None:
+            return True  # no standing condition and inside the scope: always within consent
+        raise _Unknown(f"granted({info}, {role})")
+
 
 def static_truth(source: str | None, scenario: Scenario) -> bool | None:
     """Whether a guard holds on every path (True), on none (False), or depends on play (None).

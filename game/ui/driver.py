@@ -142,6 +142,18 @@ class Driver:
                 return
         raise LookupError(f"no choice {label!r}: {[c.label for c in self.choices()]}")
 
+    def key_choice(self, label: str) -> None:
+        """Press the number key of the choice button whose text contains `label`.
+
+        The shown order of choices is shuffled per session, so a test names the choice and
+        the key is looked up, as a player reads the number off the screen.
+        """
+        for c in self.choices():
+            if label in c.label:
+                self.key(pygame.K_0 + c.number)
+                return
+        raise LookupError(f"no choice {label!r}: {[c.label for c in self.choices()]}")
+
     def entries(self) -> list[pygame_gui.elements.UITextEntryLine]:
         """The text fields of the current screen, top to bottom."""
         found = [e for e in self.app.manager.get_sprite_group().sprites()

@@ -159,8 +159,9 @@ class PlayScreen(Screen):
                     if c.id not in seen:
                         seen.add(c.id)
                         rows.append((c, role, ""))
-            order = {c.id: i for i, c in enumerate(scene.choices)}
-            rows.sort(key=lambda r: order[r[0].id])
+            # The session's shown order (shuffled per session), never the file's.
+            order = {cid: i for i, cid in enumerate(self.session.choice_order)}
+            rows.sort(key=lambda r: order.get(r[0].id, len(order)))
             return "single", rows
         if self.secret:
             return "secret_vote", [(c, None, "") for c in self.session.open_choices()]
