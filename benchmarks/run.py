@@ -14,7 +14,10 @@ machine's state and can be read side by side:
 - `Session()` at 25 and 20,000 scenes and their ratio (`bench_session.py`);
 - simulate throughput (the scenario of `bench_simulate.py`, one process);
 - play-screen frame p95 and start-up to the first frame (`bench_window.py`);
-- class report over 30 logs (`bench_debrief.py`).
+- class report over 30 logs (`bench_debrief.py`);
+- class play on loopback (`bench_klas.py`): 10 teams (51 WebSocket clients, with a garbage
+  sender and a flooder cut off during the run) and 40 teams (201 clients), one move per team
+  per second: move-to-every-screen latency p50/p95/p99, server CPU and peak memory.
 
 The other engineers' scripts are imported, not copied: the child processes call their
 functions. Times are medians of repeated runs; CPU time is given beside wall time where the
@@ -233,6 +236,26 @@ def main(argv: list[str] | None = None) -> int:
                  f"{debrief['wall_s']:.2f} s wall, {debrief['cpu_s']:.2f} s CPU", "≤ 5 s",
                  debrief["wall_s"] <= 5))
     rows.append(("  peak memory", f"{peak:.0f} MB", "", None))
+
+    # --- class play
+    say("klas: 10 and 40 teams on loopback")
+    klas, _ = run_child(["benchmarks/bench_klas.py", "--teams", "10", "40", "--flood",
+                         "--seconds", "10" if quick else "20", "--json"])
+    figures["klas"] = klas
+    for n, r in klas.items():
+        big = r["clients"] >= 200
+        rows.append((f"klas {n} teams, {r['clients']} clients, {r['moves_per_s']:.0f} moves/s: "
+                     "move to every screen p50 / p95 / p99",
+                     f"{r['p50_ms']:.1f} / {r['p95_ms']:.1f} / {r['p99_ms']:.1f} ms",
+                     "p95 ≤ 50 ms" if big else "", r["p95_ms"] <= 50 if big else None))
+        rows.append(("  server CPU (share of one core), peak memory",
+                     f"{100 * r['server_cpu_share']:.0f} %, {r['server_peak_mb']:.0f} MB",
+                     "", None))
+        if "flood" in r:
+            ok = r["garbage"]["close_code"] == 1008 and r["flood"]["close_code"] == 1008
+            rows.append(("  garbage sender and flooder cut off (close 1008)",
+                         f"{r['garbage']['close_code']} / {r['flood']['close_code']}",
+                         "1008", ok))
 
     figures["load_after"] = os.getloadavg()
     figures["seconds"] = time.monotonic() - started

@@ -53,7 +53,11 @@ from game.klas.views import student_view, table_view, teacher_view
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.25
+#: The teacher's page shows every team: it is sent at most this often (newest state), so a
+#: busy class does not rebuild the whole overview for every single move.
+TEACHER_INTERVAL = 0.25
 HELLO_TIMEOUT = 30.0
+CLOSE_TIMEOUT = 2.0
 MAX_OUTBOX = 64
 CLOSE_POLICY = 1008
 CLOSE_TOO_BIG = 1009
@@ -309,13 +313,20 @@ async def _sender(conn: Connection, hub: Hub) -> None:
             if view is not None:
                 await ws.send_text(json.dumps({"type": "state", "view": view},
                                               ensure_ascii=False))
+            if conn.kind == "teacher":
+                await asyncio.sleep(TEACHER_INTERVAL)
 
 
 async def _flush_and_close(conn: Connection, code: int, reason: str) -> None:
-    with contextlib.suppress(Exception):
+    """Send what is queued (the error saying why) and close; give up on a client that does
+    not read, so a stuck connection never holds a task for long."""
+    async def flush() -> None:
         while conn.outbox:
             await conn.ws.send_text(conn.outbox.popleft())
         await conn.ws.close(code=code, reason=reason)
+
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(flush(), CLOSE_TIMEOUT)
 
 
 async def websocket_endpoint(ws: WebSocket) -> None:
