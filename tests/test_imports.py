@@ -4,7 +4,8 @@ function body unless it saves start-up time.
 
 The layers, bottom to top (docs/architecture.md says why):
 
-    errors, i18n, gcpause, __version__         foundations, import nothing of the project
+    errors, i18n, gcpause, __version__,        foundations, import nothing of the project
+    bundled
     scenario                                    the format: model, loader, validator
     engine, scoring                             the rules and the numbers
     export, authoring                           tools on top of the engine
@@ -22,7 +23,7 @@ import pytest
 GAME = Path(__file__).resolve().parents[1] / "game"
 
 LAYERS = [
-    {"errors", "i18n", "gcpause", "__version__"},
+    {"errors", "i18n", "gcpause", "__version__", "bundled"},
     {"scenario"},
     {"engine", "scoring"},
     {"export", "authoring"},

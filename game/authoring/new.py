@@ -25,6 +25,7 @@ from pathlib import Path
 import jinja2
 from attrs import frozen
 
+from game.bundled import schema_path
 from game.errors import SamenspelError
 from game.scenario.model import ACADEMY_COLORS, DEFAULT_ROLE_COLOR
 
@@ -172,10 +173,10 @@ def _title(scenario_id: str) -> str:
 def schema_reference(out: Path) -> str | None:
     """Where the JSON Schema is, as seen from the output file, for the editor modeline.
 
-    A path relative to the file when the schema ships beside the game (a source checkout);
-    None when it cannot be found, and then the starter has no modeline.
+    A path relative to the file (the bundled schema: package data of an installed wheel, or
+    docs/ of a source checkout); None when it cannot be found: then there is no modeline.
     """
-    schema = Path(__file__).resolve().parents[2] / "docs" / "scenario.schema.json"
+    schema = schema_path()
     if not schema.is_file():
         return None
     try:

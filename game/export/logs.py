@@ -18,6 +18,7 @@ from pathlib import Path
 from attrs import field, frozen
 from platformdirs import user_data_dir
 
+from game.bundled import scenarios_dir
 from game.engine.log import read_log
 from game.errors import LogError
 from game.i18n import translate
@@ -168,8 +169,8 @@ def check_same_scenario(logs: Sequence[TeamLog], lang: str = "nl") -> None:
 
 
 def bundled_scenario_dir() -> Path:
-    """The `scenarios/` folder shipped with Samenspel."""
-    return Path(__file__).resolve().parents[2] / "scenarios"
+    """The scenarios shipped with Samenspel (package data of an installed wheel)."""
+    return scenarios_dir()
 
 
 def user_scenario_dir() -> Path:

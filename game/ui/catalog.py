@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from game.bundled import scenarios_dir
 from game.engine.log import describe, logs_folder
 from game.engine.schema import check_event
 from game.scenario.loader import load_scenario_with_problems
@@ -26,12 +27,9 @@ from game.ui.theme import register_team
 
 log = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
 def bundled_dir() -> Path:
-    """The bundled scenarios shipped with the game."""
-    return REPO_ROOT / "scenarios"
+    """The bundled scenarios shipped with the game (package data of an installed wheel)."""
+    return scenarios_dir()
 
 
 def own_dir(create: bool = True) -> Path:

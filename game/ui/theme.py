@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from game.bundled import fonts_dir
 from game.scenario.model import ACADEMY_COLORS, DEFAULT_ROLE_COLOR
 
 HERE = Path(__file__).resolve().parent
@@ -36,10 +37,10 @@ FONT_SCALES = (100, 125, 150, 175, 200)
 def font_dir() -> Path:
     """The folder with the shipped Noto Sans files (and their OFL licence).
 
-    `assets/fonts/` of the source tree; an installed wheel without it falls back to the
-    identical copies inside pygame_gui's package data.
+    The bundled fonts (`game.bundled`: package data of a wheel, `assets/fonts/` of the source
+    tree); should they be missing, the identical copies inside pygame_gui's package data.
     """
-    shipped = HERE.parents[1] / "assets" / "fonts"
+    shipped = fonts_dir()
     if (shipped / FONT_FILES["regular"]).is_file():
         return shipped
     import pygame_gui  # only for this fallback: the theme itself never loads the GUI toolkit
