@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def run(args: list, cwd: Path, env: dict, stdin: str | None = None) -> subproces
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
-    """(folder, environment, bin folder) of a fresh venv with the wheel installed into it."""
+    """(folder, environment, bin folder, wheel) of a fresh venv with the wheel installed."""
     work = tmp_path_factory.mktemp("wheel")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env.update(XDG_DATA_HOME=str(work / "data"), XDG_CONFIG_HOME=str(work / "config"),
@@ -42,13 +43,13 @@ def installed(tmp_path_factory):
     run([sys.executable, "-m", "venv", work / "venv"], work, env)
     bin_dir = work / "venv" / "bin"
     run([bin_dir / "python", "-m", "pip", "install", "-q", wheel], work, env)
-    return work, env, bin_dir
+    return work, env, bin_dir, wheel
 
 
 def test_the_installed_game_finds_its_cases_fonts_and_schema(installed):
     """Inside the installed package, not the source tree: the cases, the fonts the window
     uses, the JSON Schema; and the window's catalogue lists every case of scenarios/."""
-    work, env, bin_dir = installed
+    work, env, bin_dir, _ = installed
     probe = (
         "import json; from game.bundled import scenarios_dir, schema_path; "
         "from game.ui import catalog, theme; "
@@ -69,7 +70,7 @@ def test_the_installed_game_finds_its_cases_fonts_and_schema(installed):
 def test_the_installed_command_validates_and_plays_a_bundled_case(installed):
     """`samenspel validate` passes every installed case; `samenspel play CASE --text` plays
     one to an ending with piped input (option 1 every time)."""
-    work, env, bin_dir = installed
+    work, env, bin_dir, _ = installed
     cases = work / "venv" / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
     cases = cases / "site-packages" / "game" / "bundled" / "scenarios"
     assert sorted(p.name for p in cases.glob("*.yaml")) == SOURCE_CASES
@@ -78,3 +79,14 @@ def test_the_installed_command_validates_and_plays_a_bundled_case(installed):
     played = run([bin_dir / "samenspel", "play", cases / "vechtscheiding.yaml", "--text"],
                  work, env, stdin="1\n" * 400)
     assert "Einde: " in played.stdout
+
+
+def test_every_file_under_game_ships_in_the_wheel(installed):
+    """The package-data rule is general: every file in game/ (templates, static files,
+    catalogues, of any helper's package) is in the wheel, and so is every bundled case."""
+    *_, wheel = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    files = [p.relative_to(ROOT).as_posix() for p in (ROOT / "game").rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts]
+    assert [f for f in files if f not in names] == []
+    assert {f"game/bundled/scenarios/{case}" for case in SOURCE_CASES} <= names
