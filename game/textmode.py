@@ -79,7 +79,8 @@ class TextPlayer:
     on word boundaries (default: the terminal's width when `output` is a terminal, else no
     wrapping, so a piped transcript keeps every sentence on one line). `secret_vote` puts every vote
     behind a hand-over line and shows only that a role voted, not what. `resume_command` is the
-    command line printed when the player stops.
+    command line printed when the player stops. With `timers=False` the timers are off, as a
+    teacher can switch them off in the window: no time is shown and time never runs out.
     """
 
     def __init__(
@@ -93,8 +94,10 @@ class TextPlayer:
         interactive: bool | None = None,
         resume_command: str | None = None,
         width: int | None = None,
+        timers: bool = True,
     ):
         self.session = session
+        self.timers = timers
         self.input = input or sys.stdin
         self.output = output or sys.stdout
         self.lang = lang or session.lang
@@ -110,6 +113,10 @@ class TextPlayer:
         self._shown_entry: int | None = None  # seq of the scene_entered last shown
         self._shown_prompt: tuple | None = None  # (role, round, option ids) last listed
         self._decisions_seen = 0
+
+    def tick(self) -> bool:
+        """Let a timed scene run out (True when it did); never when the timers are off."""
+        return self.timers and self.session.tick()
 
     # ---------------------------------------------------------------- output helpers
 
@@ -237,7 +244,7 @@ class TextPlayer:
             spec = s.scenario.variables
             self.say("   ".join(f"{spec[v].display_label}: {self.value(v, val)}"
                                  for v, val in shown))
-        left = s.time_left()
+        left = s.time_left() if self.timers else None
         if left is not None:
             self.say(self.t("timer", time=_mmss(left)))
         if scene.next is None:
@@ -383,7 +390,7 @@ class TextPlayer:
     def step(self) -> bool:
         """Show what changed, ask the next role, play its line. False when the player stops."""
         s = self.session
-        if s.tick():
+        if self.tick():
             self.say()
             self.say("!!! " + self.t("time_up"))
         if s.finished:
@@ -396,7 +403,7 @@ class TextPlayer:
         assert scene is not None
         if scene.next is not None:
             line = self.read(self.t("prompt_next"))
-            if s.tick():
+            if self.tick():
                 self.say("!!! " + self.t("time_up"))
                 return True
             if line == "" or line.lower() in ("1", "verder", "door", "next", "continue", "ok"):
@@ -410,7 +417,7 @@ class TextPlayer:
         options = s.options(role)
         key = (role, s.vote_round.number, tuple(c.id for c in options))
         if key != self._shown_prompt:
-            if self._shown_prompt is not None and s.time_left() is not None:
+            if self._shown_prompt is not None and self.timers and s.time_left() is not None:
                 self.say(self.t("timer", time=_mmss(s.time_left() or 0.0)))
             self._shown_prompt = key
             if scene.decision != "single":
@@ -424,7 +431,7 @@ class TextPlayer:
         n = len(options)
         prompt = self.t("prompt_one" if n == 1 else "prompt_many", n=n)
         line = self.read(f"[{role}] {prompt}").lower()  # ids are lower case in the format
-        if s.tick():
+        if self.tick():
             self.say()
             self.say("!!! " + self.t("time_up_late"))
             return True
@@ -588,8 +595,10 @@ def play_text(
     interactive: bool | None = None,
     resume_command: str | None = None,
     width: int | None = None,
+    timers: bool = True,
 ) -> int:
     """Play a session in text mode; returns the exit code (0 ended or saved, 1 stalled)."""
     player = TextPlayer(session, input, output, secret_vote=secret_vote,
-                        interactive=interactive, resume_command=resume_command, width=width)
+                        interactive=interactive, resume_command=resume_command, width=width,
+                        timers=timers)
     return player.run(intro=intro)

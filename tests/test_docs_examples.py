@@ -230,3 +230,27 @@ def test_wrap_keeps_fragment_lines_and_fills_the_rest():
     assert scenario is not None and scenario.start == "plan"
     with pytest.raises(AssertionError, match="not top-level keys"):
         wrap("text: los\n")
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "als ROL",  # acting for another role in text mode
+        "--player ROL=NAAM",
+        "samenspel\\logs",  # where logs are stored (Windows), and the other systems
+        "~/.local/share/samenspel/logs",
+        "Alleen de geraadpleegde rol ziet die tekst",  # who sees advice
+        "--geen-timer",  # the timer off in class, also in text mode
+        "**stil team**",  # the two teams of simulate --all-paths
+        "**open team**",
+        "`next` wijst naar precies één scène of einde",  # next takes no routes
+        "samenwerkingsindex telt een dimensie nooit lager dan 0%",  # negative totals
+        "Een score-dimensie heeft geen\nminimum",
+        "**te laat**",  # which card counted as too late
+        "een verborgen variabele blijft ook in de\nnabespreking verborgen",
+    ],
+)
+def test_guide_answers_the_teachers_questions(phrase):
+    """Issue 17 item 11: each question the teacher could not answer from the guide is answered."""
+    guide = (ROOT / "docs" / "handleiding-scenario-schrijven.md").read_text(encoding="utf-8")
+    assert phrase in guide

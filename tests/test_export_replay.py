@@ -55,6 +55,17 @@ def test_timeline_without_scenario_uses_ids(scenario):
     assert moments[1].text == "Scène: kennismaking"
 
 
+def test_timeline_never_shows_a_hidden_variable(scenario):
+    """`toestemming` has no `show`: its change is not in the debrief, `vertrouwen`'s is."""
+    assert not scenario.variables["toestemming"].show and scenario.variables["vertrouwen"].show
+    events = read_team_log(TEAM1).events
+    assert any("toestemming" in (e.get("changes") or {}) for e in events)  # it is logged
+    choices = [m for m in timeline(events, scenario) if m.kind == "choice_made"]
+    assert all("toestemming" not in m.changes and "nee → ja" not in m.text for m in choices)
+    assert any("Vertrouwen gezin 50 → 60" in m.text for m in choices)
+    assert all(not m.changes for m in timeline(events) if m.kind == "choice_made")
+
+
 @pytest.mark.parametrize("requested", range(0, 17))
 def test_fork_replays_to_the_state_after_seq(tmp_path, original, scenario, requested):
     """A fork at any seq has exactly the original events up to it and the state they lead to.

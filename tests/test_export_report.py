@@ -90,6 +90,15 @@ def test_team_report_shows_what_scoring_computes(team2, scenario):
         assert format_number(round(percent, 1), "nl") + "%" in text
 
 
+def test_team_report_says_which_card_was_too_late(team2, scenario):
+    """The information part names each card that counted as too late, and for whom."""
+    text = parse(render_report(team2, scenario)).visible
+    assert "Te laat gedeeld" in text
+    assert "'Opa als steun': Jeugdprofessional kende de kaart nog niet" in text
+    team1 = read_team_log(LOGS / "keukentafel_team1.jsonl")
+    assert "Te laat gedeeld" not in parse(render_report(team1, scenario)).visible
+
+
 def test_team_report_names_players_roles_outcome_and_questions(team2, scenario):
     """Players with roles and academies, the ending with its outcome, both kinds of question."""
     text = parse(render_report(team2, scenario)).visible

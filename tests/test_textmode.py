@@ -158,6 +158,21 @@ def test_timer_runs_out_while_the_team_thinks():
     assert s.ending_id == "vastgelopen"
 
 
+def test_timers_off_never_run_out_and_show_no_time():
+    """With the timers off (`--geen-timer`), the same late vote counts and no time is shown."""
+    clock = FakeClock()
+    s = Session(load_scenario(KEUKENTAFEL), clock=clock)
+    out = io.StringIO()
+    lines = ["1", "1", "1", "1", "1", "1", "1", "1", ""]
+    pauses = [0, 0, 0, 0, 0, 500]
+    play_text(s, ClockedInput(lines, clock, pauses), out, timers=False)
+    text = out.getvalue()
+    assert "De tijd was al om" not in text and "Tijd op" not in text
+    assert "Tijd: " not in text and "timer" not in text.lower()
+    assert not any(e["type"] == "timer_expired" for e in s.events)
+    assert s.finished
+
+
 # --------------------------------------------------------------------- the commands
 
 
@@ -181,6 +196,19 @@ def test_cli_play_text_to_the_end_and_resume_a_stopped_game(tmp_path):
     events = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()]
     assert events[0]["seed"] == 2 and events[-1]["type"] == "session_ended"
     assert [e["seq"] for e in events] == list(range(len(events)))
+
+
+def test_cli_geen_timer_hides_the_timer_and_keeps_it_off_on_resume(tmp_path):
+    """`--geen-timer` (or `--no-timer`) switches the timers off; the resume line keeps it off."""
+    log = tmp_path / "t.jsonl"
+    run = run_cli("play", str(KEUKENTAFEL), "--text", "--geen-timer", "--log", str(log),
+                  "--seed", "2", stdin="\n".join(GOOD_GAME[:4]) + "\n")
+    assert run.returncode == 0, run.stderr
+    assert f"samenspel resume {log} --text --no-timer" in run.stdout
+    assert "Tijd: nog" not in run.stdout
+    with_timer = run_cli("play", str(KEUKENTAFEL), "--text", "--log", str(tmp_path / "u.jsonl"),
+                         "--seed", "2", stdin="\n".join(GOOD_GAME) + "\n")
+    assert "Tijd: nog" in with_timer.stdout
 
 
 def test_cli_bad_scenario_exits_1_with_compiler_style_problems(tmp_path):

@@ -32,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction, lang: str = "nl") -> None:
     p.add_argument("--log", metavar="FILE", help=t("play.cli.help.log", lang))
     p.add_argument("--seed", type=int, metavar="N", help=t("play.cli.help.seed", lang))
     p.add_argument("--secret-vote", action="store_true", help=t("play.cli.help.secret_vote", lang))
+    p.add_argument("--no-timer", "--geen-timer", dest="no_timer", action="store_true",
+                   help=t("play.cli.help.no_timer", lang))
     p.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS,
                    help=t("cli.help.lang", lang))
 
@@ -102,4 +104,6 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     print(t("play.cli.log_at", lang, path=log_path))
     return play_text(session, secret_vote=args.secret_vote,
-                     resume_command=f"samenspel resume {log_path} --text")
+                     resume_command=f"samenspel resume {log_path} --text"
+                     + (" --no-timer" if args.no_timer else ""),
+                     timers=not args.no_timer)

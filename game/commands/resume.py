@@ -30,6 +30,8 @@ def register(subparsers: argparse._SubParsersAction, lang: str = "nl") -> None:
     p.add_argument("--force", action="store_true", help=t("play.cli.help.force", lang))
     p.add_argument("--scenario", metavar="FILE", help=t("play.cli.help.scenario_for_log", lang))
     p.add_argument("--secret-vote", action="store_true", help=t("play.cli.help.secret_vote", lang))
+    p.add_argument("--no-timer", "--geen-timer", dest="no_timer", action="store_true",
+                   help=t("play.cli.help.no_timer", lang))
     p.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS,
                    help=t("cli.help.lang", lang))
 
@@ -88,4 +90,6 @@ def run(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr)
     print(t("play.cli.log_at", lang, path=log_path))
     return play_text(session, intro=False, secret_vote=args.secret_vote,
-                     resume_command=f"samenspel resume {log_path} --text")
+                     resume_command=f"samenspel resume {log_path} --text"
+                     + (" --no-timer" if args.no_timer else ""),
+                     timers=not args.no_timer)

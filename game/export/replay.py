@@ -134,6 +134,18 @@ def _as_tuple(value: object) -> tuple[str, ...]:
     return (str(value),)
 
 
+def _shown_changes(changes: dict, scenario: Scenario | None) -> dict:
+    """The changes of variables the players see (`show: true`); hidden ones stay hidden.
+
+    A hidden variable is the author's secret (how much trust the family has left, say): the
+    debrief must not reveal it. Without the scenario nothing is known to be shown.
+    """
+    if scenario is None:
+        return {}
+    return {var: pair for var, pair in changes.items()
+            if var in scenario.variables and scenario.variables[var].show}
+
+
 def _changes_text(changes: dict, scenario: Scenario | None, lang: str) -> str:
     parts = []
     for var, pair in changes.items():
@@ -213,7 +225,7 @@ def moment(event: dict, names: _Names) -> Moment:
     if kind == "choice_made":
         by = _as_tuple(event.get("by"))
         choice = str(event.get("choice", ""))
-        changes = dict(event.get("changes") or {})
+        changes = _shown_changes(event.get("changes") or {}, names.scenario)
         text = t("choice", choice=names.choice(scene, choice), by=", ".join(map(names.who, by)))
         if changes:
             text += f" ({_changes_text(changes, names.scenario, lang)})"

@@ -272,6 +272,26 @@ def _metric_rows(n: Numbers, lang: str) -> list[dict]:
     ]
 
 
+def _late_cards(n: Numbers, scenario: Scenario, lang: str) -> list[str]:
+    """Each card that counted as too late in the information part, and for whom, in words.
+
+    A card is late when a condition asked for it (`shared(card)`, `knows(role, card)`) when
+    the team first reached that scene, and it had not been shared (with that role) yet.
+    """
+    rows = []
+    for need in n.metrics.get("information", {}).get("late", ()):
+        card_id, role_id = need.get("card"), need.get("role")
+        card = scenario.info.get(card_id)
+        title = card.title if card else str(card_id)
+        if role_id is None:
+            rows.append(translate("report.late.shared", lang, card=title))
+        else:
+            role = scenario.roles.get(role_id)
+            rows.append(translate("report.late.known", lang, card=title,
+                                  role=role.name if role else role_id))
+    return rows
+
+
 def _contribution(n: Numbers, players: list[dict], scenario: Scenario, lang: str) -> dict:
     actions = n.metrics.get("participation", {}).get("actions", {})
     tempo = n.metrics.get("tempo", {}).get("roles", {})
@@ -438,6 +458,7 @@ def team_context(team: TeamLog, scenario: Scenario, lang: str = "nl") -> dict:
         ),
         "index": _index(n, lang),
         "metrics": _metric_rows(n, lang),
+        "late_cards": _late_cards(n, scenario, lang),
         "contribution": _contribution(n, players, scenario, lang),
         "timeline": _timeline_rows(moments, _role_colors(players), lang),
         "key_moments": key_moments(moments, scenario, lang),

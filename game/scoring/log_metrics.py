@@ -222,6 +222,9 @@ def metrics(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
             "needed": len(first_needed),
             "shared_before_needed": timely,
             "timely_rate": ratio(timely, len(first_needed)),
+            # Per card, the needs that came before the card was shared (role None: `shared`).
+            "late": [{"card": card, "role": role}
+                     for (card, role), ok in first_needed.items() if not ok],
             "breaches": len(breach_events),
             "breach_events": breach_events,
         },
