@@ -88,10 +88,15 @@ def test_invalid_file_gives_the_exact_dutch_message_and_tip(path):
 
 
 def load_scenario_text_or_file(path: Path):
-    """Load a test file from disk (keeps the path in the problems)."""
+    """Load a test file from disk (keeps the path in the problems); a file that expects a
+    code of the cooperation check (`validate --strict`) also gets that check's problems."""
+    from game.authoring.cooperation import STRICT_CODES, strict_problems
     from game.scenario.loader import load_scenario_with_problems
 
-    return load_scenario_with_problems(path)
+    scenario, problems = load_scenario_with_problems(path)
+    if scenario is not None and expectation(path)[0] in STRICT_CODES:
+        problems = [*problems, *strict_problems(scenario)]
+    return scenario, problems
 
 
 def test_every_documented_code_has_an_example_and_back():

@@ -1,4 +1,5 @@
-"""`samenspel simulate SCENARIO [--runs N] [--seed N] [--json] [--all-paths] [--lang nl|en]`.
+"""`samenspel simulate SCENARIO [--runs N] [--seed N] [--json] [--all-paths] [--samenwerking]
+[--lang nl|en]`.
 
 Random playthroughs (or, with `--all-paths`, every path of a small scenario) through the real
 engine, reported for the author: endings reached, score ranges per dimension beside the
@@ -6,6 +7,11 @@ maxima, scenes never entered, choices never taken, guards that never opened, sta
 crashes, average length. Dutch by default. A progress bar on stderr for long runs when stderr
 is a terminal and the output is not JSON. Exit codes: 0 fine, 1 a bad scenario or a run that
 crashed, stalled or never ended, 2 usage.
+
+`--samenwerking` (`--cooperation`) runs the cooperation check instead
+(`game.authoring.cooperation`): per fixed team (silent, solo per role, random, open) the
+endings it can reach, its best index, the shortest path to a good ending without cooperation,
+and the role balance; exit code 1 when a silent team can reach a good ending.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction, lang: str = "nl") -> None:
         description=t("simulate.cli.description", lang),
     )
     parser.add_argument("scenario", metavar="SCENARIO", help=t("simulate.cli.help.scenario", lang))
-    parser.add_argument("--runs", type=_positive, default=1000,
+    parser.add_argument("--runs", type=_positive, default=None,
                         help=t("simulate.cli.help.runs", lang))
     parser.add_argument("--seed", type=int, default=1, help=t("simulate.cli.help.seed", lang))
     parser.add_argument("--json", action="store_true", help=t("simulate.cli.help.json", lang))
@@ -46,6 +52,8 @@ def register(subparsers: argparse._SubParsersAction, lang: str = "nl") -> None:
                         help=t("simulate.cli.help.all_paths", lang))
     parser.add_argument("--max-paths", type=_positive, default=2000,
                         help=t("simulate.cli.help.max_paths", lang))
+    parser.add_argument("--samenwerking", "--cooperation", dest="cooperation",
+                        action="store_true", help=t("simulate.cli.help.cooperation", lang))
     parser.add_argument("--jobs", type=_positive, default=None,
                         help=t("simulate.cli.help.jobs", lang))
     parser.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS,
@@ -67,13 +75,25 @@ def run(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem.format(lang), file=sys.stderr)
         return 1
+    if getattr(args, "cooperation", False):
+        # imported when used: the check pulls in the search
+        from game.authoring.cooperation import RUNS, check
+
+        report = check(scenario, runs=args.runs or RUNS, seed=args.seed)
+        _output(report, args, lambda out: print_cooperation(report, scenario, lang, out))
+        return 1 if report["silent_good"] else 0
     report = _simulate(scenario, args, lang)
+    _output(report, args, lambda out: print_report(report, scenario, lang, out))
+    return 0 if report["ok"] else 1
+
+
+def _output(report: dict[str, Any], args: argparse.Namespace, text) -> None:
+    """The report as JSON with `--json`, else as text."""
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print_report(report, scenario, lang, sys.stdout)
-    return 0 if report["ok"] else 1
+        text(sys.stdout)
 
 
 def _simulate(scenario: Any, args: argparse.Namespace, lang: str) -> dict[str, Any]:
@@ -81,6 +101,7 @@ def _simulate(scenario: Any, args: argparse.Namespace, lang: str) -> dict[str, A
     # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.authoring.simulate import all_paths, simulate
 
+    args.runs = args.runs or 1000
     total = 2 * args.max_paths if args.all_paths else args.runs
     show = (not args.json and total >= PROGRESS_FROM and sys.stderr.isatty())
     if args.all_paths:
@@ -101,6 +122,49 @@ def _simulate(scenario: Any, args: argparse.Namespace, lang: str) -> dict[str, A
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(t("simulate.progress", lang), total=total)
         return job(lambda done: bar.update(task, completed=done))
+
+
+def print_cooperation(report: dict[str, Any], scenario: Any, lang: str, out: TextIO) -> None:
+    """The cooperation check's report as text, in the user's language."""
+    def line(key: str = "", **values: Any) -> None:
+        out.write((t(key, lang, **values) if key else "") + "\n")
+
+    silent = report["teams"][0]
+    plays = silent["index"]["plays"]
+    line("simulate.coop.head", title=scenario.title, id=scenario.id, plays=plays)
+    line()
+    for team in report["teams"]:
+        name = t(f"simulate.coop.team.{team['team']}", lang, role=team["role"] or "")
+        method = t(f"simulate.coop.method.{team['method']}", lang,
+                   unknown=", ".join(team["unknown"]))
+        best = team["index"]["best"]
+        line("simulate.coop.team", team=name, method=method,
+             endings=", ".join(f"{e}{' ✓' if e in team['good_endings'] else ''}"
+                               for e in team["endings"]) or "–",
+             index="–" if best is None else _n(best, lang))
+        path = team["path"]
+        if path is not None and team is not silent and path == silent["path"]:
+            line("simulate.coop.same_path")
+        elif path is not None:
+            line("simulate.coop.path", ending=path["ending"])
+            for n, step in enumerate(s for s in path["steps"] if "choice" in s):
+                line("simulate.coop.step", n=n + 1, scene=step["scene"], text=step["text"])
+    line()
+    if report["silent_good"]:
+        line("simulate.coop.verdict.silent_good", endings=", ".join(silent["good_endings"]))
+    elif silent["method"] == "exhaustive":
+        line("simulate.coop.verdict.proven")
+    else:
+        line("simulate.coop.verdict.unproven")
+    line()
+    line("simulate.coop.balance", limit=_n(round(100 * report["balance"]["limit"]), lang))
+    for role, values in report["balance"]["roles"].items():
+        played = values["played_share"]
+        line("simulate.coop.balance.role", role=role,
+             solo=values["solo"], ties=values["tiebreaks"],
+             share=_n(round(100 * values["share"]), lang),
+             played="–" if played is None else _n(round(100 * played), lang),
+             warn=" ⚠" if role in report["balance"]["warn"] else "")
 
 
 def _n(value: Any, lang: str) -> str:

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         print(t("problems.cli.no_files", lang, paths=", ".join(args.paths)), file=sys.stderr)
         return 2
-    results = [(path, _check(path)) for path in files]
+    results = [(path, _check(path, strict=args.strict)) for path in files]
     if args.json:
         _print_json(results, lang, sys.stdout)
     else:
@@ -82,14 +82,20 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(path: Path) -> list:
-    """Every problem of one file; an unexpected failure becomes an `internal-error` problem."""
+def _check(path: Path, strict: bool = False) -> list:
+    """Every problem of one file; an unexpected failure becomes an `internal-error` problem.
+    `strict` adds the cooperation check's warning (`silent-team-good-ending`) to a file that
+    loads."""
     # imported when used, not at the top: `samenspel --help` and the other commands start fast
     from game.scenario.loader import load_scenario_with_problems
     from game.scenario.messages import problem
 
     try:
-        _scenario, problems = load_scenario_with_problems(path)
+        scenario, problems = load_scenario_with_problems(path)
+        if strict and scenario is not None:
+            from game.authoring.cooperation import strict_problems
+
+            problems = [*problems, *strict_problems(scenario)]
     except Exception as exc:  # noqa: BLE001 - the command never shows a traceback
         log.exception("validating %s failed", path)
         return [problem("internal-error", (), source=str(path), marks={}, position=(0, 0),

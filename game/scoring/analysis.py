@@ -62,7 +62,7 @@ def mutable_variables(scenario: Scenario) -> set[str]:
 # ---- static truth of guards
 
 
-class _Unknown(Exception):
+class Unknown(Exception):
     """Raised inside a static evaluation when a value depends on how the game is played."""
 
 
@@ -75,7 +75,7 @@ class _StaticVariables(Mapping):
 
     def __getitem__(self, name: str) -> Any:
         if name in self._mutable or name not in self._scenario.variables:
-            raise _Unknown(name)
+            raise Unknown(name)
         return self._scenario.variables[name].initial
 
     def get(self, name: str, default: Any = None) -> Any:  # noqa: D401 - Mapping API
@@ -106,21 +106,29 @@ class _StaticContext:
             return True
         if info not in self._knowable:
             return False
-        raise _Unknown(f"knows({role}, {info})")
+        raise Unknown(f"knows({role}, {info})")
 
     def shared(self, info: str) -> bool:
         if info not in self._knowable:
             return False
-        raise _Unknown(f"shared({info})")
+        raise Unknown(f"shared({info})")
 
     def consulted(self, role: str) -> bool:
-        raise _Unknown(f"consulted({role})")
+        raise Unknown(f"consulted({role})")
+
+    def granted(self, info: str, role: str) -> bool:
+        raise Unknown(f"granted({info}, {role})")
 
     def visited(self, scene: str) -> bool:
-        raise _Unknown(f"visited({scene})")
+        raise Unknown(f"visited({scene})")
 
     def chose(self, scene: str, choice: str) -> bool:
-        raise _Unknown(f"chose({scene}, {choice})")
+        raise Unknown(f"chose({scene}, {choice})")
+
+
+def static_context(scenario: Scenario) -> _StaticContext:
+    """The evaluation context of `static_truth` (raises `Unknown` for what play decides)."""
+    return per_scenario(scenario, "static_context", _StaticContext)
 
     def granted(self, info: str, role: str) -> bool:
         card = self._scenario.info.get(info)
@@ -142,10 +150,10 @@ def static_truth(source: str | None, scenario: Scenario) -> bool | None:
     """
     if source is None:
         return True
-    ctx = per_scenario(scenario, "static_context", _StaticContext)
+    ctx = static_context(scenario)
     try:
         value = compile_source(source)(ctx)
-    except _Unknown:
+    except Unknown:
         return None
     except Exception as exc:  # a division by zero on constants: possible at run time too
         logger.debug("guard %r not decided statically: %s", source, exc)

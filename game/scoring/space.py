@@ -110,6 +110,11 @@ class Policy:
         """Whether the team may make this choice (the engine's own rules apply as well)."""
         return True
 
+    def static_atom(self, scenario: Scenario, scene: Scene, atom: tuple) -> bool | None:
+        """The atom's truth on every path of this team, or None when play decides it (for the
+        over-approximation of `game.scoring.reach.over_reach`)."""
+        return None
+
 
 OPEN_ANY = Policy()
 
