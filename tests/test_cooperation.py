@@ -147,3 +147,23 @@ def test_cli_samenwerking_and_cooperation_alias(capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["silent_good"] is True
     assert report["teams"][0]["path"]["steps"][0]["choice"] == "c1"
+
+
+def test_open_team_asks_consent_and_shares_only_with_those_who_need_it():
+    """tests/data/valid/toestemming.yaml: the good ending needs `granted(verhaal_moeder,
+    leerkracht)`, consent the family gives only when asked. The silent team provably never
+    gets there; the open team asks (granted), shares the story with the teacher alone (its
+    `needed_by`), never oversharing or breaching, and reaches the good ending."""
+    scenario = load_scenario(Path(__file__).parent / "data" / "valid" / "toestemming.yaml")
+    report = cooperation.check(scenario, runs=4)
+    silent = team(report, "silent")
+    assert silent["good_endings"] == [] and silent["method"] == "exhaustive"
+    assert team(report, "open")["good_endings"] == ["goed"]
+    session = cooperation.play(scenario, "open", None, seed=1)
+    asked = [e for e in session.events if e["type"] == "consent_asked"]
+    assert [(e["info"], e["to"], e["granted"]) for e in asked] == [
+        ("verhaal_moeder", ["leerkracht"], True)]
+    shares = [e for e in session.events if e["type"] == "info_shared"]
+    story = [e for e in shares if e["info"] == "verhaal_moeder"]
+    assert [e["to"] for e in story] == [["leerkracht"]]
+    assert not any(e["breach"] or e.get("overshared") for e in shares)

@@ -29,7 +29,6 @@ from typing import Any
 
 from game.authoring.simulate import MAX_MOVES, MAX_ROUNDS, _apply, _Clock
 from game.engine.session import Session
-from game.scenario.expressions import compile_source
 from game.scenario.messages import problem
 from game.scenario.model import TEAM, Scenario, Scene
 from game.scenario.problems import Problem
@@ -73,19 +72,10 @@ def _label(team: str, role: str | None) -> str:
 # ------------------------------------------------------------------------------ real plays
 
 
-def _asks(session: Session) -> bool:
-    """Whether this engine has the consent move (`ask_consent`, issue 12)."""
-    return hasattr(session, "ask_consent")
-
-
-def _needers(card: Any, roles: Iterable[str]) -> list[str]:
-    needed_by = getattr(card, "needed_by", None)
-    return [r for r in roles if r != card.owner and (needed_by is None or r in needed_by)]
-
-
 def _open_moves(session: Session) -> None:
     """The open team in a scene: consult every adviser, then share every card with the roles
-    that need it, asking consent first where the card allows it."""
+    that need it, asking the family's consent first where sharing would otherwise be a breach
+    and the card lets the team ask."""
     scene = session.scene
     roles = list(session.scenario.roles)
     for advised in scene.advice:
@@ -97,12 +87,11 @@ def _open_moves(session: Session) -> None:
                 return
     for holder in roles:
         for card in session.cards(holder):
-            for role in _needers(card, roles):
-                if session.knows(role, card.id):
+            for role in roles:
+                if role == holder or not card.needs(role) or session.knows(role, card.id):
                     continue
-                if card.sensitive and not _within_consent(session, card, role):
-                    terms = getattr(card, "terms", None)
-                    if not (_asks(session) and getattr(terms, "ask", None)):
+                if card.sensitive and not session.is_within_consent(card.id, role):
+                    if not session.can_ask_consent(holder, card.id):
                         continue
                     if not session.ask_consent(holder, card.id, role):
                         continue
@@ -111,21 +100,8 @@ def _open_moves(session: Session) -> None:
                     return
 
 
-def _within_consent(session: Session, card: Any, role: str) -> bool:
-    """Sharing `card` with `role` is within consent now (no breach)."""
-    granted = getattr(session, "granted", None)
-    if granted is not None:
-        return bool(granted(card.id, role))
-    if card.consent is None:
-        return True
-    try:
-        return bool(compile_source(card.consent)(session))
-    except Exception:  # a consent that fails to evaluate does not hold
-        return False
-
-
 def _random_moves(session: Session, rng: random.Random) -> None:
-    """The random team before a decision: maybe a share, a consult, an ask."""
+    """The random team before a decision: maybe an ask and a share, maybe a consult."""
     roles = list(session.scenario.roles)
     if rng.random() < RANDOM_RATE:
         role = rng.choice(roles)
@@ -133,8 +109,7 @@ def _random_moves(session: Session, rng: random.Random) -> None:
         if cards:
             card = rng.choice(cards)
             to = rng.choice([r for r in roles if r != role] + [TEAM])
-            if _asks(session) and getattr(getattr(card, "terms", None), "ask", None) \
-                    and rng.random() < 0.5:
+            if session.can_ask_consent(role, card.id) and rng.random() < 0.5:
                 session.ask_consent(role, card.id, to)
             if not session.finished:
                 session.share(role, card.id, to)

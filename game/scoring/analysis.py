@@ -116,9 +116,6 @@ class _StaticContext:
     def consulted(self, role: str) -> bool:
         raise Unknown(f"consulted({role})")
 
-    def granted(self, info: str, role: str) -> bool:
-        raise Unknown(f"granted({info}, {role})")
-
     def visited(self, scene: str) -> bool:
         raise Unknown(f"visited({scene})")
 
@@ -136,7 +133,7 @@ def static_context(scenario: Scenario) -> _StaticContext:
             return False  # outside the consent's scope: never within consent
         if card is not None and card.consent is None:
             return True  # no standing condition and inside the scope: always within consent
-        raise _Unknown(f"granted({info}, {role})")
+        raise Unknown(f"granted({info}, {role})")
 
 
 def static_truth(source: str | None, scenario: Scenario) -> bool | None:

@@ -29,15 +29,9 @@ __all__ = ["OPEN", "OPEN_ANY", "SILENT", "Open", "Reach", "Silent", "Solo", "fin
            "reach"]
 
 
-def _terms(card: Info) -> Any:
-    """The mapping form of a card's consent (None for the old string form or no consent)."""
-    return getattr(card, "terms", None)
-
-
 def _covers(card: Info, role: str) -> bool:
     """Whether the card's consent reaches that role (no scope: every role)."""
-    terms = _terms(card)
-    return terms is None or terms.to is None or role in terms.to
+    return card.covers(role)
 
 
 def _standing(space: StateSpace, card: Info, role: str, state: State) -> bool:
@@ -50,8 +44,7 @@ def _standing(space: StateSpace, card: Info, role: str, state: State) -> bool:
 
 def _askable(space: StateSpace, card: Info, role: str, state: State) -> bool:
     """The family would agree now if asked for consent to share `card` with `role`."""
-    terms = _terms(card)
-    ask = getattr(terms, "ask", None)
+    ask = card.terms.ask if card.terms is not None else None
     if ask is None or not _covers(card, role):
         return False
     return space.holds(ask, space.context(state, {}))
@@ -149,7 +142,7 @@ class Open(Policy):
     def gives(space: StateSpace, card: Info, role: str, state: State) -> bool:
         """Whether the open team shares `card` with `role` now: the role needs it, and sharing
         is no breach (not sensitive, within standing consent, or consent asked and given)."""
-        needed_by = getattr(card, "needed_by", None)
+        needed_by = card.needed_by
         if needed_by is not None and role not in needed_by:
             return False
         if not card.sensitive:

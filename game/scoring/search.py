@@ -50,10 +50,6 @@ def _scores_anything(scenario: Scenario, dim: str) -> bool:
             return True
     return any(c.on_share.score.get(dim) for c in scenario.info.values())
 
-    def granted(self, info: str, role: str) -> bool:
-        # Asking for consent is not searched yet: only a free assignment can make it true.
-        return self.assignment.get(("granted", info, role), False)
-
 
 class _Search:
     """A* for one dimension: g = points so far, h = upper bound of the points still to come."""

@@ -257,8 +257,8 @@ class StateSpace:
                     read_var[v] = ALWAYS
                 for f in rf:
                     read_fact[f] = ALWAYS
-                if source == card.consent:
-                    self.consent_free[cid] = rfree
+                free = self.consent_free.setdefault(cid, [])
+                free += [a for a in rfree if a not in free]
                 global_sources.add(source)
             for v in (*card.on_share.set, *card.on_share.add):
                 write_var[v] = ALWAYS
@@ -461,14 +461,17 @@ class StateSpace:
 
     def may_share(self, cid: str, state: State) -> bool:
         """Whether some role can share the card now with its `on_share` paid: known, unpaid,
-        consent holding for some choice of the free atoms."""
+        and its standing consent holds, or the family would agree if asked now, for some
+        choice of the free atoms."""
         if cid in state[3] or cid not in self.holders(state):
             return False
         card = self.scenario.info[cid]
         if card.consent is None:
             return True
-        return any(self.holds(card.consent, self.context(state, a))
-                   for a in OPEN_ANY.assignments(self, None, state, self.consent_free[cid]))
+        sources = [s for s in (card.consent, _ask(card)) if s]
+        return any(self.holds(source, self.context(state, a))
+                   for a in OPEN_ANY.assignments(self, None, state, self.consent_free[cid])
+                   for source in sources)
 
     def pay_eager(self, state: State) -> tuple[State, list[str]]:
         """The state after sharing every score-only card that may be shared now, and those
@@ -589,8 +592,7 @@ class StateSpace:
 
 def _ask(card: Any) -> str | None:
     """The condition under which the family agrees when asked (None: it cannot be asked)."""
-    terms = getattr(card, "terms", None)
-    return getattr(terms, "ask", None)
+    return card.terms.ask if card.terms is not None else None
 
 
 def _adds(pos: dict, neg: dict, effects_adds: Iterable[Mapping], times: int) -> None:
