@@ -8,7 +8,8 @@ Statically, no scene may stall (each has a choice without guard or role restrict
 route list may fall through. Dynamically, random playthroughs through the real engine
 (`game.authoring.simulate`) must reach every ending and enter every scene without a stall.
 
-For the round-1 cases, a scripted walkthrough plays the best path the author intends, through
+For the round-1 cases and the reworked meldcode case, a scripted walkthrough plays the best path
+the author intends, through
 the real `Session`, and must end in the case's good ending: it guards the route that the
 debrief and the teacher's guide describe.
 """
@@ -168,15 +169,20 @@ def test_no_scene_can_stall_and_no_route_falls_through(path):
 
 @bundled
 def test_simulated_play_reaches_everything_without_stalls(path):
-    """Random playthroughs reach every ending, enter every scene, and never stall or crash."""
+    """Random playthroughs reach every ending, enter every scene, and never stall or crash.
+
+    A good ending that needs the right cards shared with the right consent and the right role
+    consulted is (by design) out of reach of random teams; such an ending may be missing here
+    only when the case's best-path walkthrough below reaches it.
+    """
     scenario = _load(path)
     report = simulate(scenario, runs=SIMULATE_RUNS, seed=SIMULATE_SEED)
-    assert report["endings_never_reached"] == []
-    assert report["scenes_never_entered"] == []
+    walked = {BEST_PATHS[path.stem][0]} if path.stem in BEST_PATHS else set()
+    assert set(report["endings_never_reached"]) <= walked
     assert report["stalls"] == []
     assert report["crashes"] == []
     assert report["endless"] == []
-    assert report["ok"]
+    assert report["scenes_never_entered"] == []
 
 
 # ---------------------------------------------------------------------- best-path walkthroughs
@@ -187,46 +193,70 @@ def test_simulated_play_reaches_everything_without_stalls(path):
 BEST_PATHS: dict[str, tuple[str, list[tuple[str, ...]]]] = {
     "vechtscheiding": ("samen_om_jesse", [
         ("choose", "beide_ouders"),
-        ("consult", "jeugdprofessional", "jurist"),
-        ("choose", "gezag_uitleggen"),
-        ("choose", "vraag_en_toestemming"),
+        ("choose", "beide_ouders_uitleg"),
+        ("choose", "toestemming_per_doel"),
         ("choose", "open_kaart"),
-        ("share", "leerkracht", "klas_signalen", "team"),
-        ("share", "verpleegkundige", "spreekuur_ggd", "team"),
-        ("share", "jurist", "gezag_en_informatie", "team"),
+        ("share", "leerkracht", "klas_signalen", "jeugdprofessional"),
+        ("share", "verpleegkundige", "spreekuur_ggd", "jeugdprofessional"),
+        ("share", "jeugdprofessional", "overdracht_moeder", "leerkracht"),
         ("choose", "signalen_ordenen"),
         ("choose", "luisteren"),
         ("choose", "gelijk_informeren"),
         ("choose", "opvangen_vastleggen"),
-        ("share", "leerkracht", "incident_schoolhek", "team"),
-        ("consult", "jeugdprofessional", "jurist"),
-        ("choose", "vt_raadplegen"),
-        ("choose", "zelf_hulp"),
+        ("choose", "melden_herhaald"),
+        ("choose", "melden_open"),
+        ("choose", "naast_vt"),
         ("choose", "jesse_centraal"),
-        ("choose", "recht_uitleggen"),
+        ("consult", "jeugdprofessional", "clientondersteuner"),
+        ("choose", "eigen_plan_apart"),
         ("choose", "netwerkkaart_jesse"),
-        ("share", "jeugdprofessional", "netwerk_jesse", "team"),
         ("choose", "coordinator"),
         ("choose", "eigen_woorden"),
         ("choose", "plan_rond_jesse"),
         ("choose", "ouderschapsplan"),
         ("choose", "samen_evalueren"),
     ]),
+    "meldcode_informatie": ("samen_veilig", [
+        ("choose", "feitelijk_noteren"),
+        ("choose", "veiligheid_bespreken"),
+        ("choose", "minimaal_delen"),
+        ("choose", "anoniem_bespreken"),
+        ("choose", "advies_anoniem"),
+        ("choose", "moeder_apart"),
+        ("choose", "zorgen_en_behoefte"),
+        ("choose", "toestemming_met_uitleg"),
+        ("choose", "hulp_voor_vader"),
+        ("share", "leerkracht", "signalen_school", "jeugdprofessional"),
+        ("share", "leerkracht", "signalen_school", "jeugdverpleegkundige"),
+        ("share", "jeugdverpleegkundige", "vertrouwen_moeder", "jeugdprofessional"),
+        ("choose", "structureel"),
+        ("consult", "jeugdprofessional", "aandachtsfunctionaris"),
+        ("choose", "melden_en_hulp"),
+        ("choose", "een_melding"),
+        ("choose", "vooraf_vertellen"),
+        ("choose", "heldere_taken"),
+        ("share", "jeugdprofessional", "gezinsdossier", "jeugdverpleegkundige"),
+        ("choose", "met_gezin_en_netwerk"),
+        ("share", "jeugdverpleegkundige", "thuis_spanning", "leerkracht"),
+        ("choose", "via_wijkteam"),
+        ("choose", "terugkijken_met_gezin"),
+    ]),
     "pgb_aanvraag": ("eigen_regie", [
         ("choose", "keukentafel_plannen"),
         ("choose", "doorvragen"),
         ("choose", "per_doel"),
-        ("share", "verpleegkundige", "diagnoseverslag", "jeugdprofessional"),
         ("choose", "doelen_met_ouders"),
-        ("share", "jeugdprofessional", "zorgadvies", "team"),
         ("choose", "pgb_uitwerken"),
         ("choose", "kwaliteit_toetsen"),
         ("choose", "proefmiddag"),
+        ("share", "jeugdprofessional", "zorgadvies", "econoom"),
         ("choose", "onderbouwd"),
         ("share", "jeugdprofessional", "zorgen_thuis", "econoom"),
         ("choose", "vertegenwoordiger"),
+        ("share", "verpleegkundige", "diagnoseverslag", "jeugdprofessional"),
         ("choose", "onderbouwing"),
-        ("choose", "motiveren"),
+        ("consult", "clientondersteuner", "verpleegkundige"),
+        ("choose", "motivering_ouders"),
         ("choose", "doorlopen"),
         ("choose", "samen_regelen"),
         ("choose", "regels_uitleggen"),
@@ -266,6 +296,8 @@ def _play(scenario: Scenario, steps: list[tuple[str, ...]]):
         elif kind == "consult":
             session.consult(step[1], step[2])
         else:
+            while not session.finished and session.scene.is_narration:
+                session.proceed()
             scene = session.scene_id
             while not session.finished and session.scene_id == scene:
                 waiting = session.waiting_for()
@@ -288,3 +320,5 @@ def test_best_path_reaches_the_good_ending_without_breaches(case):
     assert session.ending.id == ending
     breaches = [e for e in session.events if e["type"] == "info_shared" and e["breach"]]
     assert breaches == []
+    overshared = [e for e in session.events if e["type"] == "info_shared" and e.get("overshared")]
+    assert overshared == []
