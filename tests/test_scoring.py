@@ -695,7 +695,7 @@ def _play_witness(scenario, dim: str, steps: list[dict], seed: int):
     """Drive a real Session along a witness path; returns it, or None when a weighted route
     drew another target than the witness took (try another seed)."""
     from game.engine.session import Session
-    from game.scenario.expressions import compile_source
+    from game.scenario.expressions import compile_source, parse, references
 
     now = [0.0]
     session = Session(scenario, log=None, seed=seed, clock=lambda: now[0])
@@ -704,6 +704,36 @@ def _play_witness(scenario, dim: str, steps: list[dict], seed: int):
     def holder(card: str) -> str:
         return next(r for r in scenario.roles if card in session.knowledge[r])
 
+    # What the guards read of who knows which card: the search pays a card's score without
+    # making anyone know it, so an eager share goes to a role whose knowing it no guard reads.
+    read = set()
+    for scene in scenario.scenes.values():
+        for choice in scene.choices:
+            for source in [choice.if_] + [r.if_ for r in choice.goto]:
+                if source:
+                    read |= set(references(parse(source)).calls)
+
+    def share_within(card: str, eager: bool = False) -> None:
+        # with scoped consent the team may only hear a card from the roles the family agreed
+        # to: share with those (the whole team when the consent names nobody)
+        owner = holder(card)
+        terms = info[card].terms
+        if terms is None or not terms.to:
+            allowed = [r for r in scenario.roles if r != owner]
+        else:
+            allowed = [r for r in scenario.roles
+                       if r != owner and session.is_within_consent(card, r)]
+        if eager:
+            quiet = [r for r in allowed if ("knows", (r, card)) not in read]
+            if quiet and ("shared", (card,)) not in read:
+                session.share(owner, card, quiet[0])
+                return
+        if terms is None or not terms.to:
+            session.share(owner, card, "team")
+            return
+        for role in allowed:
+            session.share(owner, card, role)
+
     def share_eager() -> None:
         # the search counts a score-only card's positive on_share at the first moment it may
         for cid, card in info.items():
@@ -711,7 +741,7 @@ def _play_witness(scenario, dim: str, steps: list[dict], seed: int):
                     or cid in paid or not any(cid in k for k in session.knowledge.values())):
                 continue
             if card.consent is None or compile_source(card.consent)(session):
-                session.share(holder(cid), cid, "team")
+                share_within(cid, eager=True)
                 paid.add(cid)
 
     paid: set[str] = set()
@@ -719,7 +749,7 @@ def _play_witness(scenario, dim: str, steps: list[dict], seed: int):
     for step in steps:
         assert session.scene is not None and session.scene.id == step["scene"]
         if step["kind"] == "share":
-            session.share(holder(step["card"]), step["card"], "team")
+            share_within(step["card"])
             paid.add(step["card"])
         elif step["kind"] == "next":
             session.proceed()
@@ -733,7 +763,7 @@ def _play_witness(scenario, dim: str, steps: list[dict], seed: int):
                     asker = next(r for r in scenario.roles if r != need[1])
                     session.consult(asker, need[1])
                 elif need[0] == "shared" and not session.shared(need[1]):
-                    session.share(holder(need[1]), need[1], "team")
+                    share_within(need[1])
                 elif need[0] == "knows" and not session.knows(need[1], need[2]):
                     session.share(holder(need[2]), need[2], need[1])
             target = scene.choice(step["choice"])
