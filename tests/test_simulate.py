@@ -88,6 +88,15 @@ def test_report_does_not_depend_on_jobs(clean):
     assert json.dumps(one) == json.dumps(two)
 
 
+def test_workers_that_get_the_scenario_pickled_give_the_same_report(clean, monkeypatch):
+    """Where processes cannot fork (Windows, macOS) the workers are spawned and receive the
+    scenario pickled, after this process has derived a machine and maxima from it."""
+    one = sim.simulate(clean, runs=60, seed=5, jobs=1)
+    assert clean.derived, "the first run keeps what it derived on the scenario"
+    monkeypatch.setattr(sim.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert json.dumps(sim.simulate(clean, runs=60, seed=5, jobs=2)) == json.dumps(one)
+
+
 def test_score_ranges_and_maxima(clean):
     """Score ranges lie within what the scenario allows, with the computed maxima beside them;
     the self-loop `nogmaals` lets random teams pass the two-entry maximum (flagged)."""

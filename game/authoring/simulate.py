@@ -29,7 +29,6 @@ import os
 import random
 import statistics
 import traceback
-import weakref
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -241,19 +240,15 @@ def _note_open(session: Any, tally: _Tally) -> None:
         tally.opened.add((scene.id, choice.id))
 
 
-_GUARDED: dict[int, tuple[Any, dict[str, set[tuple[str, str]]]]] = {}
-
-
 def _guarded_choices(scenario: Scenario) -> dict[str, set[tuple[str, str]]]:
     """Per scene with guarded choices, their (scene, choice) keys; once all of a scene's have
-    been seen open the simulator stops probing it. Computed once per scenario object."""
-    hit = _GUARDED.get(id(scenario))
-    if hit is not None and hit[0]() is scenario:
-        return hit[1]
-    guarded = {sid: {(sid, c.id) for c in s.choices if c.if_}
-               for sid, s in scenario.scenes.items() if any(c.if_ for c in s.choices)}
-    _GUARDED[id(scenario)] = (weakref.ref(scenario), guarded)
-    return guarded
+    been seen open the simulator stops probing it. Computed once per scenario."""
+    return scenario.derive("simulate.guarded", _find_guarded_choices)
+
+
+def _find_guarded_choices(scenario: Scenario) -> dict[str, set[tuple[str, str]]]:
+    return {sid: {(sid, c.id) for c in s.choices if c.if_}
+            for sid, s in scenario.scenes.items() if any(c.if_ for c in s.choices)}
 
 
 def _play_random(scenario: Scenario, rng: random.Random, tally: _Tally, run: int) -> None:

@@ -28,8 +28,6 @@ raises `transitions.MachineError` and an unknown trigger raises `AttributeError`
 from __future__ import annotations
 
 import logging
-import threading
-import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -242,23 +240,9 @@ def _build_plan(scenario: Scenario) -> MachinePlan:
     )
 
 
-# Plans are cached per Scenario object (a Scenario holds dicts, so it is not hashable; key by
-# identity and drop the entry when the scenario is garbage-collected).
-_PLANS: dict[int, MachinePlan] = {}
-_PLANS_LOCK = threading.Lock()
-
-
 def plan_for(scenario: Scenario) -> MachinePlan:
-    """The cached `MachinePlan` of this scenario object, built on first use."""
-    key = id(scenario)
-    plan = _PLANS.get(key)
-    if plan is None:
-        plan = build_plan(scenario)
-        with _PLANS_LOCK:
-            if key not in _PLANS:
-                _PLANS[key] = plan
-                weakref.finalize(scenario, _PLANS.pop, key, None)
-    return plan
+    """The scenario's `MachinePlan`, built on first use and kept on the scenario."""
+    return scenario.derive("engine.plan", build_plan)
 
 
 def build_machine(scenario: Scenario) -> tuple[Machine, SceneModel]:

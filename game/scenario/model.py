@@ -14,9 +14,12 @@ them.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, Literal, NoReturn
 
-from attrs import field, frozen
+from attrs import field, fields, frozen
+from attrs.converters import optional
 
 FORMAT_VERSION = 1
 ACADEMIES = ("sociale_studies", "pabo", "gezondheidszorg", "recht", "economie")
@@ -35,13 +38,64 @@ Decision = Literal["single", "vote", "consensus"]
 Outcome = Literal["good", "mixed", "bad"]
 
 
+class FrozenDict(dict):
+    """A dict that cannot be changed after it is built: the mappings of a frozen scenario.
+
+    A subclass of `dict`, so lookups cost what a dict's cost and JSON, `==` and `isinstance`
+    treat it as one; every method that would change it raises `TypeError`. It pickles (for
+    simulation workers), which `types.MappingProxyType` does not.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(f"a scenario is read-only; {type(self).__name__} cannot be changed")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self):
+        return (FrozenDict, (dict(self),))
+
+    def __repr__(self) -> str:
+        return f"FrozenDict({dict.__repr__(self)})"
+
+
+_EMPTY = FrozenDict()
+
+
+def frozen_dict(value: Mapping | None = None) -> FrozenDict:
+    """`value` as a `FrozenDict` (the same object when it already is one; one shared empty)."""
+    if type(value) is FrozenDict:
+        return value
+    return FrozenDict(value) if value else _EMPTY
+
+
+def _frozen_tuples(value: Mapping[str, Any] | None) -> FrozenDict:
+    """A mapping of id → sequence as a `FrozenDict` of tuples (`learn`, `debrief.roles`)."""
+    return frozen_dict({k: tuple(v) for k, v in (value or {}).items()})
+
+
+_tuple_or_none = optional(tuple)
+
+
+def _read_only(value: Mapping) -> Mapping:
+    """A read-only view of `value` without copying it (the marks can be very many)."""
+    return value if isinstance(value, MappingProxyType) else MappingProxyType(value)
+
+
+def _mapping(**kwargs: Any):
+    """An attrs field holding a `FrozenDict` (empty by default)."""
+    return field(factory=FrozenDict, converter=frozen_dict, **kwargs)
+
+
 @frozen
 class Effects:
     """What a choice, a scene entry, a share or a breach changes: in this order set, add, score."""
 
-    set: dict[str, Value] = field(factory=dict)
-    add: dict[str, int | float] = field(factory=dict)
-    score: dict[str, int | float] = field(factory=dict)
+    set: dict[str, Value] = _mapping()
+    add: dict[str, int | float] = _mapping()
+    score: dict[str, int | float] = _mapping()
 
     def is_empty(self) -> bool:
         """True when applying these effects changes nothing."""
@@ -56,7 +110,7 @@ class Role:
     name: str
     academy: str
     briefing: str
-    goals: tuple[str, ...] = ()
+    goals: tuple[str, ...] = field(default=(), converter=tuple)
     color: str | None = None
 
     @property
@@ -76,10 +130,10 @@ class Consent:
     """
 
     if_: str | None = None
-    to: tuple[str, ...] | None = None
+    to: tuple[str, ...] | None = field(default=None, converter=_tuple_or_none)
     for_: str | None = None
     ask: str | None = None
-    asked_by: tuple[str, ...] | None = None
+    asked_by: tuple[str, ...] | None = field(default=None, converter=_tuple_or_none)
 
     @property
     def standing(self) -> str | None:
@@ -115,7 +169,7 @@ class Info:
     sensitive: bool = False
     consent: str | None = None
     terms: Consent | None = None
-    needed_by: tuple[str, ...] | None = None
+    needed_by: tuple[str, ...] | None = field(default=None, converter=_tuple_or_none)
     on_share: Effects = field(factory=Effects)
     on_breach: Effects = field(factory=Effects)
     on_refuse: Effects = field(factory=Effects)
@@ -192,13 +246,13 @@ class Choice:
 
     id: str
     text: str
-    goto: tuple[Route, ...]
-    roles: tuple[str, ...] | None = None
+    goto: tuple[Route, ...] = field(converter=tuple)
+    roles: tuple[str, ...] | None = field(default=None, converter=_tuple_or_none)
     if_: str | None = None
-    set: dict[str, Value] = field(factory=dict)
-    add: dict[str, int | float] = field(factory=dict)
-    score: dict[str, int | float] = field(factory=dict)
-    learn: dict[str, tuple[str, ...]] = field(factory=dict)
+    set: dict[str, Value] = _mapping()
+    add: dict[str, int | float] = _mapping()
+    score: dict[str, int | float] = _mapping()
+    learn: dict[str, tuple[str, ...]] = field(factory=FrozenDict, converter=_frozen_tuples)
     feedback: str | None = None
 
     @property
@@ -220,15 +274,15 @@ class Scene:
     text: str
     title: str | None = None
     speaker: str | None = None
-    actors: tuple[str, ...] = ()
+    actors: tuple[str, ...] = field(default=(), converter=tuple)
     is_team: bool = False
     decision: Decision = "single"
     tiebreak: str | None = None
-    advice: dict[str, str] = field(factory=dict)
+    advice: dict[str, str] = _mapping()
     timer: int | float | None = None
     on_timeout: str | None = None
     on_enter: Effects = field(factory=Effects)
-    choices: tuple[Choice, ...] = ()
+    choices: tuple[Choice, ...] = field(default=(), converter=tuple)
     next: str | None = None
     keep_order: bool = False
 
@@ -258,9 +312,9 @@ class Questions:
     would do in practice, and where practice differs from the game.
     """
 
-    describe: tuple[str, ...] = ()
-    analyse: tuple[str, ...] = ()
-    apply: tuple[str, ...] = ()
+    describe: tuple[str, ...] = field(default=(), converter=tuple)
+    analyse: tuple[str, ...] = field(default=(), converter=tuple)
+    apply: tuple[str, ...] = field(default=(), converter=tuple)
 
     def all(self) -> tuple[str, ...]:
         """Every question in discussion order: describe, analyse, apply."""
@@ -280,7 +334,7 @@ class Ending:
     title: str
     text: str
     outcome: Outcome
-    questions: tuple[str, ...] = ()
+    questions: tuple[str, ...] = field(default=(), converter=tuple)
     phases: Questions | None = None
 
 
@@ -303,9 +357,9 @@ class Guide:
 
     duration: int | None = None
     prebriefing: str | None = None
-    watch_for: tuple[str, ...] = ()
-    wrong_turns: tuple[str, ...] = ()
-    legal_background: tuple[LegalNote, ...] = ()
+    watch_for: tuple[str, ...] = field(default=(), converter=tuple)
+    wrong_turns: tuple[str, ...] = field(default=(), converter=tuple)
+    legal_background: tuple[LegalNote, ...] = field(default=(), converter=tuple)
 
 
 @frozen
@@ -320,30 +374,52 @@ class Scenario:
     format: int
     id: str
     title: str
-    roles: dict[str, Role]
-    scores: dict[str, Dimension]
+    roles: dict[str, Role] = field(converter=frozen_dict)
+    scores: dict[str, Dimension] = field(converter=frozen_dict)
     start: str
-    scenes: dict[str, Scene]
-    endings: dict[str, Ending]
+    scenes: dict[str, Scene] = field(converter=frozen_dict)
+    endings: dict[str, Ending] = field(converter=frozen_dict)
     language: str = "nl"
     summary: str | None = None
-    learning_goals: tuple[str, ...] = ()
-    info: dict[str, Info] = field(factory=dict)
-    variables: dict[str, Variable] = field(factory=dict)
-    debrief_questions: tuple[str, ...] = ()
-    debrief_roles: dict[str, tuple[str, ...]] = field(factory=dict)
+    learning_goals: tuple[str, ...] = field(default=(), converter=tuple)
+    info: dict[str, Info] = _mapping()
+    variables: dict[str, Variable] = _mapping()
+    debrief_questions: tuple[str, ...] = field(default=(), converter=tuple)
+    debrief_roles: dict[str, tuple[str, ...]] = field(factory=FrozenDict,
+                                                      converter=_frozen_tuples)
     guide: Guide | None = None
     source: str = field(default="", eq=False)
     sha256: str = field(default="", eq=False)
-    marks: dict[tuple, tuple[int, int]] = field(factory=dict, eq=False, repr=False)
+    marks: Mapping[tuple, tuple[int, int]] = field(factory=dict, converter=_read_only, eq=False,
+                                                   repr=False)
     #: What other packages derive from this scenario and keep with it, computed once (for
     #: example scoring's maxima and static analysis): dies with the scenario, and a scenario
     #: changed with `attrs.evolve` starts empty. Not part of the scenario's value.
     derived: dict[str, object] = field(factory=dict, init=False, eq=False, repr=False)
 
-    def is_ending(self, node_id: str) -> bool:
-        """True when the id names an ending (scenes and endings share one namespace)."""
-        return node_id in self.endings
+    def derive(self, name: str, build: Callable[[Scenario], Any]) -> Any:
+        """`build(self)`, computed on the first call for `name` and kept in `derived`.
+
+        Kept on the scenario itself, not in a table keyed by its id elsewhere: it lives exactly
+        as long as the scenario, and a scenario changed with `attrs.evolve` starts afresh.
+        """
+        try:
+            return self.derived[name]
+        except KeyError:
+            return self.derived.setdefault(name, build(self))
+
+    def __getstate__(self) -> dict[str, Any]:
+        # `derived` holds compiled functions and machines, which do not pickle; a process that
+        # unpickles the scenario (a simulation worker) derives them again. The marks view is
+        # pickled as the dict it shows.
+        state = {a.name: getattr(self, a.name) for a in fields(Scenario) if a.name != "derived"}
+        state["marks"] = dict(self.marks)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, _read_only(value) if name == "marks" else value)
+        object.__setattr__(self, "derived", {})
 
     def mark(self, *path: object) -> tuple[int, int]:
         """The (line, column) of the YAML node at that path, or of its nearest parent; (0, 0)."""

@@ -23,11 +23,7 @@ def per_scenario(scenario: Scenario, name: str, build: Callable[[Scenario], Any]
     Kept on the scenario itself, not in a table here: it lives exactly as long as the scenario,
     and a scenario changed in code (`attrs.evolve`, same sha256) starts afresh.
     """
-    try:
-        return scenario.derived[name]
-    except KeyError:
-        value = build(scenario)
-        return scenario.derived.setdefault(name, value)
+    return scenario.derive(name, build)
 
 
 def knowable_cards(scenario: Scenario) -> set[str]:
