@@ -1,4 +1,4 @@
-"""The `samenspel` command line: argparse subcommands (see DESIGN.md, command-line contract).
+"""The `samenspel` command line: argparse subcommands (docs/command-line.md).
 
 Without a subcommand the game window opens; `game.ui` (and so pygame) is imported only then.
 Exit codes: 0 done, 1 bad input (scenario, log), 2 usage.
@@ -27,7 +27,7 @@ def _initial_language(argv: list[str]) -> str:
 
 
 def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
-    """The parser with every subcommand whose module is present."""
+    """The parser with every subcommand of `game.commands.COMMANDS`."""
     parser = argparse.ArgumentParser(
         prog="samenspel",
         description=t("cli.description", lang),
@@ -36,13 +36,7 @@ def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=("nl", "en"), default=None, help=t("cli.help.lang", lang))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"game.commands.{name}")
-        except ModuleNotFoundError as exc:  # a command not built yet in this checkout
-            if exc.name == f"game.commands.{name}":
-                continue
-            raise
-        module.register(sub, lang)
+        importlib.import_module(f"game.commands.{name}").register(sub, lang)
     return parser
 
 

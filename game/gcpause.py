@@ -2,10 +2,10 @@
 
 Loading a scenario and building its machine plan allocate hundreds of thousands of long-lived
 objects; every allocation burst triggers collections that walk the whole growing heap, which
-made both grow faster than the scene count (benchmarks/bench_load.py: a 5,000-scene load took
-3x longer; a 20,000-scene plan 2.6 s instead of 0.4 s). Almost nothing made there is cyclic
-garbage, and what is gets collected as soon as the collector runs again. A leaf module with no
-imports of the project, so the scenario package and the engine can both use it.
+made both grow faster than the scene count (figures in docs/performance.md). Almost nothing
+made there is cyclic garbage, and what is gets collected as soon as the collector runs again.
+A leaf module with no imports of the project, so the scenario package and the engine can both
+use it.
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """Text mode: play a session in the terminal, line by line, also when input and output are piped.
 
-The protocol (DESIGN.md) is what tests and terminal users type: every prompt names the role
-whose turn it is (`[leerkracht] Kies 1-3:`); an input line is an option number or a choice
-id, or one of the moves every scene offers: `deel KAART ROL|team` / `share CARD ROLE|team`,
-`raadpleeg ROL` / `consult ROLE`, `vraag KAART ROL|team` / `ask CARD ROLE|team` (ask the
-family's consent to share a card; add `als ROL` / `as ROLE` to act as another role than the
-one prompted), `kaarten [ROL]` / `cards [ROLE]`, `help`, `stop`. End of input or `stop` saves
-(the log is already durable) and exits with a line saying how to resume.
+The protocol (docs/engine.md, "Text mode") is what tests and terminal users type: every
+prompt names the role whose turn it is (`[leerkracht] Kies 1-3:`); an input line is an option
+number or a choice id, or one of the moves every scene offers: `deel KAART ROL|team` /
+`share CARD ROLE|team`, `raadpleeg ROL` / `consult ROLE`, `vraag KAART ROL|team` /
+`ask CARD ROLE|team` (ask the family's consent to share a card; add `als ROL` / `as ROLE` to
+act as another role than the one prompted), `kaarten [ROL]` / `cards [ROLE]`, `help`, `stop`.
+End of input or `stop` saves (the log is already durable) and exits with a line saying how to
+resume.
 
 Private text (briefings, cards, advice) is preceded by a hand-over line ("Geef het
 toetsenbord aan Sara (Leerkracht)"). At a real terminal the player then presses Enter before
@@ -16,7 +17,6 @@ is no waiting, so a script only ever sends moves. Plain text only: no curses, no
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 import sys
@@ -28,8 +28,6 @@ from game.errors import SessionError
 from game.i18n import format_number, translate
 from game.scenario.model import TEAM
 from game.scenario.template import paragraphs
-
-logger = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_STALLED = 1
@@ -301,11 +299,8 @@ class TextPlayer:
         self.say("=" * 70)
         self.say_prose(s.scene_text())
         scores = s.events[-1].get("scores") if s.events[-1]["type"] == "session_ended" else None
-        if scores is None:
-            try:
-                scores = s.scores()
-            except ImportError as exc:
-                logger.warning("no scores: %s", exc)
+        if scores is None:  # a log from another producer may leave them out
+            scores = s.scores()
         if scores:
             self.show_scores(scores)
         questions = list(end.questions) + list(s.scenario.debrief_questions)

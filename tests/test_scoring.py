@@ -1,7 +1,8 @@
 """Tests for game.scoring: authored points, maxima, derived metrics and the cooperation index.
 
 Scenarios are built directly from the model classes and logs are hand-written event lists in
-the DESIGN.md format, so every expected number below is computed by hand in the docstring.
+the log format (docs/engine.md, "The log"), so every expected number below is computed by hand
+in the docstring.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def types(s: Session) -> list[str]:
 
 
 def test_start_logs_session_started_with_design_fields_and_enters_start():
-    """session_started carries every DESIGN field plus what replay needs; the start is entered."""
+    """session_started carries every required field plus what replay needs; the start is entered."""
     s = session([single()], players={"a": "Anna"}, seed=7, lang="en")
     started = s.events[0]
     for field in ("scenario_id", "scenario_title", "scenario_sha256", "format",

@@ -1,4 +1,4 @@
-"""Event records of a session: the vocabulary of the session log (DESIGN.md, "Session log").
+"""Event records of a session: the vocabulary of the session log (docs/engine.md, "The log").
 
 Every event the engine writes is a flat JSON object with `seq`, `type`, `time` and
 `elapsed_ms` plus the fields of its type. The engine keeps events as plain dicts (exactly what

@@ -94,7 +94,7 @@ def _render(text: str, session: Session) -> str:
 
 
 class Session:
-    """One playthrough of a scenario by a team; see the module docstring and DESIGN.md.
+    """One playthrough of a scenario by a team; see the module docstring and docs/engine.md.
 
     `players` maps role id → player name; a role without a player is named after the role's
     display name. `log` is a path for the JSON Lines log (None: no log); an existing non-empty
@@ -968,8 +968,9 @@ def _comparable(event: dict[str, Any]) -> Any:
 def _same_event(replayed: dict[str, Any], logged: dict[str, Any]) -> bool:
     """True when a replayed event equals the logged one (see `_comparable`).
 
-    Fields this engine adds beyond DESIGN.md are compared only when the log has them, so a
-    log written by another producer of the documented format replays too.
+    Fields this engine adds beyond the required ones (docs/engine.md, "The log") are compared
+    only when the log has them, so a log written by another producer of the documented format
+    replays too.
     """
     want, got = _comparable(logged), _comparable(replayed)
     for name in ev.EXTRA_FIELDS:

@@ -34,7 +34,7 @@ SESSION_NAMESPACE = uuid.UUID("6f1f3c2e-5a8b-5d0e-9c47-3b2a1e0d9f64")
 class TeamLog:
     """One team's session log: where it came from, its events, and what went wrong reading it.
 
-    `events` are the event dicts exactly as logged (DESIGN.md "Session log"); `warnings` holds
+    `events` are the event dicts exactly as logged (docs/engine.md, "The log"); `warnings` holds
     human-readable notes such as a dropped truncated last line.
     """
 
@@ -110,29 +110,17 @@ def read_team_log(path: str | Path, lang: str = "nl") -> TeamLog:
 
     A truncated or garbled *last* line (a crash while writing) is dropped with a warning and the
     rest is kept; garbage anywhere else, an empty file, a file that does not start with
-    `session_started`, or events out of sequence raise `LogError` naming the file and line.
+    `session_started`, or events out of sequence raise `LogError` naming the file and line
+    (all checked by `read_log`).
     """
     path = Path(path)
-    contents = read_log(path, lang)  # LogError naming the file and line for a damaged log
-    events, warnings = list(contents.events), []
+    contents = read_log(path, lang)
+    warnings = []
     if contents.dropped_line is not None:
         warnings.append(
             translate("report.warning.truncated", lang, path=path, line=contents.dropped_line)
         )
-    if not events:
-        raise LogError(translate("report.error.empty", lang, path=path))
-    if events[0].get("type") != "session_started":
-        raise LogError(
-            translate("report.error.no_start", lang, path=path, found=events[0].get("type"))
-        )
-    for index, event in enumerate(events):
-        if event.get("seq", index) != index:
-            raise LogError(
-                translate(
-                    "report.error.sequence", lang, path=path, expected=index, found=event.get("seq")
-                )
-            )
-    return TeamLog(path=path, events=tuple(events), warnings=tuple(warnings))
+    return TeamLog(path=path, events=contents.events, warnings=tuple(warnings))
 
 
 def read_team_logs(paths: Iterable[str | Path], lang: str = "nl", progress=None) -> list[TeamLog]:

@@ -1,6 +1,6 @@
 """The expression language of scenario guards: `if`, `consent` and route conditions.
 
-A small, safe language (SCENARIO_FORMAT.md, "Expressions"): number, true/false and text
+A small, safe language (docs/expressions.md): number, true/false and text
 literals, variable names, `+ - * /`, unary minus, `== != < <= > >=`, `and or not`,
 parentheses and six functions over the play history (`knows`, `shared`, `consulted`,
 `visited`, `chose`, `granted`) whose arguments are bare ids. The text is read by a
@@ -1030,13 +1030,6 @@ def compile(expr: Expr) -> Compiled:  # noqa: A001 (the interface name the engin
 def compile_source(source: str) -> Compiled:
     """`compile(parse(source))`, cached by text: the same guard text compiles once."""
     return compile(parse(source))
-
-
-def evaluate(source: str | Expr, ctx: EvalContext) -> Value:
-    """Evaluate once (parse and compile are cached for text): a convenience for tests and tools."""
-    if isinstance(source, Expr):
-        return compile(source)(ctx)
-    return compile_source(source)(ctx)
 
 
 # --------------------------------------------------------------------------- static analysis

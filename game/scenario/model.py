@@ -2,7 +2,7 @@
 
 The loader (`game.scenario.loader`) is the only producer of these objects from YAML; the
 engine, scoring, export, authoring and UI only read them. Field names follow the YAML keys of
-SCENARIO_FORMAT.md, except where Python forbids them (`if` → `if_`). Everything the format lets
+docs/scenario-format.md, except where Python forbids them (`if` → `if_`). Everything the format lets
 an author leave out or abbreviate is already resolved here (defaults filled in, `goto: x` as one
 route, `actor: team` as the tuple of all roles, `budget: 12000` as a `Variable`), so readers never
 re-implement the format's shorthand rules.

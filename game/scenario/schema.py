@@ -6,7 +6,7 @@ header `# yaml-language-server: $schema=<path or URL of this file>` at the top o
 VS Code (with Red Hat's YAML extension) and other editors using yaml-language-server offer
 completion, show the Dutch descriptions as tooltips, and underline wrong keys and types in red.
 
-The schema describes the YAML, not the model: it allows every shorthand of SCENARIO_FORMAT.md
+The schema describes the YAML, not the model: it allows every shorthand of docs/scenario-format.md
 (`goto` as a scene id or a list of routes, `actor` as a role, a list of roles or `team`, a
 variable as a bare number/bool or a mapping, `if` rather than `if_`, a single text where a list
 of texts is allowed, a number where a text is expected, as the loader allows). Which keys exist

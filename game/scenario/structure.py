@@ -4,7 +4,7 @@ Two steps, both collecting every problem instead of stopping at the first:
 
 1. `desugar` walks the data as the format describes it: it rejects unknown keys (with a
    "did you mean" hint), injects ids from mapping keys, and resolves the shorthand of
-   SCENARIO_FORMAT.md into the model's field names: `if` → `if_`, `goto: x` → one route,
+   docs/scenario-format.md into the model's field names: `if` → `if_`, `goto: x` → one route,
    `actor: team` → every role with `is_team`, the default `decision`, choice ids c1, c2, ...,
    `budget: 12000` → `{initial: 12000}`, `debrief: {questions, roles, guide}` →
    `debrief_questions`, `debrief_roles`, `guide`, and an ending's `questions` written as

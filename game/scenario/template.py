@@ -1,4 +1,4 @@
-"""Text interpolation in scene text, feedback and briefings (SCENARIO_FORMAT.md).
+"""Text interpolation in scene text, feedback and briefings (docs/expressions.md, "Text templates").
 
 `{var}` is a variable's value, `{player:role}` the name of the player in that role,
 `{role:role}` the role's display name; `{{` and `}}` are literal braces. A text is parsed once

@@ -1,4 +1,4 @@
-"""Every check of SCENARIO_FORMAT.md "Errors and warnings" on a structured scenario.
+"""Every check of docs/scenario-format.md ("Problem codes") on a structured scenario.
 
 `validate(scenario, ...)` returns every problem at once: ids, references, effects, routes,
 timers, expressions, text placeholders, and the graph warnings. It runs after structuring, on

@@ -362,7 +362,7 @@ class _Walker:
         if not shared and not self._in_shared:
             # Walked for the last time: let its children go now rather than with the whole
             # tree, so the node tree and the values built from it are not both in memory at
-            # their full size (20,000 scenes: 640 MB at the peak before, see bench_load.py).
+            # their full size (docs/performance.md, "Load, session start and choose").
             node.value = []
         return result
 

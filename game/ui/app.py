@@ -94,7 +94,6 @@ class App:
         self.active_until = 0.0
         self.input_blocked_until = 0.0  # see INPUT_GUARD
         self.frames_drawn = 0
-        self.last_frame_ms = 0.0
 
     # ----- set-up -------------------------------------------------------------------------
 
@@ -291,7 +290,6 @@ class App:
 
     def draw(self) -> None:
         """Draw the whole frame: background, the screen's own drawing, widgets, overlays."""
-        t0 = time.perf_counter()
         surface = self.window
         surface.fill(theme.hex_to_rgb(self.palette.background))
         if self.screen is not None:
@@ -301,7 +299,6 @@ class App:
             self.screen.draw_over(surface)
         pygame.display.flip()
         self.frames_drawn += 1
-        self.last_frame_ms = (time.perf_counter() - t0) * 1000
 
     def step(self, block: bool = False) -> bool:
         """One pass of the loop; with `block` it sleeps until an event or a wake-up is due.

@@ -63,13 +63,10 @@ class Palette:
     muted: str
     border: str
     accent: str
-    accent_text: str
     focus: str
     good: str
     mixed: str
     bad: str
-    warning_bg: str
-    warning_text: str
     bar_empty: str
     high_contrast: bool = False
 
@@ -81,13 +78,10 @@ NORMAL = Palette(
     muted="#52606d",
     border="#d5d2ca",
     accent="#2b4c7e",
-    accent_text="#ffffff",
     focus="#f2b705",
     good="#2e7d32",
     mixed="#b26a00",
     bad="#b3261e",
-    warning_bg="#fdecea",
-    warning_text="#8c1d18",
     bar_empty="#e3e0d8",
 )
 
@@ -98,13 +92,10 @@ HIGH_CONTRAST = Palette(
     muted="#e0e0e0",
     border="#ffffff",
     accent="#ffff00",
-    accent_text="#000000",
     focus="#00ffff",
     good="#66ff66",
     mixed="#ffcc00",
     bad="#ff8080",
-    warning_bg="#000000",
-    warning_text="#ff8080",
     bar_empty="#404040",
     high_contrast=True,
 )
