@@ -28,8 +28,9 @@ from game.scenario.problems import Problem
 
 MAX_ROUNDS = 25
 """Most syntax problems reported for one file (each costs one more read of the text)."""
-MAX_REPAIR_BYTES = 1024 * 1024
-"""Above this size only the first syntax problem is reported (reading again is not cheap)."""
+MAX_REPAIR_BYTES = 256 * 1024
+"""Above this size only the first syntax problem is reported: each repair reads the text up
+to three more times, and real cases are well under 100 KB."""
 
 _BREAK = re.compile("(\r\n|[\r\n\x85\u2028\u2029])")
 _KEY_AND_REST = re.compile(r"(- +)?([A-Za-z_][\w-]*)\s+(\S.*)")
