@@ -169,7 +169,8 @@ def main() -> None:
         def with_exports():
             with contextlib.redirect_stdout(io.StringIO()):
                 assert cli(["debrief", *paths, "-o", out, "--csv", str(folder / "k.csv"),
-                            "--xapi", str(folder / "k.json")]) == 0
+                            "--xapi", str(folder / "k.json"),
+                            "--xapi-home", "https://school.example.nl/"]) == 0
 
         def fresh_process():
             subprocess.run([sys.executable, "-m", "game", "debrief", *paths, "-o", out],

@@ -1,7 +1,8 @@
 """Fuzzing the log reader: whatever a log file looks like, only `LogError` escapes.
 
 A session log is input too: a teacher may open it in an editor, a file may be damaged. Real
-logs (the golden team logs in tests/data/logs) are mutated the way files get edited and broken:
+logs (the golden team logs in tests/data/logs, and a session this engine plays now, with the
+fields added since) are mutated the way files get edited and broken:
 a field's value swapped for another JSON type, a number too large or not finite, a field
 deleted or added, an event's type changed, an id swapped for another kind's, lines deleted,
 duplicated, swapped or cut, garbage lines and bytes, JSON that is not an object, `seq` as
@@ -41,6 +42,27 @@ BASES = [
     [json.loads(line) for line in (LOGS / f"keukentafel_team{n}.jsonl").read_text().splitlines()]
     for n in (1, 2, 3)
 ]
+
+
+
+def _played_now() -> list[dict]:
+    """A session played by this engine, so the fields added since the golden logs (the shown
+    choice `order`, who was outside consent) are in it: a share, a consult, votes."""
+    session = Session(SCENARIO, players={"leerkracht": "Sara"}, seed=5, clock=lambda: 0.0)
+    session.consult("jeugdprofessional", "leerkracht")
+    session.share("verpleegkundige", "slaapdagboek", "team")
+    while not session.finished:
+        waiting = session.waiting_for()
+        if session.scene.is_narration:
+            session.proceed()
+        else:
+            session.choose(waiting[0], session.options(waiting[0])[0].id)
+    events = json.loads(json.dumps(session.events))
+    events[0]["session_id"] = "6f1f3c2e-0000-4000-8000-000000000001"  # the same on every run
+    return events
+
+
+BASES.append(_played_now())
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                       HealthCheck.data_too_large])
