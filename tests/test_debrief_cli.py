@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from game.cli import main
 
 LOGS = Path(__file__).parent / "data" / "logs"
@@ -166,3 +168,22 @@ def test_hand_edited_log_and_a_device_exit_1_without_traceback(tmp_path, capsys)
     assert "bewerkt.jsonl:1:" in err and "players" in err and "Traceback" not in err
     assert main(["debrief", "/dev/zero", "-o", str(tmp_path / "r.html")]) == 1
     assert "/dev/zero: dit is geen gewoon bestand" in capsys.readouterr().err
+
+
+@pytest.mark.timeout(120)
+def test_a_log_naming_a_device_or_a_pipe_as_its_scenario_is_not_read(tmp_path, capsys):
+    """`scenario_path` is whatever the log says: /dev/zero (a MemoryError before) or a named
+    pipe (a hang) is passed over like a missing file; with no scenario found the command
+    exits 1 saying so."""
+    import os
+
+    fifo = tmp_path / "pijp.yaml"
+    os.mkfifo(fifo)
+    lines = Path(TEAMS[0]).read_text(encoding="utf-8").splitlines()
+    for named in ("/dev/zero", str(fifo)):
+        first = {**json.loads(lines[0]), "scenario_path": named}
+        log = tmp_path / "ander" / "team.jsonl"
+        log.parent.mkdir(exist_ok=True)
+        log.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n", encoding="utf-8")
+        assert main(["debrief", str(log), "-o", str(tmp_path / "r.html")]) == 1
+        assert "keukentafel" in capsys.readouterr().err

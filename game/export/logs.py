@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import stat
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from game.engine.log import read_log
 from game.errors import LogError
 from game.i18n import translate
 from game.scenario.loader import load_scenario
+from game.scenario.yamlsafe import MAX_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +176,9 @@ def scenario_candidates(team_log: TeamLog, explicit: str | Path | None = None) -
     """Where the scenario of a log may be, in the order they are tried.
 
     `explicit` alone when given; else the path logged in `session_started` (`scenario_path`),
-    then every YAML file next to the log, in the bundled folder and in the user's folder.
+    then every YAML file next to the log, in the bundled folder and in the user's folder. Only
+    regular files up to the scenario size limit are candidates: a log may name any path, and
+    reading `/dev/zero` would fill the memory, a named pipe wait forever.
     """
     if explicit is not None:
         return [Path(explicit)]
@@ -187,7 +191,16 @@ def scenario_candidates(team_log: TeamLog, explicit: str | Path | None = None) -
         if folder.is_dir():
             for pattern in ("*.yaml", "*.yml"):
                 found.extend(sorted(folder.glob(pattern)))
-    return found
+    return [path for path in found if _is_readable_file(path)]
+
+
+def _is_readable_file(path: Path) -> bool:
+    """True for a regular file (links followed) of at most `MAX_BYTES`."""
+    try:
+        info = path.stat()
+    except (OSError, ValueError):  # missing, no permission, a NUL in the logged path
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES
 
 
 def _explicit_scenario(team_log: TeamLog, path: Path, lang: str):
