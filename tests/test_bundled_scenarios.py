@@ -9,9 +9,10 @@ route list may fall through. Dynamically, random playthroughs through the real e
 (`game.authoring.simulate`) must reach every ending and enter every scene without a stall.
 
 For the round-1 cases and the reworked meldcode case, a scripted walkthrough plays the best path
-the author intends, through
-the real `Session`, and must end in the case's good ending: it guards the route that the
-debrief and the teacher's guide describe.
+the author intends, through the real `Session`, and must end in the case's good ending: it
+guards the route that the debrief and the teacher's guide describe. The cooperation check
+(`samenspel simulate --samenwerking`) proves for every reworked case that cooperation is
+needed for a good ending.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from game.authoring.cooperation import check
 from game.authoring.simulate import simulate
 from game.scenario.expressions import parse, references
 from game.scenario.loader import load_scenario_with_problems
@@ -322,3 +324,46 @@ def test_best_path_reaches_the_good_ending_without_breaches(case):
     assert breaches == []
     overshared = [e for e in session.events if e["type"] == "info_shared" and e.get("overshared")]
     assert overshared == []
+
+
+# ---------------------------------------------------------------------- cooperation check
+#
+# Issue 13: in every case cooperation must be necessary, and the cooperation check proves it.
+# Cases that are not yet reworked to that bar are listed here with the reason; whoever reworks
+# one removes it from the list (and the test then holds that case to the bar).
+
+NOT_YET_REWORKED = {
+    "budgetdruk": "issue 13: being reworked for cooperation by another helper",
+    "zelfsturend_team": "issue 13: being reworked for cooperation by another helper",
+    "nieuwe_partners": "issue 13: being reworked for cooperation by another helper",
+}
+#: A role may hold at most this share of the solo decisions and tie-breaks.
+MAX_ROLE_SHARE = 0.40
+#: States the exhaustive search may visit per team: enough for every reworked case to be
+#: searched completely (vechtscheiding needs about 30,000 for its open team), so the test
+#: proves its claims instead of sampling them.
+COOPERATION_BUDGET = 60_000
+
+
+@bundled
+def test_cooperation_is_needed_for_a_good_ending(path):
+    """Silent and solo teams reach no good ending, the open team does, every ending is
+    reachable by some team, and no role holds more than 40 % of the solo decisions and
+    tie-breaks (the cooperation check of `samenspel simulate --samenwerking`)."""
+    if path.stem in NOT_YET_REWORKED:
+        pytest.skip(NOT_YET_REWORKED[path.stem])
+    scenario = _load(path)
+    report = check(scenario, runs=20, seed=1, budget=COOPERATION_BUDGET)
+    teams = report["teams"]
+    for team in teams:
+        assert team["unknown"] == [], (team["label"], team["unknown"])  # searched completely
+        if team["team"] in ("silent", "solo"):
+            assert team["good_endings"] == [], (team["label"], team["path"])
+    assert not report["silent_good"]
+    open_team = next(t for t in teams if t["team"] == "open")
+    assert open_team["good_endings"], open_team
+    reached = {e for t in teams for e in t["endings"]}
+    assert reached == set(scenario.endings), set(scenario.endings) - reached
+    shares = {r: b["share"] for r, b in report["balance"]["roles"].items()}
+    assert max(shares.values()) <= MAX_ROLE_SHARE, shares
+    assert report["balance"]["warn"] == []
