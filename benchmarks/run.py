@@ -257,6 +257,37 @@ def main(argv: list[str] | None = None) -> int:
                          f"{r['garbage']['close_code']} / {r['flood']['close_code']}",
                          "1008", ok))
 
+    # --- scoring
+    say("scoring: end of session")
+    ended, _ = run_child(["benchmarks/bench_scoring.py", "session"])
+    figures["scoring_session"] = ended
+    rows.append(("end-of-session scoring, slowest bundled case (maxima cached)",
+                 f"{ended['max_ms']:.2f} ms", "≤ 20 ms", ended["max_ms"] <= 20))
+    say("scoring: maxima of 1,000 scenes")
+    maxima, peak = run_child(["benchmarks/bench_scoring.py", "maxima", "--scenes", "1000"])
+    maxima["peak_mb"] = peak
+    figures["scoring_maxima"] = maxima
+    rows.append(("maxima of a generated 1,000-scene case, wall / CPU",
+                 f"{maxima['wall_s']:.2f} s / {maxima['cpu_s']:.2f} s"
+                 f" ({'exact' if maxima['exact'] else 'upper bound'})", "≤ 2 s",
+                 maxima["wall_s"] <= 2))
+    rows.append(("  peak memory", f"{peak:.0f} MB", "≤ 300 MB", peak <= 300))
+    sim_runs = 200 if quick else 1000
+    say(f"scoring: simulate {sim_runs} runs of 1,000 scenes, with and without scoring")
+    both, _ = run_child(["benchmarks/bench_scoring.py", "simulate", "--scenes", "1000",
+                         "--runs", str(sim_runs)])
+    figures["scoring_simulate"] = both
+    rows.append((f"simulate --runs {sim_runs}, 1,000 scenes ÷ scoring off",
+                 f"{both['ratio']:.2f}× ({both['with_s']:.1f} s / {both['without_s']:.1f} s)",
+                 "≤ 2×", both["ratio"] <= 2))
+    say("scoring: 5,000 scenes")
+    large, peak = run_child(["benchmarks/bench_scoring.py", "large", "--scenes", "5000"])
+    large["peak_mb"] = peak
+    figures["scoring_large"] = large
+    rows.append(("5,000-scene case: one play to its ending / 20 simulated runs",
+                 f"{large['play_s']:.1f} s / {large['simulate_s']:.1f} s", "plays, simulates",
+                 large["ended"] and large["simulate_ok"]))
+
     figures["load_after"] = os.getloadavg()
     figures["seconds"] = time.monotonic() - started
     width = max(len(r[0]) for r in rows)

@@ -274,75 +274,90 @@ def played_balance(scenario: Scenario, sessions: Iterable[Session]) -> dict[str,
 # -------------------------------------------------------------------------------- check
 
 
-def check(scenario: Scenario, *, runs: int = RUNS, seed: int = 1,
-          budget: int = STATE_BUDGET) -> dict[str, Any]:
-    """The cooperation check's report (module docstring; keys `REPORT_KEYS`)."""
-    space = StateSpace(scenario)
+def _team_endings(scenario: Scenario, space: StateSpace, team: str, policy: Policy,
+                  played: set[str], budget: int) -> tuple[set[str], set[str], dict | None]:
+    """(endings reached, endings left open, shortest path to a good ending for silent/solo
+    teams): the over-approximation rules out, the search settles the rest within `budget`."""
     good = {eid for eid, e in scenario.endings.items() if e.outcome == "good"}
+    possible = over_reach(scenario, policy)
+    reached = set(played)
+    pending = possible - reached
+    path = None
+    if team in ("silent", "solo") and good & possible:
+        # the shortest way to any good ending first: the path the report shows
+        found, complete = find(space, policy, good & possible, budget)
+        if found is not None:
+            reached.add(found[0])
+            steps = _steps(scenario, found[1])
+            path = {"ending": found[0], "steps": steps,
+                    "verified": replay_path(scenario, steps) is not None}
+        elif complete:
+            pending -= good  # proven: no good ending
+    unknown = set()
+    for ending in sorted(pending - reached, key=list(scenario.endings).index):
+        found, complete = find(space, policy, {ending}, budget)
+        if found is not None:
+            reached.add(ending)
+        elif not complete:
+            unknown.add(ending)
+    return reached, unknown, path
+
+
+def _entry(scenario: Scenario, team: str, role: str | None, reached: set[str],
+           unknown: set[str], path: dict | None, sessions: list[Session]) -> dict[str, Any]:
+    """One team's part of the report."""
     order = list(scenario.endings)
-    report_teams = []
-    random_sessions: list[Session] = []
-    for n, (team, role, policy) in enumerate(teams(scenario)):
-        sessions = [play(scenario, team, role, seed * 10_007 + n * 1_009 + run)
-                    for run in range(runs)]
-        if team == "random":
-            random_sessions = sessions
-        indices = [v for v in (_index(s) for s in sessions) if v is not None]
-        played = {s.ending.id for s in sessions if s.ending is not None}
-        possible = over_reach(scenario, policy)
-        reached = set(played)
-        unknown: set[str] = set()
-        path = None
-        pending = possible - reached
-        if team in ("silent", "solo") and good & possible:
-            # the shortest way to any good ending first: the path the report shows
-            found, complete = find(space, policy, good & possible, budget)
-            if found is not None:
-                reached.add(found[0])
-                steps = _steps(scenario, found[1])
-                path = {"ending": found[0], "steps": steps,
-                        "verified": replay_path(scenario, steps) is not None}
-            elif complete:
-                pending -= good  # proven: no good ending
-        for ending in sorted(pending - reached, key=order.index):
-            found, complete = find(space, policy, {ending}, budget)
-            if found is not None:
-                reached.add(ending)
-            elif not complete:
-                unknown.add(ending)
-        entry: dict[str, Any] = {
-            "team": team, "role": role, "label": _label(team, role),
-            "endings": [e for e in order if e in reached],
-            "good_endings": [e for e in order if e in reached and e in good],
-            "unknown": [e for e in order if e in unknown],
-            "method": "sampled" if unknown else "exhaustive",
-            "path": path,
-            "index": {"best": max(indices) if indices else None,
-                      "mean": round(sum(indices) / len(indices), 1) if indices else None,
-                      "plays": len(sessions)},
-        }
-        report_teams.append(entry)
-    # the random team can do whatever the open team does
-    by_team = {e["team"]: e for e in report_teams}
-    random_team, open_team = by_team["random"], by_team["open"]
-    more = set(random_team["endings"]) | set(open_team["endings"])
-    random_team["endings"] = [e for e in order if e in more]
-    random_team["good_endings"] = [e for e in order if e in more and e in good]
-    random_team["unknown"] = [e for e in random_team["unknown"] if e not in more]
-    random_team["method"] = "sampled" if random_team["unknown"] else "exhaustive"
+    good = {eid for eid, e in scenario.endings.items() if e.outcome == "good"}
+    indices = [v for v in (_index(s) for s in sessions) if v is not None]
+    return {
+        "team": team, "role": role, "label": _label(team, role),
+        "endings": [e for e in order if e in reached],
+        "good_endings": [e for e in order if e in reached and e in good],
+        "unknown": [e for e in order if e in unknown],
+        "method": "sampled" if unknown else "exhaustive",
+        "path": path,
+        "index": {"best": max(indices) if indices else None,
+                  "mean": round(sum(indices) / len(indices), 1) if indices else None,
+                  "plays": len(sessions)},
+    }
+
+
+def _balance(scenario: Scenario, sessions: list[Session]) -> dict[str, Any]:
+    """The balance part of the report: static and played shares, and the roles above."""
     static = static_balance(scenario)
-    played = played_balance(scenario, random_sessions)
+    played = played_balance(scenario, sessions)
     for r, values in static["roles"].items():
         values["played_share"] = played.get(r)
     warn = [r for r, v in static["roles"].items()
             if v["share"] > BALANCE_LIMIT or (v["played_share"] or 0) > BALANCE_LIMIT]
-    balance = {**static, "limit": BALANCE_LIMIT, "warn": warn}
-    silent = report_teams[0]
+    return {**static, "limit": BALANCE_LIMIT, "warn": warn}
+
+
+def check(scenario: Scenario, *, runs: int = RUNS, seed: int = 1,
+          budget: int = STATE_BUDGET) -> dict[str, Any]:
+    """The cooperation check's report (module docstring; keys `REPORT_KEYS`)."""
+    space = StateSpace(scenario)
+    entries: dict[str, dict[str, Any]] = {}
+    sessions: dict[str, list[Session]] = {}
+    # the random team last: it can do whatever the open team does, so it starts from the
+    # open team's endings
+    order = sorted(enumerate(teams(scenario)), key=lambda item: item[1][0] == "random")
+    for n, (team, role, policy) in order:
+        label = _label(team, role)
+        sessions[label] = [play(scenario, team, role, seed * 10_007 + n * 1_009 + run)
+                           for run in range(runs)]
+        played = {s.ending.id for s in sessions[label] if s.ending is not None}
+        if team == "random":
+            played |= set(entries["open"]["endings"])
+        reached, unknown, path = _team_endings(scenario, space, team, policy, played, budget)
+        entries[label] = _entry(scenario, team, role, reached, unknown, path, sessions[label])
+    report_teams = [entries[_label(team, role)] for team, role, _p in teams(scenario)]
+    balance = _balance(scenario, sessions["random"])
+    silent = entries["silent"]
     warnings: list[dict[str, Any]] = []
     if silent["good_endings"]:
         warnings.append({"code": SILENT_CODE, "endings": silent["good_endings"]})
-    for r in warn:
-        warnings.append({"code": "role-balance", "role": r})
+    warnings += [{"code": "role-balance", "role": r} for r in balance["warn"]]
     return {"scenario": scenario.id, "teams": report_teams, "balance": balance,
             "silent_good": bool(silent["good_endings"]), "warnings": warnings}
 

@@ -191,6 +191,30 @@ def _merge_range(into: dict, var: str, lo: float, hi: float) -> None:
     into[var] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
 
 
+class _Reads:
+    """Per variable and fact the lowest component level (sinks first) that reads it, per
+    variable the lowest that writes it: liveness in O(scenes + expressions)."""
+
+    def __init__(self) -> None:
+        self.var: dict[str, int] = {}
+        self.fact: dict[tuple, int] = {}
+        self.written: dict[str, int] = {}
+
+    def note(self, source: str, level: int) -> list[tuple]:
+        """Note what `source` reads at that level; its free atoms."""
+        variables, facts, free = expr_reads(source)
+        for v in variables:
+            self.var[v] = min(self.var.get(v, level), level)
+        for f in facts:
+            self.fact[f] = min(self.fact.get(f, level), level)
+        return free
+
+    def write(self, variables: Iterable[str], level: int) -> None:
+        """Note that these variables are written at that level."""
+        for v in variables:
+            self.written[v] = min(self.written.get(v, level), level)
+
+
 class StateSpace:
     """The states and moves of a scenario for the searches (see the module docstring).
 
@@ -205,40 +229,7 @@ class StateSpace:
         self.graph = graph = graph or SceneGraph(scenario)
         self.owners = {cid: c.owner for cid, c in scenario.info.items() if c.owner}
         self.owner_set = frozenset(self.owners)
-        comp = graph.component_of
-        self.level = comp  # the sinks-first component index of every scene
-        read_var: dict[str, int] = {}
-        read_fact: dict[tuple, int] = {}
-        write_var: dict[str, int] = {}
-        self.choice_free: dict[tuple[str, str], list[tuple]] = {}
-        own_sources: dict[str, list[str]] = {}
-        all_sources: set[str] = set()
-
-        def lower(table: dict, key: Any, level: int) -> None:
-            table[key] = min(table.get(key, level), level)
-
-        for sid, scene in scenario.scenes.items():
-            level = comp[sid]
-            sources: list[str] = []
-            for choice in scene.choices:
-                free: list[tuple] = []
-                for source in (choice.if_, *(r.if_ for r in choice.goto)):
-                    if not source:
-                        continue
-                    sources.append(source)
-                    rv, rf, rfree = expr_reads(source)
-                    for v in rv:
-                        lower(read_var, v, level)
-                    for f in rf:
-                        lower(read_fact, f, level)
-                    free += [a for a in rfree if a not in free]
-                self.choice_free[(sid, choice.id)] = free
-                for v in (*choice.set, *choice.add):
-                    lower(write_var, v, level)
-            for v in (*scene.on_enter.set, *scene.on_enter.add):
-                lower(write_var, v, level)
-            own_sources[sid] = sources
-            all_sources.update(sources)
+        self.level = graph.component_of  # the sinks-first component index of every scene
         # cards whose on_share does something: sharing them is a move of the search
         self.payable = [cid for cid, c in scenario.info.items()
                         if c.on_share.set or c.on_share.add]
@@ -246,52 +237,75 @@ class StateSpace:
         # team that wants the points shares it as soon as it may (`pay_eager`)
         self.eager = [cid for cid, c in scenario.info.items()
                       if c.on_share.score and not (c.on_share.set or c.on_share.add)]
+        self.share_cards = frozenset(self.payable) | frozenset(self.eager)
+        self.choice_free: dict[tuple[str, str], list[tuple]] = {}
         self.consent_free: dict[str, list[tuple]] = {}
-        global_sources: set[str] = set()
-        for cid, card in scenario.info.items():
-            for source in (card.consent, _ask(card)):
-                if not source:
-                    continue
-                rv, rf, rfree = expr_reads(source)
-                for v in rv:
-                    read_var[v] = ALWAYS
-                for f in rf:
-                    read_fact[f] = ALWAYS
-                free = self.consent_free.setdefault(cid, [])
-                free += [a for a in rfree if a not in free]
-                global_sources.add(source)
-            for v in (*card.on_share.set, *card.on_share.add):
-                write_var[v] = ALWAYS
-        all_sources |= global_sources
-        self.variables = sorted(read_var)
+        reads = _Reads()
+        own_sources = self._scene_reads(reads)
+        global_sources = self._card_reads(reads)
+        self.variables = sorted(reads.var)
         self.var_index = {v: i for i, v in enumerate(self.variables)}
-        self.fact_level = read_fact
-        self.facts = frozenset(read_fact)
+        self.fact_level = reads.fact
+        self.facts = frozenset(reads.fact)
         self.monotone = self._monotone_cards()
-        # cards a knows()/shared() atom asks about: whether they are known matters throughout
+        # cards a knows()/shared()/granted() atom asks about: whether they are known matters
         self.asked_cards = frozenset(
             atom[-1] if atom[0] != "granted" else atom[1]
             for free in (*self.choice_free.values(), *self.consent_free.values())
             for atom in free if atom[0] in ("knows", "shared", "granted"))
-        self.share_cards = frozenset(self.payable) | frozenset(self.eager)
         # cards without owner that some role can learn: whether they are known is path state
         self.learnable = knowable_cards(scenario) - self.owner_set
-        # per scene: the live variables (banded where only compared with numbers) and the
-        # compiled parts of the expressions over the frozen ones
-        bands = self._bands(own_sources, global_sources)
+        self._live(reads, self._bands(own_sources, global_sources),
+                   {s for sources in own_sources.values() for s in sources} | global_sources)
+
+    def _scene_reads(self, reads: _Reads) -> dict[str, list[str]]:
+        """Note what every scene's guards and routes read and what its effects write; the
+        expression sources per scene."""
+        own_sources: dict[str, list[str]] = {}
+        for sid, scene in self.scenario.scenes.items():
+            level = self.level[sid]
+            sources: list[str] = []
+            for choice in scene.choices:
+                free: list[tuple] = []
+                for source in (choice.if_, *(r.if_ for r in choice.goto)):
+                    if source:
+                        sources.append(source)
+                        free += [a for a in reads.note(source, level) if a not in free]
+                self.choice_free[(sid, choice.id)] = free
+                reads.write((*choice.set, *choice.add), level)
+            reads.write((*scene.on_enter.set, *scene.on_enter.add), level)
+            own_sources[sid] = sources
+        return own_sources
+
+    def _card_reads(self, reads: _Reads) -> set[str]:
+        """Note what the cards' consents read (in every scene) and their shares write; the
+        consent sources."""
+        global_sources: set[str] = set()
+        for cid, card in self.scenario.info.items():
+            free = self.consent_free.setdefault(cid, [])
+            for source in (card.consent, _ask(card)):
+                if source:
+                    free += [a for a in reads.note(source, ALWAYS) if a not in free]
+                    global_sources.add(source)
+            reads.write((*card.on_share.set, *card.on_share.add), ALWAYS)
+        return global_sources
+
+    def _live(self, reads: _Reads, bands: Mapping[str, Mapping], sources: set[str]) -> None:
+        """Per scene: the live variables (banded where only compared with numbers) and the
+        compiled parts of the expressions over the frozen ones (live, never written again)."""
         self.live_vars: dict[str, tuple[int, ...]] = {}
         self.bands: dict[str, tuple] = {}
         self.frozen_parts: dict[str, tuple] = {}
         parts_cache: dict[frozenset, tuple] = {}
-        for sid in scenario.scenes:
-            level = comp[sid]
-            live = [v for v in self.variables if read_var[v] <= level]
-            frozen = frozenset(v for v in live if write_var.get(v, level + 1) > level)
+        for sid in self.scenario.scenes:
+            level = self.level[sid]
+            live = [v for v in self.variables if reads.var[v] <= level]
+            frozen = frozenset(v for v in live if reads.written.get(v, level + 1) > level)
             rest = [v for v in live if v not in frozen]
             self.live_vars[sid] = tuple(self.var_index[v] for v in rest)
             self.bands[sid] = tuple(bands[sid].get(v) for v in rest)
             if frozen and frozen not in parts_cache:
-                parts_cache[frozen] = _frozen_parts(all_sources, frozen)
+                parts_cache[frozen] = _frozen_parts(sources, frozen)
             self.frozen_parts[sid] = parts_cache[frozen] if frozen else ()
 
     # analysis -------------------------------------------------------------------------------
