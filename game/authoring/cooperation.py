@@ -194,6 +194,30 @@ def _steps(scenario: Scenario, moves: list[tuple]) -> list[dict[str, Any]]:
     return out
 
 
+def _played_path(scenario: Scenario, sessions: list[Session]) -> dict[str, Any] | None:
+    """When the search found no path in its budget but a real play of the team reached a good
+    ending: the choices of the shortest such play (`shortest` False: not proven shortest)."""
+    good = [s for s in sessions if s.ending is not None and s.ending.outcome == "good"]
+    if not good:
+        return None
+    session = min(good, key=lambda s: len(s.events))
+    steps: list[dict[str, Any]] = []
+    here = None
+    for event in session.events:
+        kind = event["type"]
+        if kind == "choice_made":
+            choice = scenario.scenes[event["scene"]].choice(event["choice"])
+            steps.append({"scene": event["scene"], "choice": choice.id, "text": choice.text})
+        elif kind in ("scene_entered", "session_ended"):
+            target = event.get("scene") or event.get("ending")
+            if event.get("via") in ("next", "timeout") and here is not None:
+                steps.append({"scene": here, "kind": event["via"]})
+            if steps and "to" not in steps[-1]:
+                steps[-1]["to"] = target
+            here = target
+    return {"ending": session.ending.id, "steps": steps, "verified": True, "shortest": False}
+
+
 def replay_path(scenario: Scenario, steps: list[dict[str, Any]], seeds: int = 40
                 ) -> Session | None:
     """Play a path's steps through a real `Session` without sharing, consulting or asking;
@@ -289,7 +313,7 @@ def _team_endings(scenario: Scenario, space: StateSpace, team: str, policy: Poli
         if found is not None:
             reached.add(found[0])
             steps = _steps(scenario, found[1])
-            path = {"ending": found[0], "steps": steps,
+            path = {"ending": found[0], "steps": steps, "shortest": True,
                     "verified": replay_path(scenario, steps) is not None}
         elif complete:
             pending -= good  # proven: no good ending
@@ -339,17 +363,19 @@ def check(scenario: Scenario, *, runs: int = RUNS, seed: int = 1,
     space = StateSpace(scenario)
     entries: dict[str, dict[str, Any]] = {}
     sessions: dict[str, list[Session]] = {}
-    # the random team last: it can do whatever the open team does, so it starts from the
-    # open team's endings
+    # the random team last: it can do whatever the other teams do, so it starts from their
+    # endings
     order = sorted(enumerate(teams(scenario)), key=lambda item: item[1][0] == "random")
     for n, (team, role, policy) in order:
         label = _label(team, role)
         sessions[label] = [play(scenario, team, role, seed * 10_007 + n * 1_009 + run)
                            for run in range(runs)]
         played = {s.ending.id for s in sessions[label] if s.ending is not None}
-        if team == "random":
-            played |= set(entries["open"]["endings"])
+        if team == "random":  # whatever any other team does, a random team may do
+            played |= {e for entry in entries.values() for e in entry["endings"]}
         reached, unknown, path = _team_endings(scenario, space, team, policy, played, budget)
+        if path is None and team in ("silent", "solo"):
+            path = _played_path(scenario, sessions[label])
         entries[label] = _entry(scenario, team, role, reached, unknown, path, sessions[label])
     report_teams = [entries[_label(team, role)] for team, role, _p in teams(scenario)]
     balance = _balance(scenario, sessions["random"])
