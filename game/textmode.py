@@ -333,7 +333,8 @@ class TextPlayer:
         if isinstance(index, dict) and "value" in index:
             self.say(self.t("index", value=format_number(index["value"], self.lang)))
             for part, info in (index.get("parts") or {}).items():
-                if isinstance(info, dict) and "value" in info:
+                if isinstance(info, dict) and info.get("value") is not None:  # None: not
+                    # measured in this session (say, no consent move), so nothing to show
                     label = translate(f"play.text.index_part.{part}", self.lang)
                     label = part if label == f"play.text.index_part.{part}" else label
                     value = format_number(round(float(info["value"])), self.lang)

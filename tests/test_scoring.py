@@ -374,12 +374,19 @@ def test_information_flow(team_case):
 
 
 def test_information_late_share_is_not_timely(team_case):
-    """A card shared only after the scene that needs it was entered is not timely."""
-    log = [ev("scene_entered", scene="s3"),
-           ev("info_shared", scene="s3", role="vp", info="diary", to=["jp"], consent=True,
-              breach=False)]
-    m = scoring.metrics(log, team_case)["information"]
-    assert (m["needed"], m["shared_before_needed"], m["timely_rate"]) == (1, 0, 0.0)
+    """A card shared only after the team decided in the scene that needs it is not timely;
+    shared after entering that scene but before the decision, it is (the start scene's needs
+    can be met too)."""
+    decided = ev("choice_made", scene="s3", choice="together", by=["jp", "lk"],
+                 decision="consensus", changes={}, points={})
+    shared = ev("info_shared", scene="s3", role="vp", info="diary", to=["jp"], consent=True,
+                breach=False)
+    late = scoring.metrics([ev("scene_entered", scene="s3"), decided, shared],
+                           team_case)["information"]
+    assert (late["needed"], late["shared_before_needed"], late["timely_rate"]) == (1, 0, 0.0)
+    in_time = scoring.metrics([ev("scene_entered", scene="s3"), shared, decided],
+                              team_case)["information"]
+    assert (in_time["needed"], in_time["shared_before_needed"]) == (1, 1)
 
 
 def test_agreement_and_consensus_rounds(team_case):
@@ -417,8 +424,10 @@ def test_metrics_of_empty_log_are_undefined_not_zero(team_case):
 
 
 def test_index_formula_by_hand(team_case):
-    """scores part: mean(100, 50) = 75; participation 100 × balance; consultation 50;
-    information 100 − 25 (one breach) = 75; agreement 100 × 5/7."""
+    """scores part: mean(100, 50) = 75; consultation 50; information 100 − 25 (one breach) =
+    75; deliberation 100 (every decision had a consult or share before it, two also dissent);
+    participation 100 × balance; family 50 (of the two shares of the consent card, one was
+    within consent)."""
     result = scoring.scores(team_log(), team_case)
     index = result["index"]
     m = scoring.metrics(team_log(), team_case)
@@ -426,22 +435,48 @@ def test_index_formula_by_hand(team_case):
     assert parts["scores"] == 75.0
     assert parts["consultation"] == 50.0
     assert parts["information"] == 75.0
-    assert parts["agreement"] == pytest.approx(71.4)
-    expected = (0.5 * 75 + 0.15 * 100 * m["participation"]["balance"] + 0.15 * 50
-                + 0.1 * 75 + 0.1 * 100 * 0.714)
+    assert parts["deliberation"] == 100.0
+    assert parts["family"] == 50.0
+    assert m["deliberation"] == {"rate": 1.0, "decisions": 3, "deliberated": 3,
+                                 "asked_first": 3, "dissent_resolved": 2}
+    expected = (0.25 * 75 + 0.20 * 50 + 0.20 * 75 + 0.15 * 100
+                + 0.10 * 100 * m["participation"]["balance"] + 0.10 * 50)
     assert index["value"] == round(expected)
     assert sum(p["effective_weight"] for p in index["parts"].values()) == pytest.approx(1)
+    assert "agreement" not in index["parts"]  # reported in the metrics, never scored
+
+
+def test_a_vote_against_the_majority_never_lowers_the_index(team_case):
+    """The same log with vp voting with the majority in s2 scores no higher than with vp's
+    dissent: disagreement voiced and resolved is deliberation, not a fault."""
+    dissent = team_log()
+    unanimous = [dict(e, choice="net") if e.get("type") == "vote_cast" and e.get("role") == "vp"
+                 else e for e in team_log()]
+    with_dissent = scoring.scores(dissent, team_case)["index"]["value"]
+    without = scoring.scores(unanimous, team_case)["index"]["value"]
+    assert with_dissent >= without
+
+
+def test_oversharing_costs_information_points_not_a_breach():
+    """Each (card, role) shared with a role outside `needed_by` takes OVERSHARE_PENALTY off
+    the information part, counted once per pair."""
+    from game.scoring.index import information_part
+
+    base = {"timely_rate": 1.0, "breaches": 0}
+    assert information_part({**base, "overshared": 0}) == 100.0
+    assert information_part({**base, "overshared": 2}) == 100.0 - 2 * scoring.OVERSHARE_PENALTY
+    assert information_part({"share_rate": None, "overshared": 1}) == 90.0
 
 
 def test_index_renormalises_missing_parts():
     """With only the scores part measurable, the index equals it (weight scaled to 1)."""
     fake_scores = {"team": {"a": {"percent": 80.0}, "b": {"percent": 140.0}}}
     fake_metrics = {"participation": {"balance": None}, "consultation": {"rate": None},
-                    "information": {}, "agreement": {"rate": None}}
+                    "information": {}, "deliberation": {"rate": None}}
     index = scoring.cooperation_index(fake_scores, fake_metrics)
     assert index["value"] == 90  # 140% is clamped to 100
     assert index["parts"]["scores"]["effective_weight"] == 1.0
-    assert index["parts"]["agreement"]["value"] is None
+    assert index["parts"]["deliberation"]["value"] is None
 
 
 def test_index_none_without_any_part():
@@ -479,7 +514,8 @@ def test_knows_need_met_by_share_to_that_role_or_by_learning():
                ev("info_shared", scene="s0", role="vp", info="diary", to=to, consent=True,
                   breach=False),
                ev("choice_made", scene="s0", choice=first, by=["jp"], decision="single"),
-               ev("scene_entered", scene="s1")]
+               ev("scene_entered", scene="s1"),
+               ev("choice_made", scene="s1", choice="c", by=["jp"], decision="single")]
         return scoring.metrics(log, sc)["information"]
 
     good = run("learn", ["lk"])
@@ -904,3 +940,42 @@ def test_path_sensitive_maxima_equal_guarded_brute_force(data):
     assert details["path_sensitive"] is True
     if expected is not None:
         assert details["computed"] == expected
+
+
+def test_worked_example_of_the_docs():
+    """docs/scoring.md section 5 played through the engine: deliberation 3/4, family 1/1,
+    index 85."""
+    from conftest import VALID
+
+    from game.engine.session import Session
+    from game.scenario.loader import load_scenario
+
+    now = [0.0]
+    s = Session(load_scenario(VALID / "keukentafel.yaml"), seed=1, clock=lambda: now[0])
+    moves = [
+        (20, "consult", "jeugdprofessional", "leerkracht"),
+        (50, "choose", "jeugdprofessional", "vraag_behoefte"),
+        (80, "choose", "jeugdprofessional", "vraag_toestemming"),
+        (100, "share", "verpleegkundige", "slaapdagboek"),
+        (130, "choose", "jeugdprofessional", "netwerk"),
+        (140, "choose", "leerkracht", "netwerk"),
+        (170, "choose", "verpleegkundige", "slaaptraining"),
+        (200, "choose", "jeugdprofessional", "samen"),
+        (230, "choose", "leerkracht", "zelf"),
+        (260, "choose", "leerkracht", "samen"),
+        (270, "choose", "jeugdprofessional", "samen"),
+    ]
+    for at, move, role, arg in moves:
+        now[0] = at
+        if move == "consult":
+            s.consult(role, arg)
+        elif move == "share":
+            s.share(role, arg, "team")
+        else:
+            s.choose(role, arg)
+    ended = s.events[-1]
+    assert s.ending_id == "samen_verder"
+    parts = {k: v["value"] for k, v in ended["scores"]["index"]["parts"].items()}
+    assert parts == {"scores": 100.0, "consultation": 50.0, "information": 100.0,
+                     "deliberation": 75.0, "participation": 90.6, "family": 100.0}
+    assert ended["scores"]["index"]["value"] == 85

@@ -34,6 +34,7 @@ from game.export.xapi import write_xapi
 from game.i18n import format_number, translate
 from game.scenario.model import ACADEMY_COLORS, DEFAULT_ROLE_COLOR
 from game.scenario.template import render
+from game.scoring import INDEX_WEIGHTS
 
 if TYPE_CHECKING:
     from game.scenario.model import Scenario
@@ -42,7 +43,7 @@ __all__ = ["write_report", "render_report", "write_csv", "write_xapi", "INDEX_PA
 
 #: The parts of the cooperation index the catalogue explains (the report shows the parts
 #: `game.scoring` returns, in its order; these are the fallback when it returns none).
-INDEX_PARTS = ("scores", "participation", "consultation", "information", "agreement")
+INDEX_PARTS = tuple(INDEX_WEIGHTS)  # the order scoring weighs them in
 #: How many decisions with large score effects the key moments list at most.
 KEY_DECISIONS = 3
 

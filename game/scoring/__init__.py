@@ -37,7 +37,13 @@ Public functions and the shapes they return (all JSON-serialisable, stable):
      "information": {"shares": n, "cards_shared": [card], "cards_held": n,
                      "cards_shared_with_consent": n, "share_rate": 0..1 | None,
                      "needed": n, "shared_before_needed": n, "timely_rate": 0..1 | None,
-                     "breaches": n, "breach_events": [{"card", "role", "scene"}]},
+                     "breaches": n, "breach_events": [{"card", "role", "scene"}],
+                     "overshared": n, "overshare_events": [{"card", "role", "scene"}],
+                     "outside_consent": n},
+     "deliberation": {"rate": 0..1 | None, "decisions": n, "deliberated": n,
+                      "asked_first": n, "dissent_resolved": n},
+     "family": {"rate": 0..1 | None, "asks": n, "granted": n, "refused": n,
+                "consent_shares": n, "within_consent": n},
      "agreement": {"rate": 0..1 | None, "votes": n, "votes_against": n,
                    "vote_decisions": n, "consensus_decisions": n,
                    "consensus_rounds": n, "extra_rounds": n},
@@ -53,7 +59,12 @@ search's upper bound), `maxima_witness(scenario, dim)` -> the moves of a best pa
 """
 
 from game.scoring.analysis import possible_targets, static_truth
-from game.scoring.index import BREACH_PENALTY, INDEX_WEIGHTS, cooperation_index
+from game.scoring.index import (
+    BREACH_PENALTY,
+    INDEX_WEIGHTS,
+    OVERSHARE_PENALTY,
+    cooperation_index,
+)
 from game.scoring.log_metrics import metrics
 from game.scoring.points import scores
 from game.scoring.search import (
@@ -69,6 +80,7 @@ from game.scoring.search import (
 __all__ = [
     "BREACH_PENALTY",
     "INDEX_WEIGHTS",
+    "OVERSHARE_PENALTY",
     "MAX_ENTRIES",
     "PATH_BUDGET",
     "cooperation_index",

@@ -1,4 +1,12 @@
-"""The team cooperation index 0-100: a weighted mean of the measurable parts."""
+"""The team cooperation index 0-100: a weighted mean of the measurable parts.
+
+The weights follow what the source report names as interprofessional competence (see
+docs/scoring.md for the reasons and a worked example): the author's outcome points weigh a
+quarter, the rest is how the team worked together: consulting the role that knows, sharing
+what another needs on time and within consent without oversharing, deliberating before a
+decision (asking first; disagreement voiced and resolved counts for the team, a vote against
+the majority never costs anything), balanced participation, and keeping the family in charge.
+"""
 
 from __future__ import annotations
 
@@ -9,49 +17,65 @@ from typing import Any
 #: cannot be measured in a session (for example no scene with advice) are left out and the
 #: remaining weights are scaled up so that they still add up to 1.
 INDEX_WEIGHTS: dict[str, float] = {
-    "scores": 0.50,
-    "participation": 0.15,
-    "consultation": 0.15,
-    "information": 0.10,
-    "agreement": 0.10,
+    "scores": 0.25,
+    "consultation": 0.20,
+    "information": 0.20,
+    "deliberation": 0.15,
+    "participation": 0.10,
+    "family": 0.10,
 }
 #: Index points taken off the information part for every breach of confidentiality.
 BREACH_PENALTY = 25.0
+#: Index points taken off the information part for every card shared with a role that did not
+#: need it (counted once per card and role).
+OVERSHARE_PENALTY = 10.0
+
+
+def _clamp(value: float) -> float:
+    return min(100.0, max(0.0, value))
+
+
+def information_part(info: Mapping[str, Any]) -> float | None:
+    """The information part 0-100: the timely share rate (else the share rate) × 100, minus
+    `BREACH_PENALTY` per breach and `OVERSHARE_PENALTY` per overshared card and role; None when
+    nothing about information can be measured."""
+    base = info.get("timely_rate")
+    if base is None:
+        base = info.get("share_rate")
+    breaches = info.get("breaches", 0) or 0
+    overshared = info.get("overshared", 0) or 0
+    if base is None and not breaches and not overshared:
+        return None
+    return _clamp(100.0 * (base if base is not None else 1.0)
+                  - BREACH_PENALTY * breaches - OVERSHARE_PENALTY * overshared)
 
 
 def cooperation_index(scores: Mapping[str, Any], metrics: Mapping[str, Any]) -> dict[str, Any]:
     """The team cooperation index 0–100 with its parts and weights (docs/scoring.md).
 
     Parts, each 0–100: `scores` the mean percent of the dimensions (each clamped to 0–100),
-    `participation` the balance × 100, `consultation` the rate × 100, `information` the timely
-    share rate × 100 (or, when no guard asked for a card, the share rate × 100) minus
-    `BREACH_PENALTY` per breach, `agreement` the share of votes cast for the final choice × 100.
-    A part that cannot be measured is None and left out; `value` is the weighted mean of the
-    others (weights scaled to add up to 1), rounded to a whole number, None when no part exists.
-    Tempo is reported in the metrics but is not part of the index: fast is not better.
+    `consultation` the rate × 100, `information` see `information_part`, `deliberation` the
+    share of decisions the team deliberated × 100, `participation` the balance × 100,
+    `family` the share of consent moves that kept the family in charge × 100. A part that
+    cannot be measured is None and left out; `value` is the weighted mean of the others
+    (weights scaled to add up to 1), rounded to a whole number, None when no part exists.
+    Tempo is reported in the metrics but is not part of the index: fast is not better; nor is
+    agreement: a vote against the majority never lowers the index.
     """
     percents = [d["percent"] for d in scores.get("team", {}).values()
                 if d.get("percent") is not None]
-    score_part = (sum(min(100.0, max(0.0, p)) for p in percents) / len(percents)
-                  if percents else None)
+    score_part = (sum(_clamp(p) for p in percents) / len(percents) if percents else None)
 
     def scaled(value: float | None) -> float | None:
         return None if value is None else 100.0 * value
 
-    info = metrics.get("information", {})
-    base = info.get("timely_rate")
-    if base is None:
-        base = info.get("share_rate")
-    info_part = None
-    if base is not None or info.get("breaches"):
-        info_part = min(100.0, max(0.0, 100.0 * (base if base is not None else 1.0)
-                                   - BREACH_PENALTY * info.get("breaches", 0)))
     values = {
         "scores": score_part,
-        "participation": scaled(metrics.get("participation", {}).get("balance")),
         "consultation": scaled(metrics.get("consultation", {}).get("rate")),
-        "information": info_part,
-        "agreement": scaled(metrics.get("agreement", {}).get("rate")),
+        "information": information_part(metrics.get("information", {})),
+        "deliberation": scaled(metrics.get("deliberation", {}).get("rate")),
+        "participation": scaled(metrics.get("participation", {}).get("balance")),
+        "family": scaled(metrics.get("family", {}).get("rate")),
     }
     present = {k: w for k, w in INDEX_WEIGHTS.items() if values[k] is not None}
     total_weight = sum(present.values())
@@ -73,4 +97,5 @@ def cooperation_index(scores: Mapping[str, Any], metrics: Mapping[str, Any]) -> 
         "parts": parts,
         "weights": dict(INDEX_WEIGHTS),
         "breach_penalty": BREACH_PENALTY,
+        "overshare_penalty": OVERSHARE_PENALTY,
     }

@@ -1,5 +1,5 @@
 """Cooperation metrics derived from the log alone: participation, consultation, information,
-agreement and tempo."""
+deliberation, the family's consent, agreement and tempo."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from game.scoring.numbers import json_number, ratio
 class _Visit:
     """Everything that happened between entering a scene and leaving it."""
 
-    __slots__ = ("scene", "start_ms", "index", "consults", "votes", "decision")
+    __slots__ = ("scene", "start_ms", "index", "consults", "votes", "decision", "exchanges")
 
     def __init__(self, scene: str, start_ms: float | None, index: int):
         self.scene = scene
@@ -25,6 +25,7 @@ class _Visit:
         self.consults: list[dict] = []
         self.votes: list[dict] = []
         self.decision: dict | None = None
+        self.exchanges = 0  # consults, shares and consent asks before the decision
 
 
 
@@ -58,10 +59,19 @@ def metrics(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
       some advised role was not the only decider), the share in which a deciding role
       consulted an advised role before the decision;
     - information: shares, cards shared, breaches, and the cards a guard asks about
-      (`shared(card)`, `knows(role, card)`) that were available when the team first entered
-      that scene: shared for `shared`, known by that role (shared with it, or learned through
-      an earlier choice) for `knows`;
-    - agreement: votes against the final choice, consensus rounds;
+      (`shared(card)`, `knows(role, card)`) that were available when the team first decided
+      in that scene (or its timer ran out): shared for `shared`, known by that role (shared
+      with it, or learned through an earlier choice) for `knows`;
+    - deliberation: of the decisions, the share the team deliberated: someone consulted,
+      shared or asked consent in that scene visit before the decision, or a view differing
+      from the final choice was voiced in a vote and the team still decided (dissent that was
+      resolved; a vote against the majority never counts against the team);
+    - family: the consent moves (shares of cards that need consent, and asks for consent):
+      the share that kept the family in charge (an ask, granted or refused, or a share within
+      consent);
+    - oversharing (in information): the (card, role) pairs shared with a role the card's
+      `needed_by` does not name, and the recipients outside consent;
+    - agreement: votes against the final choice, consensus rounds (reported, not scored);
     - tempo: time from the start of a decision round to each role's decision or vote.
     """
     events = list(events)
@@ -78,6 +88,10 @@ def metrics(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
     held = {cid for cid, card in info.items() if card.owner and not card.sensitive}
     share_events: list[Mapping] = []
     consult_visits: list[dict[str, Any]] = []
+    decisions = deliberated = asked_first = dissent_resolved = 0
+    overshared: dict[tuple[str, str], str | None] = {}
+    outside: set[tuple[str, str]] = set()
+    asks = granted = consent_shares = within_consent = 0
     votes_total = votes_against = 0
     vote_decisions = consensus_decisions = consensus_rounds = 0
     tempo: dict[str, list[float]] = {r: [] for r in roles}
@@ -85,12 +99,21 @@ def metrics(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
     def close(visit: _Visit | None) -> None:
         """Consultation, agreement and tempo of one finished (or current) visit."""
         nonlocal votes_total, votes_against, vote_decisions, consensus_decisions
-        nonlocal consensus_rounds
+        nonlocal consensus_rounds, decisions, deliberated, asked_first, dissent_resolved
         if visit is None:
             return
         scene = scenes.get(visit.scene)
         decision = visit.decision
         votes = visit.votes
+        if decision is not None:
+            decisions += 1
+            rounds: dict[Any, set] = {}
+            for v in votes:
+                rounds.setdefault(v.get("round", 1), set()).add(v.get("choice"))
+            dissent = any(len(chosen) > 1 for chosen in rounds.values())
+            asked_first += visit.exchanges > 0
+            dissent_resolved += dissent
+            deliberated += visit.exchanges > 0 or dissent
         if decision is not None and scene is not None and scene.advice:
             deciders = set(decision.get("by") or ())
             deciders.update(v.get("role") for v in votes)
@@ -134,24 +157,33 @@ def metrics(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
                 if r in tempo:
                     tempo[r].append(max(0.0, decision["elapsed_ms"] - visit.start_ms))
 
+    def settle() -> None:
+        """Judge the cards the current scene asks about, at its first decision (or timeout):
+        a card shared or learned before the team decided was there on time."""
+        nonlocal pending
+        for need in pending:
+            if need not in first_needed:
+                card, role = need
+                first_needed[need] = (card in shared_so_far if role is None
+                                      else card in known.get(role, ()))
+        pending = ()
+
     visit: _Visit | None = None
+    pending: Iterable[tuple[str, str | None]] = ()
     for index, event in enumerate(events):
         kind = event.get("type")
         if kind == "scene_entered":
             close(visit)
             scene_id = event.get("scene", "")
             visit = _Visit(scene_id, event.get("elapsed_ms"), index)
-            for need in needs.get(scene_id, ()):
-                if need not in first_needed:
-                    card, role = need
-                    first_needed[need] = (card in shared_so_far if role is None
-                                          else card in known.get(role, ()))
+            pending = needs.get(scene_id, ())
         elif kind == "consulted":
             role = event.get("role")
             if role in actions:
                 actions[role]["consults"] += 1
             if visit is not None and visit.decision is None:
                 visit.consults.append(event)  # only consults before the decision count
+                visit.exchanges += 1
         elif kind == "vote_cast":
             role = event.get("role")
             if role in actions:
@@ -165,9 +197,30 @@ def metrics(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
             share_events.append(event)
             card = event.get("info")
             shared_so_far.add(card)
-            for r in event.get("to") or ():
+            if visit is not None and visit.decision is None:
+                visit.exchanges += 1
+            recipients = list(event.get("to") or ())
+            for r in recipients:
                 known.setdefault(r, set()).add(card)
+            spec = info.get(card)
+            over = event.get("overshared")
+            if over is None:  # a log from before `needed_by`: derive it from the scenario
+                over = [r for r in recipients if spec is not None and not spec.needs(r)]
+            for r in over:
+                overshared.setdefault((card, r), event.get("scene"))
+            outside.update((card, r) for r in event.get("outside_consent") or ())
+            if spec is not None and (spec.consent is not None or spec.terms is not None):
+                consent_shares += 1
+                within_consent += bool(event.get("consent")) and not event.get("breach")
+        elif kind == "consent_asked":
+            asks += 1
+            granted += bool(event.get("granted"))
+            if visit is not None and visit.decision is None:
+                visit.exchanges += 1
+        elif kind == "timer_expired":
+            settle()
         elif kind == "choice_made":
+            settle()
             scene = scenes.get(event.get("scene", ""))
             decision = event.get("decision") or (scene.decision if scene else "single")
             if decision == "single":
@@ -200,6 +253,8 @@ def metrics(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
     held |= with_consent
     all_times = [t for values in tempo.values() for t in values]
     shares = share_events
+    overshare_events = [{"card": card, "role": role, "scene": scene}
+                        for (card, role), scene in overshared.items()]
 
     return {
         "participation": {
@@ -227,6 +282,24 @@ def metrics(events: Iterable[Mapping], scenario: Scenario) -> dict[str, Any]:
                      for (card, role), ok in first_needed.items() if not ok],
             "breaches": len(breach_events),
             "breach_events": breach_events,
+            "overshared": len(overshared),
+            "overshare_events": overshare_events,
+            "outside_consent": len(outside),
+        },
+        "deliberation": {
+            "rate": ratio(deliberated, decisions),
+            "decisions": decisions,
+            "deliberated": deliberated,
+            "asked_first": asked_first,
+            "dissent_resolved": dissent_resolved,
+        },
+        "family": {
+            "rate": ratio(asks + within_consent, asks + consent_shares),
+            "asks": asks,
+            "granted": granted,
+            "refused": asks - granted,
+            "consent_shares": consent_shares,
+            "within_consent": within_consent,
         },
         "agreement": {
             "rate": ratio(votes_total - votes_against, votes_total),

@@ -22,6 +22,7 @@ from game.export.replay import fork, timeline
 from game.export.report import write_report
 from game.export.sources import team_logs
 from game.export.xapi import write_xapi
+from game.scoring import INDEX_WEIGHTS
 from game.ui.screens.base import Screen, esc
 from game.ui.screens.guide import guide_markup
 from game.ui.screens.play import draw_header
@@ -30,7 +31,7 @@ from game.ui.widgets import ellipsize, meter, rgb, text, text_size
 log = logging.getLogger(__name__)
 
 TABS = ("scores", "timeline", "questions", "guide")
-INDEX_PARTS = ("scores", "participation", "consultation", "information", "agreement")
+INDEX_PARTS = tuple(INDEX_WEIGHTS)  # the order scoring weighs them in
 
 
 class DebriefScreen(Screen):
