@@ -40,7 +40,7 @@ from game.scoring.space import StateSpace
 BALANCE_LIMIT = 0.40
 #: States the search for one ending (or a team's good path) may visit before it gives up and
 #: the team's endings are only those its sampled plays reached.
-STATE_BUDGET = 20_000
+STATE_BUDGET = 200_000
 #: Real plays per team for the index (and for the endings when the search was not exhaustive).
 RUNS = 60
 #: Probability per step that the random team shares, consults, asks.
