@@ -750,11 +750,22 @@ def _play_witness(scenario, dim: str, steps: list[dict], seed: int):
                 if source:
                     read |= set(references(parse(source)).calls)
 
+    def askable(card: str) -> bool:
+        terms = info[card].terms
+        return (terms is not None and terms.ask is not None
+                and session.can_ask_consent(holder(card), card)
+                and compile_source(terms.ask)(session))
+
     def share_within(card: str, eager: bool = False) -> None:
         # with scoped consent the team may only hear a card from the roles the family agreed
         # to: share with those (the whole team when the consent names nobody)
         owner = holder(card)
         terms = info[card].terms
+        if askable(card):
+            # as the search does: the family is asked first where its `ask` holds now
+            for role in terms.to or [r for r in scenario.roles if r != owner]:
+                if role != owner and not session.is_within_consent(card, role):
+                    session.ask_consent(owner, card, role)
         if terms is None or not terms.to:
             allowed = [r for r in scenario.roles if r != owner]
         else:
@@ -777,7 +788,7 @@ def _play_witness(scenario, dim: str, steps: list[dict], seed: int):
             if (card.on_share.set or card.on_share.add or card.on_share.score.get(dim, 0) <= 0
                     or cid in paid or not any(cid in k for k in session.knowledge.values())):
                 continue
-            if card.consent is None or compile_source(card.consent)(session):
+            if card.consent is None or compile_source(card.consent)(session) or askable(cid):
                 share_within(cid, eager=True)
                 paid.add(cid)
 
