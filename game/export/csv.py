@@ -45,6 +45,11 @@ COLUMNS = (
     "ending",
     "outcome",
     "description",
+    "granted",
+    "overshared",
+    "outside_consent",
+    "choice_order",
+    "choice_order_text",
 )
 
 
@@ -112,6 +117,11 @@ def rows(
                     "ending": m.ending,
                     "outcome": m.outcome,
                     "description": m.text,
+                    "granted": _bool(m.granted),
+                    "overshared": "|".join(m.overshared),
+                    "outside_consent": "|".join(m.outside_consent),
+                    "choice_order": "|".join(m.order),
+                    "choice_order_text": " | ".join(m.order_texts),
                 }
             )
     return out

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Event types that are moves by players (they count for participation).
-ACTIONS = ("choice_made", "vote_cast", "info_shared", "consulted")
+ACTIONS = ("choice_made", "vote_cast", "info_shared", "consulted", "consent_asked")
 
 
 @frozen
@@ -40,9 +40,14 @@ class Moment:
 
     `kind` is the event type; `roles` the acting role ids (the deciders of a choice, the voter,
     the sharer, the consulter); `players` their names in the same order; `targets` the roles a
-    card went to or the role consulted; `flag` is "breach" for a share without consent,
-    "timeout" for an expired timer, else "". `text` is one sentence in the requested language,
-    ready to show. Titles fall back to ids when no scenario was given.
+    card went to, the role consulted, or the roles consent was asked for; `flag` is "breach"
+    for a share without consent, "overshare" for a share (no breach) with a role that did not
+    need the card, "refused" for an ask for consent the family refused, "timeout" for an
+    expired timer, else "". `order`/`order_texts`: a scene's choices in the order the team
+    saw them (ids and texts); `overshared`/`outside_consent`: recipients of a share that did
+    not need the card / were outside consent; `granted`: the family's answer to an ask.
+    `text` is one sentence in the requested language, ready to show. Titles fall back to ids
+    when no scenario was given.
     """
 
     seq: int
@@ -68,10 +73,15 @@ class Moment:
     ending_title: str = ""
     outcome: str = ""
     flag: str = ""
+    order: tuple[str, ...] = ()
+    order_texts: tuple[str, ...] = ()
+    overshared: tuple[str, ...] = ()
+    outside_consent: tuple[str, ...] = ()
+    granted: bool | None = None
 
     @property
     def is_action(self) -> bool:
-        """True for a player's move: a choice, a vote, a share or a consult."""
+        """True for a player's move: a choice, a vote, a share, a consult or an ask."""
         return self.kind in ACTIONS
 
 
@@ -179,7 +189,13 @@ def moment(event: dict, names: _Names) -> Moment:
         title = event.get("scenario_title") or event.get("scenario_id", "")
         return Moment(**base, text=t("started", scenario=title, n=len(players)))
     if kind == "scene_entered":
-        return Moment(**base, text=t("scene", scene=base["scene_title"]))
+        order = _as_tuple(event.get("order"))
+        texts = tuple(names.choice(scene, c) for c in order)
+        text = t("scene", scene=base["scene_title"])
+        if len(texts) > 1:  # the shuffled order the team saw, as texts (never file positions)
+            text += " " + t("order", choices=" · ".join(
+                f"{i}. {choice}" for i, choice in enumerate(texts, 1)))
+        return Moment(**base, order=order, order_texts=texts, text=text)
     if kind == "consulted":
         role, target = str(event.get("role", "")), str(event.get("target", ""))
         return Moment(
@@ -196,8 +212,11 @@ def moment(event: dict, names: _Names) -> Moment:
         team = event.get("team")
         to_text = names.targets(to, role, None if team is None else bool(team))
         text = t("shared", who=names.who(role), card=names.info(info), to=to_text)
+        overshared = _as_tuple(event.get("overshared"))
         if breach:
             text += " " + t("breach")
+        if overshared:
+            text += " " + t("overshared", to=", ".join(map(names.who, overshared)))
         return Moment(
             **base,
             roles=(role,),
@@ -207,7 +226,33 @@ def moment(event: dict, names: _Names) -> Moment:
             info_title=names.info(info),
             consent=event.get("consent"),
             breach=breach,
-            flag="breach" if breach else "",
+            flag="breach" if breach else ("overshare" if overshared else ""),
+            overshared=overshared,
+            outside_consent=_as_tuple(event.get("outside_consent")),
+            text=text,
+        )
+    if kind == "consent_asked":
+        role, info = str(event.get("role", "")), str(event.get("info", ""))
+        to = _as_tuple(event.get("to"))
+        team = event.get("team")
+        granted = bool(event.get("granted", False))
+        text = t("asked_consent", who=names.who(role), card=names.info(info),
+                 to=names.targets(to, role, None if team is None else bool(team)))
+        text += " " + t("granted" if granted else "refused")
+        changes = dict(event.get("changes") or {})
+        if changes:
+            text += f" ({_changes_text(changes, names.scenario, lang)})"
+        return Moment(
+            **base,
+            roles=(role,),
+            players=(names.player.get(role, role),),
+            targets=to,
+            info=info,
+            info_title=names.info(info),
+            consent=granted,
+            granted=granted,
+            changes=changes,
+            flag="" if granted else "refused",
             text=text,
         )
     if kind == "vote_cast":

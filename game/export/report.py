@@ -257,6 +257,7 @@ def _metric_rows(n: Numbers, lang: str) -> list[dict]:
     m = n.metrics
     info = m.get("information", {})
     agreement = m.get("agreement", {})
+    family = m.get("family", {})
     tempo = m.get("tempo", {})
     median = tempo.get("median_ms")
     return [
@@ -264,6 +265,12 @@ def _metric_rows(n: Numbers, lang: str) -> list[dict]:
          "value": _num(len(info.get("cards_shared", [])), lang)},
         {"label": translate("report.metric.breaches", lang),
          "value": _num(info.get("breaches", 0), lang), "alert": bool(info.get("breaches"))},
+        {"label": translate("report.metric.overshared", lang),
+         "value": _num(info.get("overshared", 0), lang), "alert": bool(info.get("overshared"))},
+        {"label": translate("report.metric.consent_asks", lang),
+         "value": translate("report.metric.consent_asks_value", lang,
+                            asks=_num(family.get("asks", 0), lang),
+                            refused=_num(family.get("refused", 0), lang))},
         {"label": translate("report.metric.votes_against", lang),
          "value": _num(agreement.get("votes_against", 0), lang)},
         {"label": translate("report.metric.consensus_rounds", lang),
@@ -390,6 +397,10 @@ def key_moments(moments: Sequence[Moment], scenario: Scenario, lang: str) -> lis
             note(m.seq, translate("report.key.breach", lang))
         elif m.flag == "timeout":
             note(m.seq, translate("report.key.timeout", lang))
+        elif m.flag == "overshare":
+            note(m.seq, translate("report.key.overshare", lang))
+        elif m.flag == "refused":
+            note(m.seq, translate("report.key.refused", lang))
         elif m.kind == "session_ended":
             note(m.seq, translate("report.key.ending", lang))
     weighty = [m for m in moments if m.kind == "choice_made" and m.points]

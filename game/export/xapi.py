@@ -8,6 +8,7 @@ Mapping (one statement per player move, per player at start and end; see docs/de
 | scene_entered | the team (Group) | experienced | the scene |
 | consulted | the player | asked | the consulted player (Agent) |
 | info_shared | the player | shared | the information card |
+| consent_asked | the player | asked-consent (Samenspel) | the information card |
 | vote_cast | the player | responded | the scene (response: the choice id) |
 | choice_made | the decider, or the team when several decided | answered | the scene (response) |
 | timer_expired | the team (Group) | experienced | the scene's time-out |
@@ -52,6 +53,11 @@ VERBS = {
     "responded": {"nl-NL": "stemde", "en-US": "responded"},
     "answered": {"nl-NL": "koos", "en-US": "answered"},
     "completed": {"nl-NL": "voltooide", "en-US": "completed"},
+}
+#: Verbs of Samenspel's own (no ADL verb means "asked the family's consent"); their IRIs are
+#: under the configured base, `<base>verbs/<name>`.
+OWN_VERBS = {
+    "asked-consent": {"nl-NL": "vroeg toestemming voor", "en-US": "asked consent for"},
 }
 ACTIVITY_TYPES = {
     "scenario": "http://adlnet.gov/expapi/activities/simulation",
@@ -176,7 +182,8 @@ class _Builder:
         statement = {
             "id": str(sid),
             "actor": actor,
-            "verb": _verb(verb),
+            "verb": ({"id": self.iri("verbs", verb), "display": dict(OWN_VERBS[verb])}
+                     if verb in OWN_VERBS else _verb(verb)),
             "object": obj,
             "context": context,
             "timestamp": str(event.get("time") or self.started.get("time")),
@@ -196,9 +203,13 @@ class _Builder:
                 for r in self.players
             ]
         if kind == "scene_entered":
+            order = event.get("order")
+            result = ({"extensions": {self.iri("extensions", "choice-order"): list(order)}}
+                      if order else None)
             return [
                 self.statement(
-                    event, "team", self.group(), "experienced", self.scene_activity(scene)
+                    event, "team", self.group(), "experienced", self.scene_activity(scene),
+                    None, result,
                 )
             ]
         if kind == "consulted":
@@ -215,12 +226,33 @@ class _Builder:
                     self.iri("extensions", "breach"): bool(event.get("breach", False)),
                 }
             }
+            for name in ("overshared", "outside_consent"):
+                if event.get(name):
+                    key = self.iri("extensions", name.replace("_", "-"))
+                    result["extensions"][key] = list(event[name])
             return [
                 self.statement(
                     event,
                     role,
                     self.agent(role),
                     "shared",
+                    self.info_activity(str(event.get("info"))),
+                    role,
+                    result,
+                )
+            ]
+        if kind == "consent_asked":
+            role = str(event.get("role"))
+            result = {
+                "success": bool(event.get("granted", False)),
+                "extensions": {self.iri("extensions", "recipients"): list(event.get("to") or [])},
+            }
+            return [
+                self.statement(
+                    event,
+                    role,
+                    self.agent(role),
+                    "asked-consent",
                     self.info_activity(str(event.get("info"))),
                     role,
                     result,

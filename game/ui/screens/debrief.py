@@ -225,7 +225,7 @@ class DebriefScreen(Screen):
             line = f"<b>{stamp}</b>  {esc(moment.text)}"
             if moment.flag == "breach":
                 line = f"<font color='{pal.bad}'>{line}</font>"
-            elif moment.flag == "timeout":
+            elif moment.flag in ("timeout", "overshare", "refused"):
                 line = f"<font color='{pal.mixed}'>{line}</font>"
             rows.append(line)
         return "<br>".join(rows)
