@@ -93,11 +93,8 @@ def session_id(events: Sequence[dict]) -> str:
     """
     first = events[0] if events else {}
     sid = first.get("session_id")
-    if sid:
-        try:
-            return str(uuid.UUID(str(sid)))
-        except ValueError:
-            return str(uuid.uuid5(SESSION_NAMESPACE, str(sid)))
+    if sid:  # read_log has checked that it is a UUID
+        return str(uuid.UUID(str(sid)))
     identity = {k: first.get(k) for k in IDENTITY_FIELDS}
     identity["players"] = [[p.get("role"), p.get("academy")] for p in first.get("players") or []]
     forked = first.get("forked_from")
