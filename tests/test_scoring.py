@@ -990,3 +990,20 @@ def test_worked_example_of_the_docs():
     assert parts == {"scores": 100.0, "consultation": 50.0, "information": 100.0,
                      "deliberation": 75.0, "participation": 90.6, "family": 100.0}
     assert ended["scores"]["index"]["value"] == 85
+
+
+def test_prepare_computes_the_maxima_once_in_a_background_thread():
+    """`prepare` starts the search in another thread and keeps the result on the scenario, so
+    the session's ending reads it; once computed, `prepare` starts nothing and a second caller
+    gets the very same numbers."""
+    import threading
+
+    s = Scene(id="s", text="t", actors=("jp",), choices=(choice("x", "end", score={"a": 4}),))
+    sc = make([s])
+    thread = scoring.prepare(sc)
+    assert thread is not None and thread is not threading.current_thread()
+    thread.join(timeout=30)
+    assert "maxima" in sc.derived
+    assert scoring.prepare(sc) is None
+    assert scoring.maxima_details(sc) is sc.derived["maxima"]["details"]
+    assert scoring.maxima(sc) == {"a": 4, "b": 0}
