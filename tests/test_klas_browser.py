@@ -117,10 +117,17 @@ def test_a_class_plays_a_case_in_five_browsers(browser, tmp_path):
         # Share the doctor's card with the family coach (consent was given).
         arts.get_by_label("Delen met").select_option("jeugdprofessional")
         arts.get_by_role("button", name="Delen", exact=True).click()
-        sync_api.expect(pro.locator(".info")).to_contain_text("buikpijn")
+        sync_api.expect(pro.locator("#card-dossier_arts-h")).to_have_text("Dossier jeugdarts")
+        sync_api.expect(pro.locator(".info").first).to_contain_text("buikpijn")
         assert "buikpijn" not in juf.content() and "buikpijn" not in table.content()
 
-        # The teacher's phone drops out of Wi-Fi: the juf's page is gone while others vote.
+        # Ask the family's consent before sharing the coach's own card (only Sara sees why).
+        sync_api.expect(pro.get_by_text("Doel: Afspreken wie Noor")).to_be_visible()
+        pro.locator("#to-thuissituatie").select_option("leerkracht")
+        pro.locator("#ask-thuissituatie").click()
+        sync_api.expect(pro.locator(".answers")).to_contain_text("Het gezin gaf toestemming")
+
+        # The juf's phone drops out of Wi-Fi: her page is gone while the others vote.
         juf.close()
         for page in (pro, arts, trainer):
             choose(page, "Maak samen met moeder een plan")

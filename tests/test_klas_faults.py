@@ -127,7 +127,7 @@ def test_sigkill_mid_round_loses_no_completed_move(tmp_path, stack):
         assert [v["seq"] for v in views[4:]] == [acked_b] * 4
         assert views[0]["scene"]["id"] == "overleg" and views[0]["my_vote"]["id"] == "samen"
         assert views[2]["my_vote"] is None and [c["id"] for c in views[0]["cards"]] == [
-            "dossier_arts"]
+            "dossier_arts", "thuissituatie"]
         assert views[4]["scene"]["id"] == "overleg"
         assert logged(server, first) == before[first]  # resumed, nothing rewritten
 

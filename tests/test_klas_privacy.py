@@ -24,7 +24,7 @@ PUBLIC_KEYS = {"team", "number", "seq", "phase", "paused", "title", "roles", "me
                "scene", "waiting_for", "voted", "round", "timer", "previous_round", "meters",
                "last_decision", "feed", "ending"}
 STUDENT_KEYS = PUBLIC_KEYS | {"kind", "me", "briefing", "goals", "cards", "others",
-                              "can_ask_consent", "options", "my_vote", "advice", "consulted",
+                              "consent_answers", "options", "my_vote", "advice", "consulted",
                               "team_value"}
 TABLE_KEYS = PUBLIC_KEYS | {"kind"}
 
@@ -78,17 +78,17 @@ def random_move(rng, team, roles):
     session = team.session
     role = rng.choice(roles)
     device = team.seat_of(role)
-    kind = rng.choice(["choose", "choose", "share", "consult", "proceed"])
+    kind = rng.choice(["choose", "choose", "share", "consult", "proceed", "ask_consent"])
     try:
         if kind == "choose":
             options = session.options(role)
             if options:
                 team.act(device, "choose", choice=rng.choice(options).id)
-        elif kind == "share":
+        elif kind in ("share", "ask_consent"):
             cards = session.cards(role)
             if cards:
                 to = rng.choice([r for r in roles if r != role] + ["team"])
-                team.act(device, "share", card=rng.choice(cards).id, to=to)
+                team.act(device, kind, card=rng.choice(cards).id, to=to)
         elif kind == "consult":
             team.act(device, "consult", target=rng.choice([r for r in roles if r != role]))
         else:

@@ -297,10 +297,7 @@ class Team:
             elif move == "consult":
                 session.consult(role, fields["target"])
             elif move == "ask_consent":
-                ask = getattr(session, "ask_consent", None)
-                if ask is None:
-                    raise self.classroom.error("unsupported", move=move)
-                ask(role, fields["card"], fields["to"])
+                session.ask_consent(role, fields["card"], fields["to"])
             else:
                 raise self.classroom.error("unsupported", move=move)
         except SessionError as exc:

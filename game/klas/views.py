@@ -87,8 +87,8 @@ def _public(team: Team, lang: str, online: frozenset[str] = frozenset()) -> dict
                 counts[choice] = counts.get(choice, 0) + 1
             view["previous_round"] = {
                 "number": session.previous_round.number,
-                "tally": [{"text": session.render(c.text), "count": counts[c.id]}
-                          for c in scene.choices if c.id in counts],
+                "tally": [{"text": session.render(scene.choice(c).text), "count": counts[c]}
+                          for c in session.choice_order if c in counts],
             }
     view["meters"] = [
         {"id": vid, "label": scenario.variables[vid].label or vid,
@@ -147,14 +147,10 @@ def student_view(team: Team, device: Device, lang: str,
         return view
     view["briefing"] = session.briefing(role)
     view["goals"] = [session.render(g) for g in spec.goals]
-    view["cards"] = [
-        {"id": card.id, "title": session.render(card.title), "text": session.render(card.text),
-         "sensitive": card.sensitive, "own": card.owner == role}
-        for card in session.cards(role)
-    ]
+    view["cards"] = [_card(session, card, role) for card in session.cards(role)]
     view["others"] = [{"id": r, "name": scenario.roles[r].name} for r in scenario.roles
                       if r != role]
-    view["can_ask_consent"] = hasattr(session, "ask_consent")
+    view["consent_answers"] = _answers(session, role)
     if session.finished:
         return view
     scene = session.scene
@@ -167,6 +163,30 @@ def student_view(team: Team, device: Device, lang: str,
     view["consulted"] = sorted(session.consulted_roles)
     view["team_value"] = TEAM
     return view
+
+
+def _card(session, card, role: str) -> dict[str, Any]:
+    """One card the role knows, with whether (and why) it may ask the family's consent."""
+    item = {"id": card.id, "title": session.render(card.title),
+            "text": session.render(card.text), "sensitive": card.sensitive,
+            "own": card.owner == role, "can_ask": False, "purpose": None}
+    if not session.finished and session.can_ask_consent(role, card.id):
+        item["can_ask"] = True
+        if card.terms is not None and card.terms.for_:
+            item["purpose"] = session.render(card.terms.for_)
+    return item
+
+
+def _answers(session, role: str) -> list[dict[str, Any]]:
+    """The family's answers to this role's requests for consent (the last three)."""
+    answers = []
+    for event in session.events:
+        if event.get("type") == "consent_asked" and event.get("role") == role:
+            info = session.scenario.info[event["info"]]
+            answers.append({"card": session.render(info.title),
+                            "to": [session.players.get(r, r) for r in event.get("to", [])],
+                            "granted": bool(event.get("granted"))})
+    return answers[-3:]
 
 
 def table_view(team: Team, lang: str, online: frozenset[str] = frozenset()) -> dict[str, Any]:

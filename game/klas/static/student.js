@@ -114,9 +114,12 @@ function cards(view) {
         el("label", { for: `to-${c.id}` }, t("share_with")),
         targetSelect(`to-${c.id}`, view, true),
         el("button", { type: "button", id: `share-${c.id}`, onclick: () => send({ type: "share", card: c.id, to: document.getElementById(`to-${c.id}`).value }) }, t("share")),
-        view.can_ask_consent && c.sensitive
+        c.can_ask
           ? el("button", { type: "button", class: "secondary", id: `ask-${c.id}`, onclick: () => send({ type: "ask_consent", card: c.id, to: document.getElementById(`to-${c.id}`).value }) }, t("ask"))
-          : null) : null)));
+          : null) : null,
+      playing && c.can_ask && c.purpose ? el("p", { class: "hint" }, t("purpose", { purpose: c.purpose })) : null)),
+    (view.consent_answers || []).length ? el("ul", { class: "answers" }, view.consent_answers.map((a) =>
+      el("li", { class: a.granted ? "" : "bad" }, t(a.granted ? "granted" : "refused", { card: a.card, to: a.to.join(", ") })))) : null);
 }
 
 function consult(view) {
