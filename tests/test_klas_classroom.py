@@ -138,3 +138,29 @@ def test_klas_does_not_import_pygame():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_launch_serves_the_class_as_its_own_process(tmp_path, monkeypatch):
+    """The window's launch: the class is made, a child serves it, its address answers."""
+    import time
+    import urllib.request
+
+    from game.commands import klas as klas_command
+
+    monkeypatch.setattr(klas_command, "default_folder", lambda scenario_id: tmp_path / "k")
+    launched = klas_command.launch(CASE, "nl", teams=2, host="127.0.0.1", port=0)
+    try:
+        assert launched.base.startswith("http://127.0.0.1:") and len(launched.teams) == 2
+        assert launched.teacher_url.startswith(launched.base + "/leraar#")
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(launched.teams[0][2], timeout=1) as page:
+                    assert page.status == 200
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail((tmp_path / "k" / "server.log").read_text())
+    finally:
+        launched.process.terminate()
+        launched.process.wait(10)

@@ -9,10 +9,14 @@ or a laptop that went to sleep). Exit codes: 0 stopped, 1 bad scenario or class 
 from __future__ import annotations
 
 import argparse
+import atexit
 import socket
+import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+
+from attrs import frozen
 
 from game.i18n import t
 
@@ -114,6 +118,56 @@ def announce(room, host: str, port: int, lang: str, out=sys.stdout) -> str:
     print(t("klas.cli.stop", lang), file=out)
     out.flush()
     return base
+
+
+@frozen
+class Launched:
+    """A class server started from the window: what the teacher needs to see."""
+
+    process: subprocess.Popen
+    base: str
+    teacher_url: str
+    teams: tuple[tuple[int, str, str], ...]  # (number, code, join address)
+    folder: Path
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def launch(scenario_path: str | Path, lang: str = "nl", teams: int = DEFAULT_TEAMS,
+           host: str | None = None, port: int = DEFAULT_PORT) -> Launched | str:
+    """Start `samenspel klas` as its own process (the window's menu); or an error message.
+
+    The class is created here (so its codes and teacher link can be shown at once) and served
+    by a child process on this laptop's network address; the child is stopped when the
+    program that launched it exits (`samenspel klas --dir FOLDER` resumes the class).
+    """
+    args = argparse.Namespace(scenario=str(scenario_path), folder=None, teams=teams)
+    room, problem = prepare(args, lang)
+    if room is None:
+        return problem
+    host = host or lan_address()
+    if port == 0 or not _port_free(host, port):
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            port = probe.getsockname()[1]
+    log = open(room.folder / "server.log", "ab")  # noqa: SIM115 - handed to the child
+    process = subprocess.Popen(
+        [sys.executable, "-m", "game", "--lang", lang, "klas", "--dir", str(room.folder),
+         "--host", host, "--port", str(port)], stdout=log, stderr=log)
+    log.close()
+    atexit.register(process.terminate)
+    base = f"http://{host}:{port}"
+    return Launched(
+        process=process, base=base, teacher_url=f"{base}/leraar#{room.teacher_secret}",
+        teams=tuple((t.number, t.code, f"{base}/t/{t.code}") for t in room.ordered_teams()),
+        folder=room.folder)
 
 
 def run(args) -> int:

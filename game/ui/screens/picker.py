@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import webbrowser
 from pathlib import Path
 
 import pygame
 import pygame_gui
 
+from game.commands import klas as klas_command
 from game.ui import catalog
 from game.ui.screens.base import Screen, draw_role_row, esc, prose
 from game.ui.screens.message import MessageScreen
@@ -158,6 +160,10 @@ class PickerScreen(Screen):
                 self.role_rows.append((pygame.Rect(x, y, w, self.px(40)), role))
                 y += self.px(44)
         bw = min(w, self.px(320))
+        kw = min(self.px(280), w - bw - self.px(12))  # "Klassikaal spelen", when it fits
+        if kw >= self.px(160):
+            self.button((x, r.bottom - pad - start_h, kw, start_h), self.t("picker.klas"),
+                        self.start_klas)
         self.button((r.right - pad - bw, r.bottom - pad - start_h, bw, start_h),
                     self.t("picker.start"), self.choose, kind="primary")
         self.start_index = len(self.focus.items) - 1
@@ -210,6 +216,24 @@ class PickerScreen(Screen):
         if entry is None or not entry.ok:
             return
         self.app.nav.setup(entry)
+
+    def start_klas(self) -> None:
+        """Serve the selected case to a class (`samenspel klas`) and open the teacher's page."""
+        entry = self.entries[self.selected] if self.entries else None
+        if entry is None or not entry.ok:
+            return
+        launched = klas_command.launch(entry.path, self.lang)
+        back = lambda: self.app.show(PickerScreen(self.app))  # noqa: E731
+        if isinstance(launched, str):
+            self.app.show(MessageScreen(self.app, self.t("picker.klas_failed"), launched,
+                                        back=back))
+            return
+        webbrowser.open(launched.teacher_url)
+        teams = "\n".join(self.t("picker.klas_team", number=n, code=code, url=url)
+                          for n, code, url in launched.teams)
+        body = self.t("picker.klas_body", address=launched.base, teacher=launched.teacher_url,
+                      teams=teams, folder=str(launched.folder))
+        self.app.show(MessageScreen(self.app, self.t("picker.klas_title"), body, back=back))
 
     def on_enter(self) -> bool:
         """Enter without focus starts the selected scenario."""
