@@ -8,6 +8,7 @@ function show(view) {
   countdown.set(view.timer);
   render(app, [
     el("p", { class: "who" }, `${t("team", { number: view.number })} · ${view.team}`),
+    view.phase === "lobby" ? el("p", { class: "banner" }, t("wait_start")) : null,
     el("div", { class: "grid" },
       el("div", {}, publicParts(view)),
       el("div", {}, roleList(view), feed(view)))]);
