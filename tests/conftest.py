@@ -77,7 +77,22 @@ def number(vid: str, initial, **kwargs) -> Variable:
     return Variable(id=vid, initial=initial, **kwargs)
 
 
-__all__ = ["VALID", "FakeClock", "go", "make_scenario", "number"]
+def to_play(d, names=("Anna", "Sara", "Daan")) -> None:
+    """Drive a window on the picker (a `game.ui.driver.Driver`) into the example case's first
+    scene: pick it, type the names, and let each player read their briefing."""
+    import pygame
+
+    d.click("Het keukentafelgesprek")
+    d.click("Kies deze casus")
+    for name in names:
+        d.type_text(name)
+        d.key(pygame.K_RETURN)
+    for _ in names:
+        d.hand_over()
+        d.key(pygame.K_RETURN)
+
+
+__all__ = ["VALID", "FakeClock", "go", "make_scenario", "number", "to_play"]
 
 
 @pytest.fixture

@@ -319,10 +319,13 @@ class App:
             self._run_deferred()
             if not self.running:
                 return False
-        self.manager.update(dt)
         if self.screen is not None and self.screen.update(dt):
             self.dirty = True
         self._run_deferred()
+        # pygame_gui sorts new widgets into its draw list in update(): run it after the
+        # screen's own update, so a screen built without input (a list that finished loading,
+        # a timer that ran out) is drawn complete in this frame, not at the next mouse move
+        self.manager.update(dt)
         if self.dirty or self.clock_fn() < self.active_until:
             self.draw()
             self.dirty = False
