@@ -92,7 +92,17 @@ def to_play(d, names=("Anna", "Sara", "Daan")) -> None:
         d.key(pygame.K_RETURN)
 
 
-__all__ = ["VALID", "FakeClock", "go", "make_scenario", "number", "to_play"]
+def to_plan(d) -> None:
+    """`to_play`, then on to the example's timed scene (plan, 180 s) with "1" five times."""
+    import pygame
+
+    to_play(d)
+    for _ in range(5):
+        d.key(pygame.K_1)
+    assert d.app.game.session.scene_id == "plan"
+
+
+__all__ = ["VALID", "FakeClock", "go", "make_scenario", "number", "to_plan", "to_play"]
 
 
 @pytest.fixture

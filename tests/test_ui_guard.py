@@ -8,6 +8,7 @@ presses 150 ms apart), on the window's own clock.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -22,38 +23,7 @@ from game.ui.driver import Driver  # noqa: E402
 from game.ui.flow import Game  # noqa: E402
 from game.ui.screens.handover import HOLD_SECONDS  # noqa: E402
 
-FOUR = """\
-format: 1
-id: vier
-title: Vier stemmen
-roles:
-  a: {name: Jeugdprofessional, academy: sociale_studies, briefing: Jij bent A.}
-  b: {name: Leerkracht, academy: pabo, briefing: Jij bent B.}
-  c: {name: Jeugdverpleegkundige, academy: gezondheidszorg, briefing: Jij bent C.}
-  d: {name: Juridisch adviseur, academy: recht, briefing: Jij bent D.}
-scores:
-  s: {label: Samen}
-start: eerste
-scenes:
-  eerste:
-    title: Eerste stemming
-    text: Wat doen we eerst?
-    actor: [a, b, c, d]
-    decision: vote
-    choices:
-      - {id: een, text: Eerst praten met moeder, goto: tweede}
-      - {id: twee, text: Eerst de school bellen, goto: tweede}
-  tweede:
-    title: Tweede stemming
-    text: En dan?
-    actor: [a, b, c, d]
-    decision: vote
-    choices:
-      - {id: een, text: Samen een plan maken, goto: klaar}
-      - {id: twee, text: Ieder apart verder, goto: klaar}
-endings:
-  klaar: {title: Klaar, text: Einde., outcome: good}
-"""
+FOUR = Path(__file__).parent / "data" / "ui" / "vier_stemmen.yaml"
 FOUR_PLAYERS = {"a": "Anna", "b": "Bram", "c": "Cem", "d": "Dewi"}
 
 
@@ -138,12 +108,10 @@ def test_double_click_on_a_briefing_button_does_not_open_the_next_briefing(app):
 
 
 @pytest.fixture
-def four(make_window, tmp_path):
+def four(make_window):
     """A window playing a four-role vote case (open voting), past the briefings."""
-    path = tmp_path / "vier.yaml"
-    path.write_text(FOUR, encoding="utf-8")
     app = make_window()
-    Game.start(app, path, load_scenario(path), FOUR_PLAYERS, seed=1, briefings=False)
+    Game.start(app, FOUR, load_scenario(FOUR), FOUR_PLAYERS, seed=1, briefings=False)
     return app
 
 
@@ -208,3 +176,24 @@ def test_a_vote_can_be_taken_back_until_the_round_is_complete(four):
     assert votes == [("a", "een"), ("b", "twee"), ("c", "een"), ("d", "twee")]
     with pytest.raises(LookupError):
         d.button("Stem terugnemen")
+
+
+def test_a_secret_tie_shows_counts_and_the_rule_never_names(make_window):
+    """A secret 2-2 vote: the shared screen gives the counts and says the tie was broken by
+    the deciding role's vote; it names none of the players who voted for the winner."""
+    from game.ui.settings import Settings
+
+    app = make_window(Settings(vote_mode="secret"))
+    Game.start(app, FOUR, load_scenario(FOUR), FOUR_PLAYERS, seed=1, briefings=False)
+    d = Driver(app)
+    for choice in ("Eerst praten", "Eerst de school", "Eerst praten", "Eerst de school"):
+        d.click("Geheim stemmen")
+        d.hand_over()
+        assert app.screen.name == "secret_vote"
+        d.click_choice(choice)
+    assert app.game.session.scene_id == "tweede"
+    (feedback,) = [m for kind, m in app.screen._banners() if kind == "feedback"]
+    assert "2 van de 4 stemmen" in feedback
+    assert "gelijk" in feedback and "Jeugdprofessional" in feedback
+    for name in FOUR_PLAYERS.values():
+        assert name not in feedback

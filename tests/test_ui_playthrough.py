@@ -66,7 +66,9 @@ def test_full_playthrough_by_events_matches_the_log(app, tmp_path):
     d.click_choice("Daan")
     d.hand_over()
     assert app.screen.name == "share"
+    d.key(pygame.K_1)  # the sleep diary
     d.click("Het hele team")
+    d.click("Delen")
     assert app.screen.name == "play"
     # Anna consults Daan; Daan sees the advice behind a hand-over screen
     d.click("Raadplegen")
@@ -126,7 +128,9 @@ def test_breach_is_flagged_on_the_shared_screen(app):
     d.click("Kaarten delen")
     d.click_choice("Daan")
     d.hand_over()
+    d.key(pygame.K_1)
     d.click("Anna (Jeugdprofessional)")
+    d.click("Delen")
     assert app.screen.name == "play"
     kinds = [kind for kind, _ in app.screen.notices]
     assert "breach" in kinds

@@ -17,7 +17,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 pygame = pytest.importorskip("pygame")
 
-from conftest import FakeClock  # noqa: E402
+from conftest import FakeClock, to_plan  # noqa: E402
 
 from game.ui.driver import Driver  # noqa: E402
 
@@ -51,17 +51,7 @@ def test_a_timer_that_runs_out_is_drawn_at_once(make_window):
     clock = FakeClock(start=100.0)
     app = make_window(clock=clock, picker=True)
     d = Driver(app)
-    d.click("Het keukentafelgesprek")
-    d.click("Kies deze casus")
-    for name in ("Anna", "Sara", "Daan"):
-        d.type_text(name)
-        d.key(pygame.K_RETURN)
-    for _ in range(3):
-        d.hand_over()
-        d.key(pygame.K_RETURN)
-    for key in (pygame.K_1, pygame.K_1, pygame.K_1, pygame.K_1, pygame.K_1):
-        d.key(key)
-    assert app.game.session.scene_id == "plan"
+    to_plan(d)
     d.wait(2)
     clock.advance(200)
     for _ in range(3):

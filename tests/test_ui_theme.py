@@ -83,3 +83,41 @@ def test_prose_joins_wrapped_lines_and_keeps_paragraphs_and_lists():
 
     text = "Jij bent Anna.\nJe hebt <geld>.\n\nDoelen:\n- rust\n- regie\n"
     assert prose(text) == "Jij bent Anna. Je hebt &lt;geld&gt;.<br><br>Doelen:<br>- rust<br>- regie"
+
+
+def _distance(a: str, b: str) -> int:
+    """How far apart two colours are (sum of the channel differences, 0..765)."""
+    return sum(abs(x - y) for x, y in zip(theme.hex_to_rgb(a), theme.hex_to_rgb(b)))
+
+
+def test_hover_and_selected_look_clearly_different_in_the_normal_theme():
+    """A hovered button, a keyboard-selected one and a chosen (toggled-on) one are three
+    clearly different colours, each clearly apart from a plain button."""
+    colours = theme.build_theme(100, False)["defaults"]["colours"]
+    toggle = theme.build_theme(100, False)["@toggle_on"]["colours"]
+    looks = [colours["normal_bg"], colours["hovered_bg"], colours["selected_bg"],
+             toggle["normal_bg"]]
+    for i, a in enumerate(looks):
+        for b in looks[i + 1:]:
+            assert _distance(a, b) >= 24, (a, b)
+    assert _distance(colours["hovered_border"], colours["selected_border"]) >= 150
+
+
+def test_choice_button_hover_and_selected_draw_differently():
+    """The large choice buttons: hovered is a faint tint, selected a strong tint with a bar on
+    the left; the two never look alike."""
+    pygame = pytest.importorskip("pygame")
+    from game.ui.widgets import ChoiceButton
+
+    pygame.font.init()
+    pal = theme.palette(False)
+    looks = {}
+    for state in ("plain", "hovered", "selected"):
+        surface = pygame.Surface((400, 80))
+        btn = ChoiceButton(pygame.Rect(0, 0, 400, 80), 1, "Kies", lambda: None,
+                           hovered=state == "hovered", selected=state == "selected")
+        btn.draw(surface, pal, 100)
+        looks[state] = (tuple(surface.get_at((300, 70)))[:3], tuple(surface.get_at((3, 40)))[:3])
+    assert looks["hovered"] != looks["plain"]
+    assert sum(abs(a - b) for a, b in zip(looks["hovered"][0], looks["selected"][0])) >= 40
+    assert looks["selected"][1] == theme.hex_to_rgb(pal.accent)

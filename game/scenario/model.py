@@ -207,8 +207,9 @@ class Variable:
 
     @property
     def display_label(self) -> str:
-        """The label shown on meters; the id when the author gave none."""
-        return self.label or self.id
+        """The label shown on meters and in timelines; without one, the id written as words
+        ("toestemming_moeder" -> "Toestemming moeder"), never a raw id."""
+        return self.label or self.id.replace("_", " ").strip().capitalize()
 
     def clamp(self, value: Value) -> Value:
         """The value held within `min`/`max` (booleans are never clamped)."""

@@ -77,7 +77,9 @@ class App:
         self.settings = chosen.normalised()
         self.logs_dir = logs_dir
         self.scenario_folders = list(scenario_folders or [])
-        self.clock_fn = clock
+        self.clock_fn = clock  # real time: input guard, hold, frame pacing
+        self._paused_at: float | None = None
+        self._paused_total = 0.0
         pygame.display.set_caption("Samenspel")
         self._windowed_size = size
         self._set_icon()
@@ -147,6 +149,24 @@ class App:
         """The interface language."""
         return self.settings.lang
 
+    def game_clock(self) -> float:
+        """The sessions' clock: real time minus the time the game was paused (menu, "Pauze"),
+        so a scene's timer stands still while the menu is open."""
+        now = self._paused_at if self._paused_at is not None else self.clock_fn()
+        return now - self._paused_total
+
+    @property
+    def paused(self) -> bool:
+        """True while the game's clock stands still."""
+        return self._paused_at is not None
+
+    def _set_paused(self, paused: bool) -> None:
+        if paused and self._paused_at is None:
+            self._paused_at = self.clock_fn()
+        elif not paused and self._paused_at is not None:
+            self._paused_total += self.clock_fn() - self._paused_at
+            self._paused_at = None
+
     def px(self, value: float) -> int:
         """A length in pixels at 100 %, scaled with the font setting."""
         return round(value * self.settings.font_scale / 100)
@@ -166,6 +186,7 @@ class App:
         self.manager.clear_and_reset()
         pygame.key.set_repeat(0)  # a held key must not repeat into the next screen
         self.screen = screen
+        self._set_paused(getattr(screen, "pauses_game", False))
         screen.build()
         self.dirty = True
         self.input_blocked_until = self.clock_fn() + INPUT_GUARD

@@ -30,7 +30,7 @@ from game.engine.log import new_log_path
 from game.engine.session import Session
 from game.errors import LogError, SamenspelError, ScenarioError
 from game.scenario.loader import load_scenario, load_scenario_with_problems
-from game.scenario.model import Scenario
+from game.scenario.model import TEAM, Scenario
 from game.ui import catalog
 from game.ui.screens.briefing import BriefingScreen
 from game.ui.screens.ending import EndingScreen
@@ -55,7 +55,9 @@ class Game:
         # the maxima for the scores at the ending, computed beside play instead of on the
         # window's thread when the session ends
         scoring.prepare(scenario)
-        self.notices: list[tuple[str, str]] = []  # (kind, text) shown once on the play screen
+        # shown once on the play screen: (kind, text), or (kind, (ui key, values)) translated
+        # when shown (the team may switch language first); kind "card": (role, card id)
+        self.notices: list[tuple[str, object]] = []
         self.seen_decision = session.last_decision
         # Open voting: the votes of the current round wait here until its last voter has
         # voted, so an unintended vote can still be taken back (see `vote`).
@@ -85,7 +87,7 @@ class Game:
                 log=log_path,
                 seed=secrets.randbelow(2**31) if seed is None else seed,
                 lang=app.lang,
-                clock=app.clock_fn,
+                clock=app.game_clock,
             )
         except (SamenspelError, OSError) as exc:  # e.g. --log names a file that has a session
             cls._show_error(app, app.t("start.failed_title"), exc)
@@ -102,7 +104,7 @@ class Game:
         """Continue a session from its log; a refused log is explained on screen."""
         try:
             scenario = load_scenario(path, lang=app.lang)
-            session = Session.resume(log_path, scenario, force=force, clock=app.clock_fn,
+            session = Session.resume(log_path, scenario, force=force, clock=app.game_clock,
                                      lang=app.lang)
         except (SamenspelError, OSError) as exc:
             retry = None
@@ -112,8 +114,8 @@ class Game:
             cls._show_error(app, app.t("resume.failed_title"), exc, retry)
             return None
         game = cls(app, path, scenario, session)
-        game.notices.append(("info",
-                             app.t("resume.resumed", time=datetime.now().strftime("%H:%M"))))
+        game.notices.append(("info", ("resume.resumed",
+                                      {"time": datetime.now().strftime("%H:%M")})))
         game.continue_play()
         return game
 
@@ -230,18 +232,21 @@ class Game:
         self._after_move()
 
     def share(self, role: str, card: str, to: str) -> None:
-        """Share a card; a breach is flagged on the play screen afterwards."""
+        """Share a card; a breach is flagged on the play screen afterwards, and a card shared
+        with the whole team is shown there for everyone."""
         before = len(self.session.events)
         if self._try(lambda: self.session.share(role, card, to)):
             shared = [e for e in self.session.events[before:] if e.get("type") == "info_shared"]
             title = self.scenario.info[card].title
-            target = self.app.t("share.whole_team") if to == "team" else self.who(to)
             if shared and shared[-1].get("breach"):
-                self.notices.append(("breach", self.app.t("share.breach", card=title,
-                                                          who=self.who(role))))
+                self.notices.append(("breach", ("share.breach",
+                                                {"card": title, "who": self.who(role)})))
+            elif to == TEAM:
+                self.notices.append(("card", (role, card)))
             else:
-                self.notices.append(("info", self.app.t("share.done", who=self.who(role),
-                                                        card=title, to=target)))
+                self.notices.append(("info", ("share.done", {"who": self.who(role),
+                                                             "card": title,
+                                                             "to": self.who(to)})))
         self._after_move()
 
     def consult(self, role: str, other: str) -> None:
@@ -264,7 +269,7 @@ class Game:
             log.warning("tick refused: %s", exc)
             return False
         if fired:
-            self.notices.append(("timeout", self.app.t("play.timeout")))
+            self.notices.append(("timeout", ("play.timeout", {})))
             self.continue_play()
         return fired
 
@@ -292,7 +297,7 @@ class Game:
         log_path = self.session.log_path
         self.session.close()
         try:
-            session = Session.resume(log_path, scenario, force=True, clock=self.app.clock_fn,
+            session = Session.resume(log_path, scenario, force=True, clock=self.app.game_clock,
                                      lang=self.app.lang)
         except (LogError, SamenspelError, OSError) as exc:
             self._show_error(self.app, self.app.t("reload.failed_title"), exc)
@@ -302,7 +307,7 @@ class Game:
         self.session = session
         self.seen_decision = session.last_decision
         warnings = len(problems)
-        self.notices.append(("info", self.app.t("reload.done", warnings=warnings)))
+        self.notices.append(("info", ("reload.done", {"n": warnings})))
         self.continue_play()
 
     def stop(self) -> None:

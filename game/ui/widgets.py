@@ -16,6 +16,11 @@ import pygame
 
 from game.ui.theme import Palette, font_path, font_size, hex_to_rgb, text_on
 
+#: Background of a hovered choice and of a selected (chosen) one in the normal theme: clearly
+#: apart, so "the mouse is here" never looks like "this one is chosen".
+HOVER_BG = "#f0f3f7"
+SELECTED_BG = "#cfe0f3"
+
 
 @lru_cache(maxsize=64)
 def font(kind: str, scale: int, bold: bool = False) -> pygame.font.Font:
@@ -36,7 +41,10 @@ def rgb(colour: str) -> tuple[int, int, int]:
 @lru_cache(maxsize=512)
 def _render(text: str, kind: str, scale: int, bold: bool, colour: str,
             width: int) -> pygame.Surface:
-    """Rendered (and wrapped, when width > 0) text, cached: static screens redraw cheaply."""
+    """Rendered (and wrapped, when width > 0) text, cached: static screens redraw cheaply.
+
+    Noto Sans has no arrow glyphs: arrows are drawn as "->" and "<-", never as empty boxes."""
+    text = text.replace("→", "->").replace("←", "<-")
     f = font(kind, scale, bold)
     return f.render(text, True, rgb(colour), None, max(0, width))
 
@@ -119,6 +127,7 @@ class ChoiceButton:
     enabled: bool = True
     hovered: bool = False
     focused: bool = False
+    selected: bool = False  # chosen (a card picked to share): stays marked while hovering others
     text_rect: pygame.Rect = field(default_factory=pygame.Rect)
 
     @staticmethod
@@ -135,15 +144,28 @@ class ChoiceButton:
         """Draw the button in its current hover/focus/enabled state."""
         pad = round(14 * scale / 100)
         key_w = round(44 * scale / 100)
+        # three looks that never mix up: hovered (a faint tint, blue edge), selected (a strong
+        # tint, a thick blue edge and a bar on the left), focused (a yellow ring around it)
         bg = pal.surface
         border = pal.border
-        if self.enabled and (self.hovered or self.focused):
-            bg = "#1a1a1a" if pal.high_contrast else "#e8eef5"
+        width = 3 if pal.high_contrast else 2
+        if self.enabled and self.hovered:
+            bg = "#1a1a1a" if pal.high_contrast else HOVER_BG
             border = pal.accent
-        width = 3 if (self.focused or pal.high_contrast) else 2
+        if self.selected:
+            bg = "#333300" if pal.high_contrast else SELECTED_BG
+            border = pal.accent
+            width = 4
         pygame.draw.rect(surface, rgb(bg), self.rect, border_radius=10)
-        pygame.draw.rect(surface, rgb(pal.focus if self.focused else border), self.rect, width,
-                         border_radius=10)
+        pygame.draw.rect(surface, rgb(border), self.rect, width, border_radius=10)
+        if self.selected:
+            pygame.draw.rect(surface, rgb(pal.accent),
+                             (self.rect.x, self.rect.y, round(8 * scale / 100), self.rect.height),
+                             border_top_left_radius=10, border_bottom_left_radius=10)
+        if self.focused:
+            ring = max(3, round(3 * scale / 100))
+            pygame.draw.rect(surface, rgb(pal.focus), self.rect.inflate(2 * ring, 2 * ring), ring,
+                             border_radius=12)
         key = pygame.Rect(self.rect.x + pad, self.rect.y + pad, key_w, key_w)
         key_bg = pal.accent if self.enabled else pal.bar_empty
         pygame.draw.rect(surface, rgb(key_bg), key, border_radius=8)

@@ -35,6 +35,19 @@ def prose(value: object) -> str:
     return "<br><br>".join(esc(para) for para in paragraphs(value))
 
 
+def severity(app, problem) -> str:
+    """A problem's severity as a word in the interface language ("fout", "waarschuwing"); the
+    command line keeps the editors' `error:`/`warning:`, the window speaks Dutch."""
+    word = app.t(f"severity.{problem.severity}")
+    return problem.severity if word.startswith("ui.") else word
+
+
+def problem_line(app, problem) -> str:
+    """One scenario problem for the window: `file:line:column: fout: message`."""
+    return (f"{problem.path}:{problem.line}:{problem.column}: {severity(app, problem)}: "
+            f"{problem.text(app.lang)}")
+
+
 def academy_name(app, academy: str) -> str:
     """An academy's display name in the interface language (its id when unknown)."""
     name = app.t(f"academy.{academy}")
@@ -311,6 +324,13 @@ class Screen:
         object_id = ObjectID(class_id=class_id, object_id=f"#fit_{size}_{'b' if bold else 'r'}")
         return pygame_gui.elements.UILabel(rect, shown, manager=self.manager,
                                            container=container, object_id=object_id)
+
+    def fit(self, value: str, width: int, kind: str = "body",
+            bold: bool = False) -> tuple[str, str | None]:
+        """A label for `width` pixels: the text, or its start ending in "…" with the whole text
+        as the tooltip (shown on hover and keyboard focus)."""
+        shown = ellipsize(value, kind, self.app.scale, bold, width)
+        return shown, (value if shown != value else None)
 
     def textbox(self, rect, markup: str, kind: str | None = None,
                 container=None) -> pygame_gui.elements.UITextBox:

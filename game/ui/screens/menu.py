@@ -11,9 +11,12 @@ from game.ui.widgets import text_size
 
 
 class MenuScreen(Screen):
-    """Esc: a calm list of big buttons; the game behind it is paused (nothing ticks)."""
+    """Esc: a calm list of big buttons; the game behind it is paused (its clock stands still).
+
+    The items are one list (`items`), so another part of the game can add one line."""
 
     name = "menu"
+    pauses_game = True
 
     def __init__(self, app, back: Screen | None = None) -> None:
         super().__init__(app)
@@ -22,27 +25,44 @@ class MenuScreen(Screen):
     def layout(self) -> None:
         w, h = self.app.size
         bw = min(w - self.px(48), self.px(480))
-        bh = self.px(60)
-        items = [(self.t("menu.continue"), self.resume_screen, "primary"),
-                 (self.t("menu.settings"), self.settings, None)]
+        items = self.items()
+        foot = self.px(64) if self.app.game is not None else 0
+        title_h = self.px(60)
+        gap = self.px(10)
+        line = text_size("Ag", scale=self.app.scale, bold=True)[1] + self.px(12)
+        # the buttons shrink (never below one line of text) before anything overlaps
+        room = h - foot - title_h - self.px(20)
+        bh = max(line, min(self.px(60), room // max(1, len(items)) - gap))
+        total = len(items) * (bh + gap) + title_h
+        y = max(self.px(8), (h - foot - total) // 2)
+        x = (w - bw) // 2
+        self.label((x, y, bw, title_h - self.px(8)), self.t("menu.title"), "title")
+        y += title_h
+        for label, action, kind in items:
+            self.button((x, y, bw, bh), label, action, kind=kind)
+            y += bh + gap
+        if foot:
+            log_path = self.app.game.session.log_path
+            self.label((self.px(24), h - foot, w - self.px(48), foot - self.px(4)),
+                       self.t("menu.saved_in", path=str(log_path)), "small", wrap=True)
+        self.focus.move(1)
+
+    def items(self) -> list[tuple[str, object, str | None]]:
+        """(label, action, button kind) per menu line, top to bottom."""
+        items = [(self.t("menu.continue"), self.resume_screen, "primary")]
+        if self.app.game is not None:
+            items.append((self.t("menu.pause"), self.pause, None))
+        items.append((self.t("menu.settings"), self.settings, None))
         if self.app.game is not None:
             items.append((self.t("menu.save_stop"), self.app.game.stop, None))
             items.append((self.t("menu.to_start"), self.to_start, None))
         else:
             items.append((self.t("menu.quit"), lambda: self.app.quit(0), None))
-        total = len(items) * (bh + self.px(12)) + self.px(70)
-        y = max(self.px(20), (h - total) // 2)
-        x = (w - bw) // 2
-        self.label((x, y, bw, self.px(52)), self.t("menu.title"), "title")
-        y += self.px(70)
-        for label, action, kind in items:
-            self.button((x, y, bw, bh), label, action, kind=kind)
-            y += bh + self.px(12)
-        if self.app.game is not None:
-            log_path = self.app.game.session.log_path
-            self.label((self.px(24), h - self.px(64), w - self.px(48), self.px(56)),
-                       self.t("menu.saved_in", path=str(log_path)), "small", wrap=True)
-        self.focus.move(1)
+        return items
+
+    def pause(self) -> None:
+        """"Pauze": a screen with nothing of the game on it while the teacher talks."""
+        self.app.show(PauseScreen(self.app, back=self.back_to))
 
     def resume_screen(self) -> None:
         """Back to exactly where the team was (a hand-over or briefing stays a hand-over or
@@ -67,10 +87,48 @@ class MenuScreen(Screen):
         self.app.defer(self.resume_screen)
 
 
+class PauseScreen(Screen):
+    """"Pauze" from the menu: the game and its clock stand still; nothing of the game shows."""
+
+    name = "pause"
+    pauses_game = True
+
+    def __init__(self, app, back: Screen | None = None) -> None:
+        super().__init__(app)
+        self.back_to = back
+
+    def layout(self) -> None:
+        w, h = self.app.size
+        bw = min(w - self.px(48), self.px(420))
+        bh = self.px(64)
+        y = max(self.px(20), h // 2 - self.px(150))
+        self.label((self.px(24), y, w - self.px(48), self.px(80)), self.t("pause.title"), "huge")
+        y += self.px(96)
+        self.label(((w - self.px(760)) // 2 if w > self.px(800) else self.px(24), y,
+                    min(w - self.px(48), self.px(760)), self.px(90)),
+                   self.t("pause.text"), "muted", wrap=True)
+        y += self.px(110)
+        self.button(((w - bw) // 2, y, bw, bh), self.t("menu.continue"), self.resume,
+                    kind="primary")
+        self.focus.move(1)
+
+    def resume(self) -> None:
+        """Back to where the menu was opened from; the clock runs again."""
+        if self.back_to is not None:
+            self.app.show(self.back_to)
+        elif self.app.game is not None:
+            self.app.game.continue_play()
+
+    def on_escape(self) -> None:
+        """Esc also ends the pause."""
+        self.app.defer(self.resume)
+
+
 class SettingsScreen(Screen):
     """Language, font size, contrast, fullscreen, timers and the voting mode."""
 
     name = "settings"
+    pauses_game = True  # opened from the menu (or before a game): time stands still
 
     def __init__(self, app, back: Screen) -> None:
         super().__init__(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from game.ui.screens.base import Screen, esc
+from game.ui.screens.base import Screen, esc, severity
 
 
 class MessageScreen(Screen):
@@ -63,7 +63,8 @@ class ProblemsScreen(Screen):
         for p in self.problems:
             where = f"{self.t('reload.line')} {p.line}, {self.t('reload.column')} {p.column}"
             hint = p.hint_nl if self.app.lang == "nl" and p.hint_nl else p.hint
-            lines.append(f"<b>{esc(where)}</b> · {esc(p.severity)}: {esc(p.text(self.app.lang))}"
+            lines.append(f"<b>{esc(where)}</b> · {esc(severity(self.app, p))}: "
+                         f"{esc(p.text(self.app.lang))}"
                          + (f"<br><i>{esc(hint)}</i>" if (p.hint or p.hint_nl) else ""))
         body = f"<b>{esc(str(self.game.path))}</b><br><br>" + "<br><br>".join(lines)
         self.textbox((m, m + self.px(110), w - 2 * m, h - 3 * m - bh - self.px(110)),

@@ -118,14 +118,23 @@ class PickRoleScreen(Screen):
 
 
 class ShareScreen(_PrivateScreen):
-    """Private: the cards this role knows; pick one and whom to share it with."""
+    """Private: share a card in three steps - a card, then the recipient, then "Delen".
+
+    Nothing is chosen at first, so a stray click or key cannot share; the chosen card stays
+    highlighted while the recipient is chosen; a recipient who already knows the card cannot
+    be chosen again (no accidental repeat)."""
 
     name = "share"
 
     def __init__(self, app, game, role: str, card: str | None = None) -> None:
         super().__init__(app, game, role)
-        cards = game.session.cards(role)
-        self.card = card or (cards[0].id if cards else None)
+        self.card = card
+        self.target: str | None = None
+
+    def known_by(self, card: str) -> set[str]:
+        """The roles (besides the sharer) that already know the card."""
+        return {r for r in self.game.scenario.roles
+                if r != self.role and self.game.session.knows(r, card)}
 
     def layout(self) -> None:
         w, h = self.app.size
@@ -133,62 +142,106 @@ class ShareScreen(_PrivateScreen):
         y = self.top()
         cards = self.game.session.cards(self.role)
         bh = self.px(52)
+        back_w = min(self.px(200), w // 4)
+        self.button((m, h - m - bh, back_w, bh), self.t("common.back"), self.back)
         if not cards:
             self.label((m, y, w - 2 * m, self.px(40)), self.t("share.no_cards"), "muted")
-            self.button((m, h - m - bh, self.px(200), bh), self.t("common.back"), self.back)
             return
         list_w = max(self.px(220), (w - 3 * m) * 2 // 5)
         self.label((m, y, list_w, self.px(32)), self.t("share.your_cards"), "muted")
         rows, heights = [], []
+        others = [r for r in self.game.scenario.roles if r != self.role]
         for i, info in enumerate(cards, start=1):
-            note = self.t("cards.sensitive") if info.sensitive else ""
-            if info.id in self.game.session.shared_cards:
-                note = (note + " · " if note else "") + self.t("cards.shared")
+            notes = [self.t("cards.sensitive")] if info.sensitive else []
+            known = self.known_by(info.id)
+            if known and len(known) == len(others):
+                notes.append(self.t("share.known_all"))
+            elif known:
+                notes.append(self.t("share.known_by", names=", ".join(
+                    self.game.player(r) for r in others if r in known)))
+            note = " · ".join(notes)
             rows.append((i, info.title, note, lambda c=info.id: self.select(c), True))
             heights.append(ChoiceButton.height_for(info.title, note, list_w, self.app.scale))
-        self.choice_area = pygame.Rect(m, y + self.px(36), list_w, h - y - self.px(36) - bh - 3 * m)
+        self.choice_area = pygame.Rect(m, y + self.px(36), list_w,
+                                       h - y - self.px(36) - bh - 3 * m)
         self.place_choices(rows, heights, self.px(8))
         for btn, info in zip(self.choices, cards):
-            btn.focused = info.id == self.card  # the card shown on the right
-        info = self.game.scenario.info[self.card]
+            btn.selected = info.id == self.card
         x = 2 * m + list_w
         cw = w - x - m
-        targets = [(TEAM, self.t("share.whole_team"))] + [
-            (r, self.game.who(r)) for r in self.game.scenario.roles if r != self.role]
-        cols = 2 if cw > self.px(520) else 1
+        if self.card is None:
+            self.textbox((x, y, cw, h - y - bh - 2 * m),
+                         esc(self.t("share.pick_card")), "card")
+            return
+        self._recipients(pygame.Rect(x, y, cw, h - y - m), others)
+
+    def _recipients(self, area: pygame.Rect, others: list[str]) -> None:
+        """The card, the recipient buttons and the confirmation row."""
+        info = self.game.scenario.info[self.card]
+        known = self.known_by(self.card)
+        targets = [(TEAM, self.t("share.whole_team"), len(known) < len(others))] + [
+            (r, self.game.who(r), r not in known) for r in others]
+        cols = 2 if area.width > self.px(520) else 1
         lines = -(-len(targets) // cols)
         label_h = self.px(34)
-        tb = max(text_size("Ag", scale=self.app.scale)[1] + self.px(10),
-                 min(bh, (h - y - m) // 2 // lines - self.px(8)))
+        bh = self.px(52)
+        tb = max(text_size("Ag", scale=self.app.scale)[1] + self.px(12),
+                 min(bh, (area.height // 2) // lines - self.px(8)))
+        confirm_h = bh
         targets_h = label_h + lines * (tb + self.px(8))
+        card_h = max(self.px(60), area.height - targets_h - confirm_h - self.px(24))
         mark = ""
         if info.sensitive:
             mark = (f"<br><font color='{self.app.palette.bad}'>"
                     f"<b>{esc(self.t('share.sensitive_hint'))}</b></font>")
-        card_h = max(self.px(60), h - m - targets_h - y - self.px(12))
-        self.textbox((x, y, cw, card_h),
+        self.textbox((area.x, area.y, area.width, card_h),
                      f"<b>{esc(info.title)}</b><br>"
                      f"{prose(self.game.session.render(info.text))}{mark}", "card")
-        ty = y + card_h + self.px(12)
-        self.label((x, ty, cw, label_h - self.px(4)), self.t("share.to"), "muted")
+        ty = area.y + card_h + self.px(12)
+        self.label((area.x, ty, area.width, label_h - self.px(4)), self.t("share.to"), "muted")
         ty += label_h
-        tw = (cw - (cols - 1) * self.px(8)) // cols
-        for i, (target, label) in enumerate(targets):
-            bx = x + (i % cols) * (tw + self.px(8))
+        tw = (area.width - (cols - 1) * self.px(8)) // cols
+        for i, (target, label, enabled) in enumerate(targets):
+            bx = area.x + (i % cols) * (tw + self.px(8))
             by = ty + (i // cols) * (tb + self.px(8))
-            self.button((bx, by, tw, tb), label, lambda t=target: self.share(t),
-                        kind="primary" if target == TEAM else None)
-        self.button((m, h - m - bh, min(self.px(200), list_w), bh),
-                    self.t("common.back"), self.back)
+            if not enabled:
+                label = f"{label} · {self.t('share.knows')}"
+            shown, tip = self.fit(label, tw - self.px(28))
+            btn = self.button((bx, by, tw, tb), shown, lambda t=target: self.choose_target(t),
+                              kind="toggle_on" if target == self.target else None,
+                              tooltip=tip, focus=enabled)
+            if not enabled:
+                btn.disable()
+        cy = area.bottom - confirm_h
+        confirm_w = min(area.width // 2, self.px(260))
+        summary = (self.t("share.confirm_hint") if self.target is None else self.t(
+            "share.summary", card=info.title,
+            to=self.t("share.team_lower") if self.target == TEAM else self.game.who(self.target)))
+        self.label((area.x, cy, area.width - confirm_w - self.px(12), confirm_h), summary,
+                   "small", wrap=True)
+        btn = self.button((area.right - confirm_w, cy, confirm_w, confirm_h),
+                          self.t("share.confirm"), self.confirm, kind="primary",
+                          focus=self.target is not None)
+        if self.target is None:
+            btn.disable()
 
     def select(self, card: str) -> None:
-        """Show another card."""
-        self.card = card
+        """Choose (or change) the card; the recipient is chosen again."""
+        if card != self.card:
+            self.card = card
+            self.target = None
         self.app.rebuild()
 
-    def share(self, to: str) -> None:
-        """Share the selected card; the play screen flags a breach afterwards."""
-        self.game.share(self.role, self.card, to)
+    def choose_target(self, to: str) -> None:
+        """Choose who receives the card (a role or the whole team); nothing is shared yet."""
+        self.target = to
+        self.app.rebuild()
+
+    def confirm(self) -> None:
+        """Share the chosen card with the chosen recipient; the play screen shows the result."""
+        if self.card is None or self.target is None:
+            return
+        self.game.share(self.role, self.card, self.target)
 
 
 class AdviceScreen(_PrivateScreen):

@@ -10,7 +10,7 @@ import pygame_gui
 
 from game.commands import klas as klas_command
 from game.ui import catalog
-from game.ui.screens.base import Screen, draw_role_row, esc, prose
+from game.ui.screens.base import Screen, draw_role_row, esc, problem_line, prose
 from game.ui.screens.message import MessageScreen
 from game.ui.theme import role_colour, role_initials
 from game.ui.widgets import badge, text_size
@@ -128,7 +128,7 @@ class PickerScreen(Screen):
         x, y, w = r.x + pad, r.y + pad, r.width - 2 * pad
         if not entry.ok:
             self.label((x, y, w, self.px(40)), entry.path.name, "subtitle")
-            lines = "<br>".join(esc(p.format(self.lang)) for p in entry.problems[:30])
+            lines = "<br>".join(esc(problem_line(self.app, p)) for p in entry.problems[:30])
             self.textbox((x, y + self.px(48), w, r.bottom - y - self.px(48) - pad),
                          f"<b>{esc(self.t('picker.problems'))}</b><br>{lines}", "problems")
             return

@@ -13,6 +13,8 @@ and the time left. The screen decides only how to show them:
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pygame
 
 from game.i18n import format_number
@@ -46,11 +48,62 @@ def meter_fraction(variable, value) -> float | None:
     return None
 
 
+def deciding_votes(game, d) -> dict[str, str]:
+    """The votes (role -> choice) of the round that made decision `d`, read from the log."""
+    votes: dict[str, str] = {}
+    rnd = None
+    events = game.session.events
+    end = max((i for i, e in enumerate(events) if e.get("type") == "choice_made"), default=-1)
+    for e in reversed(events[:end]):
+        if e.get("type") == "scene_entered":
+            break
+        if e.get("type") == "vote_cast" and e.get("scene") == d.scene:
+            if rnd is None:
+                rnd = e.get("round")
+            if e.get("round") == rnd:
+                votes.setdefault(e["role"], e["choice"])
+    return votes
+
+
+def vote_markup(app, game, d, secret: bool) -> list[str]:
+    """How a vote was decided: counts only in secret mode, and the rule that broke a tie."""
+    votes = deciding_votes(game, d)
+    counts = Counter(votes.values())
+    lines = []
+    if secret:
+        if d.decision == "consensus":
+            lines.append(app.t("play.secret_consensus", choice=d.text))
+        else:
+            lines.append(app.t("play.secret_result", n=counts.get(d.choice, 0),
+                               total=sum(counts.values()), choice=d.text))
+    else:
+        who = ", ".join(game.player(r) for r in d.by)
+        key = "play.decided" if len(d.by) == 1 else "play.decided_many"
+        lines.append(app.t(key, who=who, choice=d.text))
+    top = max(counts.values(), default=0)
+    tied = [c for c, n in counts.items() if n == top]
+    if d.decision == "vote" and len(tied) > 1:
+        scores = app.t("play.tie_counts", a=top, b=top) if len(tied) == 2 else " / ".join(
+            str(n) for _, n in counts.most_common())
+        tb = game.scenario.scenes[d.scene].tiebreak_role if d.scene in game.scenario.scenes \
+            else None
+        if tb is not None and votes.get(tb) == d.choice:
+            lines.append(app.t("play.tie_role", counts=scores, role=game.role_name(tb)))
+        else:
+            lines.append(app.t("play.tie_order", counts=scores))
+    return lines
+
+
 def decision_markup(app, game, d) -> str:
     """What the team decided, the choice's feedback and how the shown variables changed."""
-    who = ", ".join(game.player(r) for r in d.by)
-    key = "play.decided" if len(d.by) == 1 else "play.decided_many"
-    parts = [f"<b>{esc(app.t(key, who=who, choice=d.text))}</b>"]
+    if d.decision in ("vote", "consensus"):
+        secret = app.settings.vote_mode == "secret"
+        head, *rule = vote_markup(app, game, d, secret)
+        parts = [f"<b>{esc(head)}</b>"] + [esc(r) for r in rule]
+    else:
+        who = ", ".join(game.player(r) for r in d.by)
+        key = "play.decided" if len(d.by) == 1 else "play.decided_many"
+        parts = [f"<b>{esc(app.t(key, who=who, choice=d.text))}</b>"]
     if d.feedback:
         parts.append(f"<i>{prose(d.feedback)}</i>")
     shown = {vid for vid, _ in game.session.shown_variables()}
@@ -328,6 +381,11 @@ class PlayScreen(Screen):
         out = []
         pal = self.app.palette
         for kind, msg in self.notices:
+            if kind == "card":  # shared with the whole team: everyone may read it now
+                out.append((kind, self._card_markup(*msg)))
+                continue
+            if isinstance(msg, tuple):
+                msg = self.t(msg[0], **msg[1])
             colour = {"breach": pal.bad, "error": pal.bad, "timeout": pal.mixed}.get(kind)
             body = esc(msg)
             if colour:
@@ -336,14 +394,25 @@ class PlayScreen(Screen):
         prev = self.session.previous_round
         if prev is not None and self.session.scene.decision == "consensus" and prev.votes:
             scene = self.session.scene
-            votes = "; ".join(
-                f"{self.game.player(r)}: {scene.choice(c).text}" for r, c in prev.votes.items()
-            )
+            if self.secret:  # counts only: a secret vote never shows who voted what
+                counts = Counter(prev.votes.values())
+                votes = "; ".join(self.t("play.votes_for", n=n, choice=scene.choice(c).text)
+                                  for c, n in counts.most_common())
+            else:
+                votes = "; ".join(f"{self.game.player(r)}: {scene.choice(c).text}"
+                                  for r, c in prev.votes.items())
             msg = self.t("play.no_consensus", round=prev.number, votes=votes)
             out.append(("consensus", f"<font color='{pal.mixed}'><b>{esc(msg)}</b></font>"))
         if self.decision is not None:
             out.append(("feedback", decision_markup(self.app, self.game, self.decision)))
         return out
+
+    def _card_markup(self, role: str, card: str) -> str:
+        """A card shared with the whole team, for everyone on the shared screen."""
+        info = self.game.scenario.info[card]
+        who = esc(self.t("share.team_card", who=self.game.who(role)))
+        return (f"{who}<br><b>{esc(info.title)}</b><br>"
+                f"{prose(self.session.render(info.text))}")
 
     def _banner_height(self, markup: str, width: int) -> int:
         plain = markup.replace("<br>", "\n")
