@@ -208,7 +208,7 @@ def test_a_split_vote_is_a_key_moment_and_a_clear_majority_is_not(scenario):
              vote(3, "verpleegkundige", "slaaptraining"), decided]
     moments = key_moments(timeline(split, scenario), scenario, "nl")
     assert [m["seq"] for m in moments] == [4]
-    assert "1 stem(men) voor deze keuze, 2 voor iets anders" in moments[0]["why"][0]
+    assert "1 stem voor deze keuze, 2 voor iets anders" in moments[0]["why"][0]
     majority = [start, vote(1, "jeugdprofessional", "netwerk"), vote(2, "leerkracht", "netwerk"),
                 vote(3, "verpleegkundige", "slaaptraining"), decided]
     assert key_moments(timeline(majority, scenario), scenario, "nl") == []

@@ -171,3 +171,20 @@ def test_the_xapi_home_page_is_a_window_setting(app):
     homes |= {st["context"]["team"]["account"]["homePage"] for st in statements
               if "team" in st["context"]}
     assert homes == {"https://hogeschool.example.nl/"}
+
+
+def test_after_saving_the_report_and_the_folder_open_with_a_click(app, monkeypatch):
+    """"Rapport openen" opens the HTML report, "Map openen" its folder (with the platform's
+    programs; here recorded); the CSV's team column says which team it is."""
+    opened = []
+    monkeypatch.setattr(app, "open_path", opened.append)
+    game = play_to_debrief(app)
+    d = Driver(app)
+    d.click("Rapport opslaan (HTML), CSV en xAPI")
+    log_path = game.session.log_path
+    d.click("Rapport openen")
+    d.click("Map openen")
+    assert opened == [log_path.with_name(f"{log_path.stem}-rapport.html"), log_path.parent]
+    raw = log_path.with_name(f"{log_path.stem}.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(raw), delimiter=";"))
+    assert {r["team"] for r in rows} == {"Team 1"}

@@ -77,3 +77,23 @@ def test_open_file_dialog_adds_a_scenario_from_anywhere(app, tmp_path):
     d.click("pygame-gui.OK")
     selected = app.screen.entries[app.screen.selected]
     assert selected.path == DATA / "engine_loop.yaml" and selected.ok
+
+
+def test_file_dialog_has_no_delete_and_enter_in_the_path_opens_the_file(app):
+    """No delete button in a class; the typed path + Enter opens the file (no OK needed); the
+    rows are dark text on a light background without hovering."""
+    from game.ui import theme
+
+    d = Driver(app)
+    d.click("Open bestand...")
+    dialog = app.screen.dialog
+    assert not dialog.delete_button.alive()
+    entry = dialog.file_path_text_line
+    entry.focus()
+    entry.set_text("")
+    d.type_text(str(DATA / "engine_loop.yaml"))
+    d.key(pygame.K_RETURN)
+    selected = app.screen.entries[app.screen.selected]
+    assert selected.path == DATA / "engine_loop.yaml" and selected.ok
+    rows = theme.build_theme(100)["file_dialog.#file_display_list.#file_list_item"]["colours"]
+    assert theme.contrast_ratio(rows["normal_bg"], rows["normal_text"]) >= 4.5

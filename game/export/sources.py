@@ -11,8 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from attrs import evolve
+
 from game.export.logs import TeamLog
 from game.export.pseudonym import pseudonymize as _pseudonymize
+from game.i18n import translate
 
 if TYPE_CHECKING:
     from game.scenario.model import Scenario
@@ -43,6 +46,10 @@ def team_logs(
     for t in logs:
         if not t.events:
             raise ValueError(f"no events to export in {t.path}")
+    # every team has a label (the CSV's team column, the report's headings): a log read on
+    # its own, or the window's one session, is "Team 1" as in a class of one
+    logs = [t if t.label else evolve(t, label=translate("report.team_label", lang, n=i))
+            for i, t in enumerate(logs, start=1)]
     if pseudonymize:
         order = tuple(scenario.roles) if scenario is not None else ()
         logs = [t if t.pseudonymized else _pseudonymize(t, order, lang) for t in logs]

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 import time
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,6 +46,25 @@ INPUT_GUARD = 0.5
 GUARDED_EVENTS = (pygame.KEYDOWN, pygame.KEYUP, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP,
                   pygame.TEXTINPUT, pygame.MOUSEWHEEL)
 TRANSLATIONS = str(Path(__file__).resolve().parent / "translations")
+
+
+def open_with_system(path: Path) -> bool:
+    """Open a file or folder the way a double click would: the default browser for an HTML
+    report (`webbrowser`), the file manager for a folder (`xdg-open`, `open`, `os.startfile`)."""
+    path = Path(path)
+    try:
+        if path.is_file() and path.suffix in (".html", ".htm"):
+            return webbrowser.open(path.resolve().as_uri())
+        if sys.platform.startswith("win"):
+            os.startfile(str(path))  # noqa: S606 - a path the window itself wrote
+            return True
+        opener = "open" if sys.platform == "darwin" else "xdg-open"
+        subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+        return True
+    except (OSError, webbrowser.Error) as exc:
+        log.warning("could not open %s: %s", path, exc)
+        return False
 
 
 class DisplayError(SamenspelError, RuntimeError):
@@ -244,6 +266,11 @@ class App:
         if size != self.window.get_size():
             self.window = pygame.display.set_mode(size, pygame.RESIZABLE)
         self.rebuild()
+
+    def open_path(self, path: Path) -> bool:
+        """Open a file in the platform's default program (a report in the browser) or a folder
+        in the file manager; False (and a log line) when the platform cannot."""
+        return open_with_system(path)
 
     def quit(self, code: int = 0) -> None:
         """Close the window at the end of this frame."""

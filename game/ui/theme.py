@@ -270,4 +270,14 @@ def build_theme(scale: int = 100, high_contrast: bool = False) -> dict:
         _merge(theme, _json_theme("theme_contrast.json"))
     for element, (kind, bold) in FONT_ROLES.items():
         theme.setdefault(element, {})["font"] = _font_block(kind, scale, bold)
+    # list rows (the file dialog) as tall as their text at this scale
+    line = round(BASE_SIZES["body"] * scale / 100 * 1.4) + 8
+    theme.setdefault("selection_list", {}).setdefault("misc", {})["list_item_height"] = str(line)
+    theme.setdefault("window", {}).setdefault("misc", {})["title_bar_height"] = str(line)
+    for item in ("file_list_item", "directory_list_item"):
+        key = f"file_dialog.#file_display_list.#{item}"
+        theme.setdefault(key, {})["font"] = _font_block("body", scale, item.startswith("dir"))
+    # the dialog's icon buttons keep pygame_gui's symbol font (Noto has no ⌂ ↑ ⇪), scaled
+    theme["#file_dialog_icon_buttons"] = {"font": {"name": "fira_code_symbols",
+                                                   "size": str(font_size("title", scale))}}
     return theme

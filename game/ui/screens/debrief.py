@@ -86,7 +86,18 @@ class DebriefScreen(Screen):
         area = pygame.Rect(m, y, w - 2 * m, h - y - bh - 2 * m)
         self.bars = []
         self.index_box = pygame.Rect(0, 0, 0, 0)
-        if self.exported is not None:
+        if self.exported is not None and "paths" in self.exported:
+            # the saved files, then a way to open the report and the folder
+            row = self.px(52)
+            self.textbox((area.x, area.y, area.width, area.height - row - self.px(10)),
+                         self._export_markup(), "card")
+            html = self.exported["paths"][0][1]
+            bw = min(self.px(320), (area.width - self.px(12)) // 2)
+            self.button((area.x, area.bottom - row, bw, row), self.t("debrief.open_report"),
+                        lambda: self.app.open_path(html), kind="primary")
+            self.button((area.x + bw + self.px(12), area.bottom - row, bw, row),
+                        self.t("debrief.open_folder"), lambda: self.app.open_path(html.parent))
+        elif self.exported is not None:
             self.textbox(area, self._export_markup(), "card")
         elif self.tab == "scores":
             self._scores(area)

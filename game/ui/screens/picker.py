@@ -10,6 +10,7 @@ import pygame_gui
 
 from game.commands import klas as klas_command
 from game.ui import catalog
+from game.ui.filedialog import FileDialog
 from game.ui.screens.base import Screen, draw_role_row, esc, problem_line, prose
 from game.ui.screens.message import MessageScreen
 from game.ui.theme import role_colour, role_initials
@@ -269,8 +270,8 @@ class PickerScreen(Screen):
         """A file dialog for a scenario anywhere on disk."""
         w, h = self.app.size
         rect = pygame.Rect(w // 8, h // 10, w * 3 // 4, h * 4 // 5)
-        self.dialog = pygame_gui.windows.UIFileDialog(
-            rect, self.manager, window_title=self.t("picker.open_title"),
+        self.dialog = FileDialog(
+            rect, self.manager, scale=self.app.scale, window_title=self.t("picker.open_title"),
             allowed_suffixes={".yaml", ".yml"}, initial_file_path=str(catalog.own_dir()),
             allow_existing_files_only=True,
         )

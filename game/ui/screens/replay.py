@@ -26,6 +26,7 @@ from game.export.logs import find_scenario, read_team_log
 from game.export.replay import final_variables, fork, settled_seq, timeline
 from game.scenario.template import render
 from game.ui import catalog
+from game.ui.filedialog import FileDialog
 from game.ui.screens.base import Screen, esc, prose
 from game.ui.screens.message import MessageScreen
 from game.ui.screens.play import format_value, meter_fraction
@@ -146,8 +147,8 @@ class ReplayListScreen(Screen):
         w, h = self.app.size
         rect = pygame.Rect(w // 8, h // 10, w * 3 // 4, h * 4 // 5)
         start = self.folder if self.folder.is_dir() else Path.home()
-        self.dialog = pygame_gui.windows.UIFileDialog(
-            rect, self.manager, window_title=self.t("replay.open_title"),
+        self.dialog = FileDialog(
+            rect, self.manager, scale=self.app.scale, window_title=self.t("replay.open_title"),
             allowed_suffixes={".jsonl"}, initial_file_path=str(start),
             allow_existing_files_only=True,
         )

@@ -154,6 +154,20 @@ class SetupScreen(Screen):
         self.error = ""
         return names
 
+    def recheck(self, typing_in=None) -> None:
+        """While a validation message shows, check again after each change: once the names
+        are right the message goes away (the field being typed in keeps the focus)."""
+        players = self.players()
+        if players is None and self.error:
+            return
+        role = next((r for r, e in self.entries.items() if e is typing_in), None)
+        self.app.rebuild()
+        if role is not None and role in self.entries:
+            entry = self.entries[role]
+            entry.focus()
+            entry.edit_position = len(entry.get_text())
+            self.app.manager.set_focus_set(entry)
+
     # ----- actions ------------------------------------------------------------------------
 
     def start(self) -> None:
@@ -172,6 +186,8 @@ class SetupScreen(Screen):
         """Keep typed names across rebuilds; Enter in the last field starts."""
         if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED:
             self._collect()
+            if self.error:
+                self.recheck(event.ui_element)
             return False
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
             self._collect()
