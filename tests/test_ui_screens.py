@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -147,3 +151,58 @@ def test_ctrl_plus_and_minus_change_the_font_scale(home):
     d.key(pygame.K_0, mod=pygame.KMOD_LCTRL)
     assert a.settings.font_scale == 100
     pygame.display.quit()
+
+
+def test_f11_fits_the_window_to_the_screen(home):
+    """F11 makes the window exactly the desktop's size at the top-left corner (also without
+    a window manager), and every button lies inside it."""
+    a = _app(home)
+    d = Driver(a)
+    d.key(pygame.K_F11)
+    assert a.settings.fullscreen
+    assert a.size == pygame.display.get_desktop_sizes()[0]
+    assert a._window_handle().position == (0, 0)
+    area = pygame.Rect((0, 0), a.size)
+    root = a.manager.get_root_container()
+    for b in d.buttons():
+        if b.ui_container is root:
+            assert area.contains(b.rect), (b.text, b.rect)
+    d.key(pygame.K_F11)
+    assert not a.settings.fullscreen and a.size == (1280, 720)
+    pygame.display.quit()
+
+
+F11_SCRIPT = """
+import os, subprocess, sys, tempfile, time
+from pathlib import Path
+import pygame
+from game.ui.app import App
+from game.ui.settings import Settings
+app = App(Settings(), (1280, 720), logs_dir=Path(tempfile.mkdtemp()), persist_settings=False)
+app.toggle_fullscreen()
+for _ in range(10):
+    pygame.event.pump()
+    time.sleep(0.05)
+tree = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True).stdout
+print([line for line in tree.splitlines() if "Samenspel" in line][0])
+"""
+
+
+@pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xwininfo")),
+                    reason="needs Xvfb and xwininfo (apt-get install xvfb x11-utils)")
+def test_f11_without_a_window_manager_fills_the_screen_from_the_corner(home):
+    """On a bare X server (no window manager, as on some projector set-ups) F11 puts the
+    window at +0+0 with the screen's size; SDL's fullscreen mode left it where it was."""
+    display = f":{90 + os.getpid() % 100}"
+    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x900x24"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1)
+        env = {k: v for k, v in os.environ.items() if k != "SDL_VIDEODRIVER"}
+        env["DISPLAY"] = display
+        out = subprocess.run([sys.executable, "-c", F11_SCRIPT], env=env, capture_output=True,
+                             text=True, timeout=60, cwd=Path(__file__).parent.parent)
+        assert "1600x900+0+0" in out.stdout, out.stdout + out.stderr
+    finally:
+        server.terminate()
+        server.wait()

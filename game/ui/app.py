@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+import warnings
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
@@ -254,11 +255,25 @@ class App:
         self.apply_settings(self.settings.with_(fullscreen=not self.settings.fullscreen))
 
     def _apply_fullscreen(self) -> None:
+        """Full screen as a borderless window of the desktop's size at (0, 0).
+
+        SDL's FULLSCREEN mode keeps the window where it was when no window manager places it
+        (a bare X server, some projector set-ups): it stayed 40 px down and the bottom buttons
+        fell off. A borderless window moved to the top-left corner fits everywhere."""
         if self.settings.fullscreen:
             self._windowed_size = self.window.get_size()
-            self.window = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+            desktop = pygame.display.get_desktop_sizes()[0]
+            self.window = pygame.display.set_mode(desktop, pygame.NOFRAME)
+            self._window_handle().position = (0, 0)
         else:
             self.window = pygame.display.set_mode(self._windowed_size, pygame.RESIZABLE)
+
+    @staticmethod
+    def _window_handle() -> pygame.Window:
+        """The display module's window as a `pygame.Window` (to place it)."""
+        with warnings.catch_warnings():  # the display module is still how this app draws
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return pygame.Window.from_display_module()
 
     def resize(self, size: tuple[int, int]) -> None:
         """Resize the window (also what a window-manager resize does) and reflow."""
