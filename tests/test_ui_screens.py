@@ -26,10 +26,10 @@ from game.ui.settings import Settings  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "valid"
 SCREENS = {"picker", "setup", "handover", "briefing", "play", "play-feedback", "handover-consult",
-           "advice", "pick-share", "share", "play-open-vote", "secret-vote", "play-consensus",
-           "menu", "settings", "reload-errors", "ending", "debrief-scores", "debrief-timeline",
-           "debrief-questions", "debrief-guide", "play-breach", "debrief-export", "replay-list",
-           "replay", "replay-breach"}
+           "advice", "pick-share", "share", "share-confirm", "play-team-card", "play-open-vote",
+           "secret-vote", "play-consensus", "menu", "pause", "settings", "reload-errors", "ending",
+           "debrief-scores", "debrief-timeline", "debrief-questions", "debrief-guide",
+           "play-breach", "debrief-export", "replay-list", "replay", "replay-breach"}
 
 
 @pytest.fixture
@@ -206,3 +206,63 @@ def test_f11_without_a_window_manager_fills_the_screen_from_the_corner(home):
     finally:
         server.terminate()
         server.wait()
+
+
+def _overlaps(app) -> list[str]:
+    """Pairs of things on screen that overlap, and things outside the window."""
+    import pygame_gui
+
+    root = app.manager.get_root_container()
+    parts = []
+    for e in app.manager.get_sprite_group().sprites():
+        if e.ui_container is not root or not e.visible:
+            continue
+        if isinstance(e, (pygame_gui.elements.UIButton, pygame_gui.elements.UILabel,
+                          pygame_gui.elements.UITextBox, pygame_gui.elements.UITextEntryLine,
+                          pygame_gui.elements.UIScrollingContainer)):
+            parts.append((type(e).__name__ + ":" + str(getattr(e, "text", ""))[:20], e.rect))
+    screen = app.screen
+    if getattr(screen, "choice_area", None) is not None and screen.choices:
+        parts.append(("choices", screen.choice_area))
+    if screen.name == "play":
+        turn = screen.turn_rect.copy()
+        turn.width = screen.turn_text_right - turn.x  # a button may share the row
+        parts.append(("turn line", turn))
+    window = pygame.Rect((0, 0), app.size)
+    found = [f"{name} outside the window" for name, r in parts if not window.contains(r)]
+    for i, (a, ra) in enumerate(parts):
+        for b, rb in parts[i + 1:]:
+            if ra.clip(rb).width > 1 and ra.clip(rb).height > 1:
+                found.append(f"{a} {ra} overlaps {b} {rb}")
+    return found
+
+
+@pytest.mark.parametrize("scale", [100, 150, 200])
+def test_no_screen_overlaps_at_100_150_and_200_percent(home, scale):
+    """On a 1280×720 projector at 100, 150 and 200 %, no widget, label, text box, the choices
+    or the turn line lies over another, and everything is inside the window."""
+    out = home / "shots"
+    out.mkdir()
+    problems = {}
+
+    def look(app, name):
+        found = _overlaps(app)
+        if found:
+            problems[name] = found
+
+    screenshots.shoot_all(out, "nl", False, size=(1280, 720), scale=scale, look=look)
+    assert not problems
+
+
+def test_a_long_label_ends_in_an_ellipsis_with_the_whole_text_on_hover(make_window):
+    """At 200 % the picker's long case titles end in "…" and carry the whole title as the
+    tooltip (shown on hover and keyboard focus)."""
+    from game.ui.settings import Settings
+
+    a = make_window(Settings(font_scale=200), picker=True)
+    d = Driver(a)
+    d.settle(3)
+    cut = [b for b in d.buttons() if b.text.endswith("…")]
+    assert cut
+    for b in cut:
+        assert b.tool_tip_text and b.tool_tip_text.startswith(b.text[:-1].rstrip())

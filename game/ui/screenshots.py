@@ -1,7 +1,8 @@
 """`python -m game.ui.screenshots OUTDIR`: a PNG of every screen, both languages, both themes.
 
 Plays the example case (tests/data/valid/keukentafel.yaml) through the real window with fixed
-player names and a fake clock, and saves each screen as `<nn>-<screen>-<lang>-<theme>.png`.
+player names and a fake clock, and saves each screen as `<nn>-<screen>-<lang>-<theme>.png`, and the
+same at 150 % and 200 % font scale in the subfolders `150/` and `200/`.
 Runs headless (SDL_VIDEODRIVER=dummy is set when no driver is chosen) in a throw-away user
 folder, so it never lists the user's own scenarios or sessions.
 """
@@ -27,7 +28,7 @@ from game.ui import catalog  # noqa: E402
 from game.ui.app import App  # noqa: E402
 from game.ui.flow import Game  # noqa: E402
 from game.ui.screens.debrief import DebriefScreen  # noqa: E402
-from game.ui.screens.menu import MenuScreen, SettingsScreen  # noqa: E402
+from game.ui.screens.menu import MenuScreen, PauseScreen, SettingsScreen  # noqa: E402
 from game.ui.screens.message import ProblemsScreen  # noqa: E402
 from game.ui.screens.panels import PickRoleScreen, SecretVoteScreen, ShareScreen  # noqa: E402
 from game.ui.screens.picker import PickerScreen  # noqa: E402
@@ -61,8 +62,10 @@ def _shoot(app, out: Path, counter: list[int], name: str, lang: str, theme: str)
 
 
 def shoot_all(out: Path, lang: str, high_contrast: bool, size=(1280, 720),
-              scale: int = 100) -> list[Path]:
-    """Every screen of one language and theme; returns the files written."""
+              scale: int = 100, look=None) -> list[Path]:
+    """Every screen of one language and theme; returns the files written.
+
+    `look(app, name)` is called on every screen once it is drawn (tests check the layout)."""
     theme = "contrast" if high_contrast else "normal"
     work = Path(tempfile.mkdtemp(prefix="samenspel-shots-"))
     clock = FakeClock()
@@ -75,6 +78,8 @@ def shoot_all(out: Path, lang: str, high_contrast: bool, size=(1280, 720),
     def shot(name: str) -> None:
         app._run_deferred()
         shots.append(_shoot(app, out, n, name, lang, theme))
+        if look is not None:
+            look(app, name)
 
     entries = [catalog.load_entry(EXAMPLE)]
     scenario = load_scenario(EXAMPLE)
@@ -99,9 +104,15 @@ def shoot_all(out: Path, lang: str, high_contrast: bool, size=(1280, 720),
     shot("pick-share")
     app.show(ShareScreen(app, game, "verpleegkundige"))
     shot("share")
-    game.share("verpleegkundige", "slaapdagboek", "team")
-    game.choose("jeugdprofessional", "netwerk")
+    app.screen.select("slaapdagboek")
+    app.screen.choose_target("team")
+    shot("share-confirm")
+    app.screen.confirm()
+    shot("play-team-card")
+    game.vote("jeugdprofessional", "netwerk")
     shot("play-open-vote")
+    game.take_back_vote()
+    game.choose("jeugdprofessional", "netwerk")
     app.show(SecretVoteScreen(app, game, "leerkracht"))
     shot("secret-vote")
     game.choose("leerkracht", "netwerk")
@@ -112,6 +123,8 @@ def shoot_all(out: Path, lang: str, high_contrast: bool, size=(1280, 720),
     shot("play-consensus")
     app.show(MenuScreen(app))
     shot("menu")
+    app.show(PauseScreen(app))
+    shot("pause")
     app.show(SettingsScreen(app, back=MenuScreen(app)))
     shot("settings")
     problems = [Problem(str(EXAMPLE), 57, 9, "error", "unknown-scene",
@@ -174,6 +187,14 @@ def main(argv: list[str] | None = None) -> int:
         for lang in ("nl", "en"):
             for contrast in (False, True):
                 total += len(shoot_all(args.outdir, lang, contrast, size, args.scale))
+        if args.scale == 100:
+            # a projector: the same screens at 150 % and 200 % on the same window, in Dutch
+            # (normal theme) and English (high contrast), in subfolders 150/ and 200/
+            for scale in (150, 200):
+                folder = args.outdir / str(scale)
+                folder.mkdir(exist_ok=True)
+                for lang, contrast in (("nl", False), ("en", True)):
+                    total += len(shoot_all(folder, lang, contrast, size, scale))
     finally:
         shutil.rmtree(home, ignore_errors=True)
     print(f"{total} screenshots in {args.outdir}")

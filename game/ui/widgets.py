@@ -74,6 +74,23 @@ def text_size(value: str, *, kind: str = "body", scale: int = 100, bold: bool = 
     return _render(value, kind, scale, bold, "#000000", width).get_size()
 
 
+def wrap_lines(value: str, kind: str, scale: int, bold: bool, width: int) -> list[str]:
+    """The text broken into lines of at most `width` pixels, at word boundaries (for text that
+    is drawn centred line by line)."""
+    lines: list[str] = []
+    for para in value.split("\n"):
+        line = ""
+        for word in para.split():
+            candidate = f"{line} {word}".strip()
+            if line and text_size(candidate, kind=kind, scale=scale, bold=bold)[0] > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
 def ellipsize(value: str, kind: str, scale: int, bold: bool, width: int) -> str:
     """The text, cut with "…" so that it fits in `width` pixels on one line."""
     if width <= 0:

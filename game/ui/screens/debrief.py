@@ -150,6 +150,11 @@ class DebriefScreen(Screen):
         n = max(len(dims), sum(1 for p in INDEX_PARTS if p in parts) + 1)
         # each row: label and value, the bar, one line of explanation; rows shrink to fit,
         # dropping the explanation first
+        if (area.height - head) // max(1, n) < self.px(40):
+            # too little room for a bar per row at this font size: every row as text in one
+            # scrolling box, so nothing is left out (labels whole, no "…")
+            self.textbox(area, self._scores_markup(team, dims, index, parts), "card")
+            return
         row = max(self.px(40), min(self.px(62), (area.height - head) // max(1, n)))
         self.area_bottom = area.bottom
         self.show_detail = row >= self.px(56)
@@ -181,6 +186,27 @@ class DebriefScreen(Screen):
                               self.t(f"debrief.part.{part}"), value, desc))
             y += row
 
+    def _scores_markup(self, team: dict, dims: dict, index: dict, parts: dict) -> str:
+        """The scores tab as text: each dimension and each part of the index with its value."""
+        def pct(value) -> str:
+            return "—" if value is None else f"{round(value)}%"
+
+        out = [f"<b>{esc(self.t('debrief.dimensions'))}</b>"]
+        for dim_id, dim in dims.items():
+            d = team.get(dim_id, {})
+            points = self.t("debrief.points", points=_num(d.get("points", 0)),
+                            max=_num(d.get("max", 0)))
+            out.append(f"{esc(dim.label)}: <b>{pct(d.get('percent'))}</b> ({esc(points)})")
+        value = index.get("value")
+        out += ["", f"<b>{esc(self.t('debrief.index'))}: {'—' if value is None else value}</b>"
+                    f" {esc(self.t('debrief.index_of'))}"]
+        for part in INDEX_PARTS:
+            if part in parts:
+                info = parts.get(part) or {}
+                out.append(f"{esc(self.t(f'debrief.part.{part}'))}: "
+                           f"<b>{pct(info.get('value'))}</b>")
+        return "<br>".join(out)
+
     def _timeline(self, area: pygame.Rect) -> None:
         """The timeline, and beside it "Speel verder vanaf" per scene (a fork of the log)."""
         scenes = self._fork_points()
@@ -199,8 +225,10 @@ class DebriefScreen(Screen):
         inner = rect.width - (self.px(20) if len(scenes) * row > rect.height else 0)
         container.set_scrollable_area_dimensions((inner, max(rect.height, len(scenes) * row)))
         for i, (seq, title) in enumerate(scenes):
-            self.button((0, i * row, inner, row - self.px(8)), title,
-                        lambda seq=seq: self.fork(seq), kind="list", container=container)
+            shown, tip = self.fit(title, inner - self.px(28))
+            self.button((0, i * row, inner, row - self.px(8)), shown,
+                        lambda seq=seq: self.fork(seq), kind="list", container=container,
+                        tooltip=tip)
 
     def _fork_points(self) -> list[tuple[int, str]]:
         """(seq, scene title) of every scene entry of this session, in order."""

@@ -12,7 +12,7 @@ import pygame
 
 from game.ui.screens.base import Screen
 from game.ui.theme import role_colour, role_initials, text_on
-from game.ui.widgets import badge, rgb, text, text_size
+from game.ui.widgets import badge, rgb, text, text_size, wrap_lines
 
 #: How long Enter, Space or the mouse button must be held to leave a hand-over.
 HOLD_SECONDS = 0.8
@@ -87,34 +87,52 @@ class HandoverScreen(Screen):
         if pal.high_contrast:
             pygame.draw.rect(surface, rgb(role_colour(role)), surface.get_rect(), self.px(16))
         s = self.app.scale
-        hint_h = self.px(110)
-        # the texts, top to bottom, centred in the room above the hold bar; at a big font the
-        # badge shrinks first
-        radius = max(self.px(24), min(self.px(64), (h - hint_h) // 8))
+        width = w - self.px(80)
+        # the hold bar and the instruction at the bottom, measured first
+        instruction = wrap_lines(self.t("handover.continue"), "body", s, True, width)
+        line_h = text_size("Ag", scale=s, bold=True)[1]
+        bottom_h = self.px(24) + self.px(18) + self.px(10) + len(instruction) * line_h
+        room = h - bottom_h - self.px(16)
+        # the texts, top to bottom, centred in the room above; when it is short, the badge
+        # shrinks, then goes, then the sizes step down (the reason stays: it says what comes)
         lines = [(self.t("handover.give_to"), "subtitle", False),
                  (self.game.player(self.role), "huge", True),
                  (role.name, "title", False),
                  (self.t(f"handover.why.{self.purpose}" if self.purpose
                          else "handover.why.briefing"), "body", False)]
-        heights = [text_size(v, kind=k, scale=s, bold=b, width=w - self.px(120))[1]
-                   for v, k, b in lines]
-        total = 2 * radius + self.px(20) + sum(heights) + self.px(10) * len(lines)
-        y = max(self.px(10), (h - hint_h - total) // 2)
-        badge(surface, (w // 2, y + radius), radius,
-              "#ffffff" if fg == "#000000" and not pal.high_contrast else role_colour(role),
-              role_initials(role), s, ring=fg)
-        y += 2 * radius + self.px(20)
-        for (value, kind, bold), lh in zip(lines, heights):
-            text(surface, value, (w // 2, y), kind=kind, scale=s, colour=fg, bold=bold,
-                 anchor="midtop", width=w - self.px(120))
-            y += lh + self.px(10)
-        # the hold bar and its instruction
+        steps = {"huge": "title", "title": "subtitle", "subtitle": "body", "body": "small"}
+        for _ in range(4):
+            blocks = [(wrap_lines(v, k, s, b, width), k, b) for v, k, b in lines]
+            text_h = sum(len(ls) * text_size("Ag", kind=k, scale=s, bold=b)[1] + self.px(8)
+                         for ls, k, b in blocks)
+            radius = max(0, min(self.px(64), (room - text_h - self.px(20)) // 2))
+            if radius >= self.px(20) or text_h <= room:
+                break
+            lines = [(v, steps.get(k, k), b) for v, k, b in lines]
+        if radius < self.px(20):
+            radius = 0
+        total = text_h + (2 * radius + self.px(20) if radius else 0)
+        y = max(self.px(8), (room - total) // 2)
+        if radius:
+            badge(surface, (w // 2, y + radius), radius,
+                  "#ffffff" if fg == "#000000" and not pal.high_contrast else role_colour(role),
+                  role_initials(role), s, ring=fg)
+            y += 2 * radius + self.px(20)
+        for ls, kind, bold in blocks:
+            lh = text_size("Ag", kind=kind, scale=s, bold=bold)[1]
+            for ln in ls:
+                text(surface, ln, (w // 2, y), kind=kind, scale=s, colour=fg, bold=bold,
+                     anchor="midtop")
+                y += lh
+            y += self.px(8)
         bar_w = min(w - self.px(80), self.px(520))
-        bar = pygame.Rect((w - bar_w) // 2, h - self.px(48), bar_w, self.px(18))
+        bar = pygame.Rect((w - bar_w) // 2, h - self.px(24) - self.px(18), bar_w, self.px(18))
         pygame.draw.rect(surface, rgb(fg), bar, max(2, self.px(2)), border_radius=bar.height // 2)
         if self.progress > 0:
             fill = bar.copy()
             fill.width = max(bar.height, round(bar.width * self.progress))
             pygame.draw.rect(surface, rgb(fg), fill, border_radius=bar.height // 2)
-        text(surface, self.t("handover.continue"), (w // 2, bar.y - self.px(10)), scale=s,
-             colour=fg, bold=True, anchor="midbottom", width=w - self.px(80))
+        y = bar.y - self.px(10) - len(instruction) * line_h
+        for ln in instruction:
+            text(surface, ln, (w // 2, y), scale=s, colour=fg, bold=True, anchor="midtop")
+            y += line_h

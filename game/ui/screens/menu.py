@@ -32,6 +32,9 @@ class MenuScreen(Screen):
         line = text_size("Ag", scale=self.app.scale, bold=True)[1] + self.px(12)
         # the buttons shrink (never below one line of text) before anything overlaps
         room = h - foot - title_h - self.px(20)
+        if len(items) * (line + gap) > room:
+            foot = 0  # short of room: the line about where the log is saved goes
+            room = h - title_h - self.px(20)
         bh = max(line, min(self.px(60), room // max(1, len(items)) - gap))
         total = len(items) * (bh + gap) + title_h
         y = max(self.px(8), (h - foot - total) // 2)

@@ -25,11 +25,14 @@ class MessageScreen(Screen):
         self.label((m, m, w - 2 * m, self.px(48)), self.title, "title")
         self.textbox((m, m + self.px(64), w - 2 * m, h - 3 * m - bh - self.px(64)),
                      esc(self.body), "card")
-        self.button((m, h - m - bh, self.px(240), bh), self.t("common.back"), self.back)
+        bw = min(self.px(240), (w - 3 * m) // 3)
+        self.button((m, h - m - bh, bw, bh), self.t("common.back"), self.back)
         if self.action is not None:
             label, run = self.action
-            self.button((w - m - self.px(360), h - m - bh, self.px(360), bh), label, run,
-                        kind="primary")
+            aw = min(self.px(360), w - 3 * m - bw)
+            shown, tip = self.fit(label, aw - self.px(28), bold=True)
+            self.button((w - m - aw, h - m - bh, aw, bh), shown, run, kind="primary",
+                        tooltip=tip)
 
     def on_escape(self) -> None:
         """Esc is "back"."""
@@ -69,9 +72,10 @@ class ProblemsScreen(Screen):
         body = f"<b>{esc(str(self.game.path))}</b><br><br>" + "<br><br>".join(lines)
         self.textbox((m, m + self.px(110), w - 2 * m, h - 3 * m - bh - self.px(110)),
                      body, "problems")
-        self.button((m, h - m - bh, self.px(320), bh), self.t("reload.back_to_game"),
+        bw = min(self.px(320), (w - 3 * m) // 2)
+        self.button((m, h - m - bh, bw, bh), self.t("reload.back_to_game"),
                     self.game.continue_play)
-        self.button((w - m - self.px(320), h - m - bh, self.px(320), bh), self.t("reload.again"),
+        self.button((w - m - bw, h - m - bh, bw, bh), self.t("reload.again"),
                     self.game.reload, kind="primary")
 
     def on_escape(self) -> None:

@@ -147,6 +147,13 @@ class ShareScreen(_PrivateScreen):
         if not cards:
             self.label((m, y, w - 2 * m, self.px(40)), self.t("share.no_cards"), "muted")
             return
+        if self.compact and self.card is not None:
+            # a narrow window for the font: the chosen card gets the whole width ("Terug"
+            # goes back to the list of cards)
+            self._recipients(pygame.Rect(m, y, w - 2 * m, h - y - bh - 3 * m),
+                             [r for r in self.game.scenario.roles if r != self.role])
+            self._confirm_row(m + back_w + m, h - m - bh, w - m, bh)
+            return
         list_w = max(self.px(220), (w - 3 * m) * 2 // 5)
         self.label((m, y, list_w, self.px(32)), self.t("share.your_cards"), "muted")
         rows, heights = [], []
@@ -169,27 +176,54 @@ class ShareScreen(_PrivateScreen):
             btn.selected = info.id == self.card
         x = 2 * m + list_w
         cw = w - x - m
+        content = pygame.Rect(x, y, cw, h - y - bh - 3 * m)
         if self.card is None:
-            self.textbox((x, y, cw, h - y - bh - 2 * m),
-                         esc(self.t("share.pick_card")), "card")
+            self.textbox(content, esc(self.t("share.pick_card")), "card")
             return
-        self._recipients(pygame.Rect(x, y, cw, h - y - m), others)
+        self._recipients(content, others)
+        self._confirm_row(m + back_w + m, h - m - bh, w - m, bh)
+
+    @property
+    def compact(self) -> bool:
+        """A narrow window for the font scale (a projector at 175-200 %)."""
+        return self.app.size[0] * 100 / self.app.scale < 1000
+
+    def _confirm_row(self, x: int, y: int, right: int, bh: int) -> None:
+        """The bottom row after "Terug": what will happen, and "Delen"."""
+        info = self.game.scenario.info[self.card]
+        confirm_w = min(self.px(220), (right - x) // 2)
+        summary = (self.t("share.confirm_hint") if self.target is None else self.t(
+            "share.summary", card=info.title,
+            to=self.t("share.team_lower") if self.target == TEAM else self.game.who(self.target)))
+        self.label((x, y, right - confirm_w - self.px(12) - x, bh), summary, "small", wrap=True)
+        btn = self.button((right - confirm_w, y, confirm_w, bh), self.t("share.confirm"),
+                          self.confirm, kind="primary", focus=self.target is not None)
+        if self.target is None:
+            btn.disable()
+
+    def back(self) -> None:
+        """Back: in the narrow layout first to the list of cards, then to the team."""
+        if self.compact and self.card is not None:
+            self.card = None
+            self.target = None
+            self.app.rebuild()
+            return
+        super().back()
 
     def _recipients(self, area: pygame.Rect, others: list[str]) -> None:
-        """The card, the recipient buttons and the confirmation row."""
+        """The card (its text scrolls) and a button per recipient below it."""
         info = self.game.scenario.info[self.card]
         known = self.known_by(self.card)
         targets = [(TEAM, self.t("share.whole_team"), len(known) < len(others))] + [
             (r, self.game.who(r), r not in known) for r in others]
-        cols = 2 if area.width > self.px(520) else 1
+        cols = 2 if area.width > self.px(360) else 1
         lines = -(-len(targets) // cols)
-        label_h = self.px(34)
-        bh = self.px(52)
+        label_h = 0 if self.compact else self.px(32)  # narrow: the summary says it
         tb = max(text_size("Ag", scale=self.app.scale)[1] + self.px(12),
-                 min(bh, (area.height // 2) // lines - self.px(8)))
-        confirm_h = bh
+                 min(self.px(52), (area.height * 3 // 5) // lines - self.px(8)))
         targets_h = label_h + lines * (tb + self.px(8))
-        card_h = max(self.px(60), area.height - targets_h - confirm_h - self.px(24))
+        card_h = max(text_size("Ag", scale=self.app.scale)[1] + self.px(24),
+                     area.height - targets_h - self.px(8))
         mark = ""
         if info.sensitive:
             mark = (f"<br><font color='{self.app.palette.bad}'>"
@@ -197,8 +231,10 @@ class ShareScreen(_PrivateScreen):
         self.textbox((area.x, area.y, area.width, card_h),
                      f"<b>{esc(info.title)}</b><br>"
                      f"{prose(self.game.session.render(info.text))}{mark}", "card")
-        ty = area.y + card_h + self.px(12)
-        self.label((area.x, ty, area.width, label_h - self.px(4)), self.t("share.to"), "muted")
+        ty = area.y + card_h + self.px(8)
+        if label_h:
+            self.label((area.x, ty, area.width, label_h - self.px(4)), self.t("share.to"),
+                       "muted")
         ty += label_h
         tw = (area.width - (cols - 1) * self.px(8)) // cols
         for i, (target, label, enabled) in enumerate(targets):
@@ -212,18 +248,6 @@ class ShareScreen(_PrivateScreen):
                               tooltip=tip, focus=enabled)
             if not enabled:
                 btn.disable()
-        cy = area.bottom - confirm_h
-        confirm_w = min(area.width // 2, self.px(260))
-        summary = (self.t("share.confirm_hint") if self.target is None else self.t(
-            "share.summary", card=info.title,
-            to=self.t("share.team_lower") if self.target == TEAM else self.game.who(self.target)))
-        self.label((area.x, cy, area.width - confirm_w - self.px(12), confirm_h), summary,
-                   "small", wrap=True)
-        btn = self.button((area.right - confirm_w, cy, confirm_w, confirm_h),
-                          self.t("share.confirm"), self.confirm, kind="primary",
-                          focus=self.target is not None)
-        if self.target is None:
-            btn.disable()
 
     def select(self, card: str) -> None:
         """Choose (or change) the card; the recipient is chosen again."""

@@ -75,7 +75,7 @@ class PickerScreen(Screen):
         self.label((m, m, head_w, self.px(48)), "Samenspel", "title")
         top = m + self.px(56)
         if not compact:
-            self.label((m, m + self.px(44), head_w, line), self.t("picker.subtitle"), "muted")
+            self.label((m, m + self.px(50), head_w, line), self.t("picker.subtitle"), "muted")
             top = m + self.px(92)
         self.button((w - 2 * m - bw - rw, m, rw, self.px(44)), replay_label, self.open_replay)
         self.button((w - m - bw, m, bw, self.px(44)), self.t("menu.settings"), self.open_settings)
@@ -114,8 +114,9 @@ class PickerScreen(Screen):
             if not entry.ok:
                 title = f"{title} · {self.t('picker.broken')}"
             kind = "toggle_on" if i == self.selected else "list"
-            self.button((0, i * row, inner_w, row - self.px(8)), title,
-                        lambda i=i: self.select(i), kind=kind, container=container)
+            shown, tip = self.fit(title, inner_w - self.px(32))
+            self.button((0, i * row, inner_w, row - self.px(8)), shown,
+                        lambda i=i: self.select(i), kind=kind, container=container, tooltip=tip)
 
     def _details(self) -> None:
         r = self.detail_rect

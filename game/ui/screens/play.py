@@ -185,6 +185,8 @@ class PlayScreen(Screen):
         self.timer_rect = pygame.Rect(0, 0, 0, 0)
         self.shown_seconds: int | None = None
         self.tick_wait = 0.0
+        self.turn_one_line = False
+        self.turn_text_right = 0
 
     # ----- what to offer ------------------------------------------------------------------
 
@@ -268,44 +270,74 @@ class PlayScreen(Screen):
         self.label((main.x, y, main.width - timer_w - self.px(10), title_h),
                    scene.title or "", "title")
         y += title_h
-        if scene.speaker:
-            self.label((main.x, y, main.width, self.px(30)), f"{scene.speaker}:", "muted")
-            y += self.px(30)
-        # banners may take at most a quarter of the height (each scrolls on its own)
-        budget = main.height // 4
-        for kind, markup in self._banners():
-            bh = min(self._banner_height(markup, main.width), max(self.px(50), budget))
-            if budget < self.px(40):
-                break
-            self.textbox((main.x, y, main.width, bh), markup,
-                         "problems" if kind in ("breach", "error") else "card")
-            y += bh + self.px(6)
-            budget -= bh + self.px(6)
-        # the bottom: turn line, then choice buttons (measured), then the scene text above
+        # The bottom is measured first (extra button, choices, the turn line), the rest is for
+        # the banners and the scene text, and nothing is ever drawn over something else: when
+        # room is short the speaker moves into the text, the turn line keeps one line, the
+        # banners join the scene text in one scrolling box, and the choices scroll.
+        s = self.app.scale
+        line = text_size("Ag", scale=s)[1]
         badges_w = len(self.turn_roles) * (self.px(36) + self.px(8)) + self.px(4)
-        turn_h = max(self.px(40), text_size(self.turn_text, scale=self.app.scale, bold=True,
+        turn_h = max(self.px(40), text_size(self.turn_text, scale=s, bold=True,
                                             width=main.width - badges_w)[1] + self.px(8))
-        bottom = main.bottom
         button_rows = self._choice_rows(mode, rows, main.width)
-        heights = [ChoiceButton.height_for(lbl, note, main.width, self.app.scale)
+        heights = [ChoiceButton.height_for(lbl, note, main.width, s)
                    for _, lbl, note, _ in button_rows]
         gap = self.px(8)
         total = sum(heights) + gap * max(0, len(heights) - 1)
-        extra_h = self._extra_buttons(mode, main, bottom, dry=True)
-        min_text = self.px(60)
-        avail = bottom - y - turn_h - extra_h - min_text - self.px(10)
         smallest = min(heights) if heights else 0
-        area_h = min(total, max(smallest, avail))
-        choices_top = bottom - extra_h - area_h
+        extra_h = 0 if self.compact else self._extra_buttons(mode, main, main.bottom, dry=True)
+        min_text = line + self.px(24)  # at least one line of scene text shows (it scrolls)
+        speaker_h = self.px(30) if scene.speaker else 0
+
+        def room() -> int:
+            return main.bottom - y - speaker_h - extra_h - turn_h - min_text - self.px(16)
+
+        if room() < smallest and speaker_h:
+            speaker_h = 0  # the speaker goes into the text box
+        self.turn_one_line = False
+        if room() < smallest:
+            self.turn_one_line = True
+            turn_h = max(self.px(30), line + self.px(8))
+        # never less than one line of the first choice (it scrolls; the triangle says so)
+        area_h = min(total, max(min(smallest, line + self.px(16)), room()))
+        choices_top = main.bottom - extra_h - area_h
         self.choice_area = pygame.Rect(main.x, choices_top, main.width, area_h)
         self.turn_rect = pygame.Rect(main.x, choices_top - turn_h - self.px(4), main.width, turn_h)
-        text_h = self.turn_rect.y - y - self.px(6)
-        self.textbox((main.x - self.px(4), y, main.width + self.px(4), max(self.px(40), text_h)),
-                     prose(self.session.scene_text()))
+        self.turn_text_right = self.turn_rect.right
+        if speaker_h:
+            self.label((main.x, y, main.width, speaker_h), f"{scene.speaker}:", "muted")
+            y += speaker_h
+        body = prose(self.session.scene_text())
+        if scene.speaker and not speaker_h:
+            body = f"<i>{esc(scene.speaker)}:</i> " + body
+        middle = self.turn_rect.y - self.px(6) - y
+        banners = self._banners()
+        if banners:
+            markup = "<br><br>".join(m for _, m in banners)
+            style = "problems" if any(k in ("breach", "error") for k, _ in banners) else "card"
+            wanted = self._banner_height(markup, main.width)
+            bh = min(wanted, middle // 2)
+            if bh >= self.px(50) and middle - bh - self.px(6) >= min_text:
+                # one box for every banner (a share notice and the feedback do not stack)
+                self.textbox((main.x, y, main.width, bh), markup, style)
+                y += bh + self.px(6)
+                middle -= bh + self.px(6)
+            else:
+                body = markup + "<br><br>" + body
+        self.textbox((main.x - self.px(4), y, main.width + self.px(4), max(min_text, middle)),
+                     body)
         self.place_choices([(n, lbl, note, act, act is not None)
                             for n, lbl, note, act in button_rows],
                            heights, gap)
-        self._extra_buttons(mode, main, bottom)
+        if self.compact:
+            # narrow for the font: the extra button shares the turn line's row
+            half = self.turn_rect.width // 2
+            if self._extra_buttons(mode, self.turn_rect, self.turn_rect.bottom, height=turn_h,
+                                   width=half):
+                self.turn_text_right = self.turn_rect.right - half - self.px(8)
+                self.turn_one_line = True
+        else:
+            self._extra_buttons(mode, main, main.bottom)
 
     def _choice_rows(self, mode: str, rows: list, width: int) -> list:
         """(number, label, note, action or None) for each choice button."""
@@ -323,26 +355,29 @@ class PlayScreen(Screen):
             out.append((i, choice.text, note, action))
         return out
 
-    def _extra_buttons(self, mode: str, main: pygame.Rect, bottom: int, dry: bool = False) -> int:
+    def _extra_buttons(self, mode: str, main: pygame.Rect, bottom: int, dry: bool = False,
+                       height: int | None = None, width: int | None = None) -> int:
         """The secret-vote button, or "Stem terugnemen" while an open round is not complete,
         under the choices; returns the height it needs."""
         pending = self.game.pending_votes if mode == "open_vote" else {}
         if mode != "secret_vote" and not pending:
             return 0
-        bh = self.px(56)
+        bh = height or self.px(56)
         if pending and not dry:
             last = next(reversed(pending))
-            bw = min(main.width, self.px(420))
-            self.button((main.right - bw, bottom - bh, bw, bh),
-                        self.t("play.take_back", who=self.game.player(last)),
-                        self.game.take_back_vote)
+            bw = width or min(main.width, self.px(420))
+            label, tip = self.fit(self.t("play.take_back", who=self.game.player(last)),
+                                  bw - self.px(28))
+            self.button((main.right - bw, bottom - bh, bw, bh), label, self.game.take_back_vote,
+                        tooltip=tip)
         elif not dry:
             voter = self.session.waiting_for()[0]
-            bw = min(main.width, self.px(520))
-            self.button((main.right - bw, bottom - bh, bw, bh),
-                        self.t("play.cast_vote", who=self.game.who(voter)),
-                        lambda: self.secret_vote(voter), kind="primary")
-        return bh + self.px(10)
+            bw = width or min(main.width, self.px(520))
+            label, tip = self.fit(self.t("play.cast_vote", who=self.game.who(voter)),
+                                  bw - self.px(28), bold=True)
+            self.button((main.right - bw, bottom - bh, bw, bh), label,
+                        lambda: self.secret_vote(voter), kind="primary", tooltip=tip)
+        return bh + self.px(8)
 
     def _sidebar(self) -> None:
         r = self.sidebar
@@ -424,7 +459,7 @@ class PlayScreen(Screen):
         _, th = text_size(plain, scale=self.app.scale, width=width - self.px(40))
         lines = max(1, round(th / font_line(self.app.scale)))
         # pygame_gui's text box spaces lines 1.25×; leave room for its padding
-        return min(round(lines * font_line(self.app.scale) * 1.3) + self.px(30), self.px(170))
+        return round(lines * font_line(self.app.scale) * 1.3) + self.px(30)
 
     def _turn(self, mode: str) -> None:
         scene = self.session.scene
@@ -470,9 +505,14 @@ class PlayScreen(Screen):
             badge(surface, (x + rad, self.turn_rect.centery), rad, role_colour(role),
                   role_initials(role), s)
             x += 2 * rad + self.px(8)
-        text(surface, self.turn_text, (x + self.px(4), self.turn_rect.centery), scale=s,
-             colour=pal.text, bold=True, anchor="midleft",
-             width=self.turn_rect.right - x - self.px(4))
+        room = self.turn_text_right - x - self.px(4)
+        if getattr(self, "turn_one_line", False):
+            text(surface, ellipsize(self.turn_text, "body", s, True, room),
+                 (x + self.px(4), self.turn_rect.centery), scale=s, colour=pal.text, bold=True,
+                 anchor="midleft")
+        else:
+            text(surface, self.turn_text, (x + self.px(4), self.turn_rect.centery), scale=s,
+                 colour=pal.text, bold=True, anchor="midleft", width=room)
         self._draw_timer(surface)
 
     def _draw_sidebar(self, surface: pygame.Surface) -> None:

@@ -129,10 +129,10 @@ class ReplayListScreen(Screen):
                 key = "replay.entry_unreadable"
             label = self.t(key, time=entry.started.strftime("%d-%m %H:%M"),
                            title=entry.scenario_title or entry.scenario_id, players=players)
-            label = ellipsize(label, "body", self.app.scale, False, inner - self.px(24))
+            label, tip = self.fit(label, inner - self.px(24))
             self.button((0, i * row, inner, row - self.px(8)), label,
                         lambda p=entry.log_path: open_log(self.app, p), kind="list",
-                        container=container)
+                        container=container, tooltip=tip)
         by = h - m - bh
         bw = min(self.px(280), (w - 3 * m) // 2)
         self.button((m, by, bw, bh), self.t("common.back"), self.back)

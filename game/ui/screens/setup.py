@@ -43,7 +43,7 @@ class SetupScreen(Screen):
         self.label((m, m, w - 2 * m, self.px(48)), self.t("setup.title"), "title")
         top = m + self.px(52)
         if not self.compact:
-            self.label((m, top - self.px(6), w - 2 * m, self.px(32)), self.scenario.title, "muted")
+            self.label((m, top, w - 2 * m, self.px(32)), self.scenario.title, "muted")
             top += self.px(44)
         bh = self.px(56) if not self.compact else self.px(48)
         opts_w = 0 if self.compact else max(self.px(300), min(self.px(420), w // 3))
