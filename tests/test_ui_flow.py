@@ -147,3 +147,67 @@ def test_resume_after_the_file_changed_offers_the_new_version(copy, tmp_path):
     assert app.game.session.scene_id == "toestemming_vragen"
     app.game.session.close()
     pygame.display.quit()
+
+
+def _stopped_session(app, path, seed, moves=1):
+    """Start a session on `path`, make `moves` moves, close its log; its log path."""
+    game = Game.start(app, path, load_scenario(path), PLAYERS, seed=seed, briefings=False)
+    for _ in range(moves):
+        game.choose("jeugdprofessional", game.session.options("jeugdprofessional")[0].id)
+    game.session.close()
+    app.game = None
+    return game.session.log_path
+
+
+def test_every_interrupted_session_can_be_resumed_and_a_fork_says_whose(copy, tmp_path):
+    """Four interrupted sessions: the picker offers the newest and "Alle onderbroken sessies
+    (4)"; the list shows all four, a fork says which session it continues."""
+    from game.export.replay import fork
+
+    app = _app(tmp_path, [copy.parent])
+    logs = [_stopped_session(app, copy, seed) for seed in (1, 2, 3)]
+    forked = tmp_path / "logs" / "fork.jsonl"
+    fork(logs[0], 2, forked, load_scenario(copy)).close()
+    app.show(PickerScreen(app))
+    d = Driver(app)
+    d.click("Alle onderbroken sessies (4)")
+    assert app.screen.name == "replay-list" and len(app.screen.logs) == 4
+    labels = [b.text + str(b.tool_tip_text) for b in d.buttons()]
+    assert any(f"vervolg van {logs[0].name}" in t for t in labels), labels
+    d.key(pygame.K_4)
+    assert app.screen.name == "play"
+    app.game.session.close()
+    pygame.display.quit()
+
+
+def test_a_session_of_an_own_file_resumes_with_that_file(copy, tmp_path):
+    """A session started from a teacher's own file (same id as a case in the folders) resumes
+    with that file, not with the other file of the same id."""
+    own = tmp_path / "elsewhere" / "mijn_keukentafel.yaml"
+    own.parent.mkdir()
+    own.write_text(copy.read_text(encoding="utf-8").replace("Kennismaking", "Eigen begin"),
+                   encoding="utf-8")
+    app = _app(tmp_path, [copy.parent])
+    _stopped_session(app, own, seed=4, moves=0)
+    app.show(PickerScreen(app))
+    Driver(app).click("Doorgaan met sessie van")
+    assert app.screen.name == "play"
+    assert app.game.path == own
+    app.game.session.close()
+    pygame.display.quit()
+
+
+def test_a_changed_scenario_offers_the_engines_choices_in_words(copy, tmp_path):
+    """A log of an earlier version: the message explains in words (no raw log lines) and
+    offers to play on with the new version or to watch the session again."""
+    app = _app(tmp_path, [copy.parent])
+    log_path = _stopped_session(app, copy, seed=5)
+    copy.write_text(copy.read_text(encoding="utf-8").replace("Kort overleg", "Kort teamoverleg"),
+                    encoding="utf-8")
+    Game.resume(app, log_path, copy)
+    assert app.screen.name == "message"
+    assert "{" not in app.screen.body and "aangepast" in app.screen.body
+    d = Driver(app)
+    d.click("Terugkijken")
+    assert app.screen.name in ("replay", "message")
+    pygame.display.quit()

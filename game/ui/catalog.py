@@ -120,6 +120,8 @@ class ResumeEntry:
     events: int
     players: list[dict]
     problem: str | None = None
+    forked_from: str | None = None  # the original log's file name when this is a fork
+    scenario_path: str | None = None  # the scenario file the session was started from
 
 
 def _read_header_and_tail(path: Path) -> tuple[dict | None, dict | None, int]:
@@ -155,6 +157,12 @@ def _unreadable(path: Path, reason: str) -> tuple[ResumeEntry, bool]:
     return entry, False
 
 
+def _fork_name(fork: object) -> str | None:
+    """The original log's file name of a fork (`forked_from.path`), None when not a fork."""
+    path = fork.get("path") if isinstance(fork, dict) else None
+    return Path(path).name if isinstance(path, str) and path else None
+
+
 def _log_entry(path: Path) -> tuple[ResumeEntry, bool]:
     """A session log's header as a `ResumeEntry` and whether it reached an end.
 
@@ -184,6 +192,9 @@ def _log_entry(path: Path) -> tuple[ResumeEntry, bool]:
         started=started.astimezone(),
         events=count,
         players=list(first["players"]),
+        forked_from=_fork_name(first.get("forked_from")),
+        scenario_path=first["scenario_path"] if isinstance(first.get("scenario_path"), str)
+        else None,
     )
     return entry, last.get("type") == "session_ended"
 
@@ -198,8 +209,8 @@ def _newest_first(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.jsonl"), key=modified, reverse=True)
 
 
-def interrupted_sessions(folder: Path | None = None, limit: int = 5) -> list[ResumeEntry]:
-    """The most recent readable logs that did not reach an ending, newest first."""
+def interrupted_sessions(folder: Path | None = None, limit: int = 200) -> list[ResumeEntry]:
+    """Every readable log that did not reach an ending (up to `limit`), newest first."""
     folder = folder or logs_dir()
     if not folder.is_dir():
         return []
@@ -230,12 +241,21 @@ def session_logs(folder: Path | None = None, limit: int = 200) -> list[tuple[Res
 
 
 def find_scenario_for(entry: ResumeEntry, scenarios: list[ScenarioEntry]) -> ScenarioEntry | None:
-    """The loaded scenario a log belongs to (matched by id; same sha256 preferred)."""
+    """The scenario a log belongs to: the file it was started from when that still exists
+    and has the log's id (a teacher's own file opened with "Open bestand...", not a bundled
+    case with the same id), else the loaded scenarios by id, same sha256 preferred."""
     try:
         first, _, _ = _read_header_and_tail(entry.log_path)
     except OSError:
         first = None
-    sha = first.get("scenario_sha256") if isinstance(first, dict) else None
+    first = first if isinstance(first, dict) else {}
+    sha = first.get("scenario_sha256")
+    logged = first.get("scenario_path")
+    if isinstance(logged, str) and logged and Path(logged).is_file():
+        known = [s for s in scenarios if s.path.resolve() == Path(logged).resolve()]
+        own = known[0] if known else load_entry(Path(logged), own=True)
+        if own.ok and own.scenario.id == entry.scenario_id:
+            return own
     candidates = [s for s in scenarios if s.ok and s.scenario.id == entry.scenario_id]
     for s in candidates:
         if s.scenario.sha256 == sha:

@@ -38,6 +38,7 @@ from game.ui.screens.handover import HandoverScreen
 from game.ui.screens.message import MessageScreen, ProblemsScreen
 from game.ui.screens.panels import AdviceScreen
 from game.ui.screens.play import PlayScreen
+from game.ui.screens.replay import open_log
 from game.ui.theme import register_team
 
 log = logging.getLogger(__name__)
@@ -107,11 +108,19 @@ class Game:
             session = Session.resume(log_path, scenario, force=force, clock=app.game_clock,
                                      lang=app.lang)
         except (SamenspelError, OSError) as exc:
-            retry = None
+            replay = (app.t("resume.replay"), lambda: open_log(app, log_path))
             if not force and isinstance(exc, LogError) and cls._other_version(log_path, scenario):
-                # the file was edited since the session began: offer to go on with the new version
-                retry = (app.t("resume.force"), lambda: cls.resume(app, log_path, path, force=True))
-            cls._show_error(app, app.t("resume.failed_title"), exc, retry)
+                # the file was edited since the session began: say so in words and offer what
+                # the engine allows (go on with the new version, as --force does, or watch the
+                # session again), not the engine's technical message
+                app.show(MessageScreen(
+                    app, app.t("resume.edited_title"),
+                    app.t("resume.edited", title=scenario.title), back=app.nav.picker,
+                    action=[replay, (app.t("resume.force"),
+                                     lambda: cls.resume(app, log_path, path, force=True))]))
+                return None
+            cls._show_error(app, app.t("resume.failed_title"), exc,
+                            replay if isinstance(exc, LogError) else None)
             return None
         game = cls(app, path, scenario, session)
         game.notices.append(("info", ("resume.resumed",

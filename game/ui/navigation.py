@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from game.ui import catalog
 from game.ui.catalog import ScenarioEntry
 from game.ui.flow import Game
 from game.ui.screens.menu import MenuScreen, SettingsScreen
+from game.ui.screens.message import MessageScreen
 from game.ui.screens.picker import PickerScreen
 from game.ui.screens.replay import ReplayListScreen
 from game.ui.screens.setup import SetupScreen
@@ -57,6 +59,22 @@ class Navigation:
     def resume(self, log_path: Path, path: Path) -> None:
         """Continue an interrupted session from its log."""
         Game.resume(self.app, log_path, path)
+
+    def resumable(self) -> None:
+        """Every interrupted session, to pick one to continue."""
+        self.app.show(ReplayListScreen(self.app, resume=True))
+
+    def resume_entry(self, entry, entries=None) -> None:
+        """Continue an interrupted session: find its scenario (the file it was started from
+        first), then resume; say clearly when the scenario is not there."""
+        entries = catalog.discover(self.app.scenario_folders) if entries is None else entries
+        match = catalog.find_scenario_for(entry, entries)
+        if match is None:
+            self.app.show(MessageScreen(self.app, self.app.t("picker.resume_missing_title"),
+                                        self.app.t("picker.resume_missing", id=entry.scenario_id),
+                                        back=self.picker))
+            return
+        Game.resume(self.app, entry.log_path, match.path)
 
     def new_log_path(self, scenario_id: str) -> Path:
         """A fresh log file name in the window's logs folder (for a fork)."""

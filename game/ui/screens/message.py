@@ -11,7 +11,7 @@ class MessageScreen(Screen):
     name = "message"
 
     def __init__(self, app, title: str, body: str, back,
-                 action: tuple[str, object] | None = None) -> None:
+                 action: tuple[str, object] | list[tuple[str, object]] | None = None) -> None:
         super().__init__(app)
         self.title = title
         self.body = body
@@ -27,12 +27,18 @@ class MessageScreen(Screen):
                      esc(self.body), "card")
         bw = min(self.px(240), (w - 3 * m) // 3)
         self.button((m, h - m - bh, bw, bh), self.t("common.back"), self.back)
-        if self.action is not None:
-            label, run = self.action
-            aw = min(self.px(360), w - 3 * m - bw)
-            shown, tip = self.fit(label, aw - self.px(28), bold=True)
-            self.button((w - m - aw, h - m - bh, aw, bh), shown, run, kind="primary",
-                        tooltip=tip)
+        # one action, or several (the last is the main one), right-aligned after "Terug"
+        actions = [self.action] if isinstance(self.action, tuple) else list(self.action or [])
+        if actions:
+            gap = self.px(12)
+            aw = min(self.px(360), (w - 2 * m - bw - gap * len(actions)) // len(actions))
+            x = w - m - len(actions) * aw - (len(actions) - 1) * gap
+            for i, (label, run) in enumerate(actions):
+                main = i == len(actions) - 1
+                shown, tip = self.fit(label, aw - self.px(28), bold=main)
+                self.button((x, h - m - bh, aw, bh), shown, run,
+                            kind="primary" if main else None, tooltip=tip)
+                x += aw + gap
 
     def on_escape(self) -> None:
         """Esc is "back"."""

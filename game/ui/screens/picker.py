@@ -12,9 +12,18 @@ from game.commands import klas as klas_command
 from game.ui import catalog
 from game.ui.filedialog import FileDialog
 from game.ui.screens.base import Screen, draw_role_row, esc, problem_line, prose
-from game.ui.screens.message import MessageScreen
 from game.ui.theme import role_colour, role_initials
 from game.ui.widgets import badge, text_size
+
+
+def resume_label(app, entry: catalog.ResumeEntry) -> str:
+    """'Doorgaan met sessie van 14:03 · case (names)', and which session a fork continues."""
+    players = ", ".join(p.get("name", "") for p in entry.players)
+    label = app.t("picker.resume", time=entry.started.strftime("%H:%M"),
+                  title=entry.scenario_title, players=players)
+    if entry.forked_from:
+        label += " · " + app.t("picker.fork_of", name=entry.forked_from)
+    return label
 
 
 class PickerScreen(Screen):
@@ -79,11 +88,20 @@ class PickerScreen(Screen):
             top = m + self.px(92)
         self.button((w - 2 * m - bw - rw, m, rw, self.px(44)), replay_label, self.open_replay)
         self.button((w - m - bw, m, bw, self.px(44)), self.t("menu.settings"), self.open_settings)
-        for entry in self.resumable[: 1 if compact else 2]:
-            players = ", ".join(p.get("name", "") for p in entry.players)
-            label = self.t("picker.resume", time=entry.started.strftime("%H:%M"),
-                           title=entry.scenario_title, players=players)
-            self.button((m, top, w - 2 * m, self.px(44)), label, lambda e=entry: self.resume(e))
+        if self.resumable:
+            # the newest interrupted session, and every one of them behind "Alle (N)"
+            entry = self.resumable[0]
+            more_w = 0
+            if len(self.resumable) > 1:
+                more = self.t("picker.resume_all", n=len(self.resumable))
+                more_w = min(text_size(more, scale=self.app.scale)[0] + self.px(40),
+                             (w - 2 * m) // 3)
+                self.button((w - m - more_w, top, more_w, self.px(44)), more,
+                            self.app.nav.resumable)
+            label, tip = self.fit(resume_label(self.app, entry),
+                                  w - 2 * m - more_w - self.px(48))
+            self.button((m, top, w - 2 * m - (more_w + m if more_w else 0), self.px(44)), label,
+                        lambda e=entry: self.resume(e), tooltip=tip)
             top += self.px(52)
         if compact:
             list_w = (w - 3 * m) * 2 // 5
@@ -251,13 +269,7 @@ class PickerScreen(Screen):
 
     def resume(self, entry: catalog.ResumeEntry) -> None:
         """Continue an interrupted session from its log."""
-        match = catalog.find_scenario_for(entry, self.entries)
-        if match is None:
-            self.app.show(MessageScreen(self.app, self.t("picker.resume_missing_title"),
-                                        self.t("picker.resume_missing", id=entry.scenario_id),
-                                        back=lambda: self.app.show(PickerScreen(self.app))))
-            return
-        self.app.nav.resume(entry.log_path, match.path)
+        self.app.nav.resume_entry(entry, self.entries)
 
     def open_replay(self) -> None:
         """"Sessie terugkijken": the logs in the user's log folder."""

@@ -96,18 +96,30 @@ class ReplayListScreen(Screen):
 
     name = "replay-list"
 
-    def __init__(self, app, logs: list | None = None) -> None:
+    def __init__(self, app, logs: list | None = None, resume: bool = False) -> None:
         super().__init__(app)
         self.folder = app.logs_dir or catalog.logs_dir()
+        # resume: every interrupted session, to continue one (from the picker's "Alle (N)")
+        self.resume = resume
+        if logs is None and resume:
+            logs = [(e, False) for e in catalog.interrupted_sessions(self.folder)]
         self.logs = catalog.session_logs(self.folder) if logs is None else logs
         self.dialog = None
+
+    def open(self, entry) -> None:
+        """Watch the session again, or (resume list) continue it."""
+        if self.resume:
+            self.app.nav.resume_entry(entry)
+        else:
+            open_log(self.app, entry.log_path)
 
     def layout(self) -> None:
         w, h = self.app.size
         compact = _compact(self.app)
         m = self.px(12 if compact else 24)
         bh = self.px(48)
-        self.label((m, m, w - 2 * m, self.px(48)), self.t("replay.list_title"), "title")
+        self.label((m, m, w - 2 * m, self.px(48)),
+                   self.t("resume.list_title" if self.resume else "replay.list_title"), "title")
         top = m + self.px(52)
         if not compact:
             self.label((m, top, w - 2 * m, self.px(52)),
@@ -129,9 +141,11 @@ class ReplayListScreen(Screen):
                 key = "replay.entry_unreadable"
             label = self.t(key, time=entry.started.strftime("%d-%m %H:%M"),
                            title=entry.scenario_title or entry.scenario_id, players=players)
+            if entry.forked_from:
+                label += " · " + self.t("picker.fork_of", name=entry.forked_from)
             label, tip = self.fit(label, inner - self.px(24))
             self.button((0, i * row, inner, row - self.px(8)), label,
-                        lambda p=entry.log_path: open_log(self.app, p), kind="list",
+                        lambda e=entry: self.open(e), kind="list",
                         container=container, tooltip=tip)
         by = h - m - bh
         bw = min(self.px(280), (w - 3 * m) // 2)
@@ -166,8 +180,8 @@ class ReplayListScreen(Screen):
     def on_number(self, number: int) -> bool:
         """1–9 open a log of the list."""
         if number <= len(self.logs):
-            path = self.logs[number - 1][0].log_path
-            self.app.defer(lambda: open_log(self.app, path))
+            entry = self.logs[number - 1][0]
+            self.app.defer(lambda: self.open(entry))
             return True
         return False
 
