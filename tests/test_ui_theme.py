@@ -121,3 +121,24 @@ def test_choice_button_hover_and_selected_draw_differently():
     assert looks["hovered"] != looks["plain"]
     assert sum(abs(a - b) for a, b in zip(looks["hovered"][0], looks["selected"][0])) >= 40
     assert looks["selected"][1] == theme.hex_to_rgb(pal.accent)
+
+
+def test_a_meter_shows_which_end_is_good():
+    """A full 'Spanning' meter (good: low) is red, a full trust meter (good: high) is green, a
+    budget (no good end) keeps the plain colour; a mark shows the good end."""
+    pygame = pytest.importorskip("pygame")
+    from game.ui.screens.play import draw_good_end, meter_colour
+
+    pal = theme.palette(False)
+    tension = Variable(id="spanning", initial=30, min=0, max=100, show=True, good="low")
+    trust = Variable(id="vertrouwen", initial=50, min=0, max=100, show=True, good="high")
+    budget = Variable(id="budget", initial=6000, show=True)
+    assert meter_colour(pal, tension, 1.0) == pal.bad
+    assert meter_colour(pal, tension, 0.1) == pal.good
+    assert meter_colour(pal, trust, 1.0) == pal.good
+    assert meter_colour(pal, budget, 1.0) is None
+    surface = pygame.Surface((200, 40))
+    bar = pygame.Rect(50, 14, 100, 12)
+    draw_good_end(surface, bar, tension, pal)
+    assert tuple(surface.get_at((bar.x - 5, bar.centery)))[:3] == theme.hex_to_rgb(pal.good)
+    assert tuple(surface.get_at((bar.right + 5, bar.centery)))[:3] == (0, 0, 0)

@@ -204,6 +204,9 @@ class Variable:
     label: str | None = None
     unit: str | None = None
     show: bool = False
+    # which end of a shown meter is good for the family: "high" (trust), "low" (tension,
+    # weeks out of school); absent: neither (a budget is spent, not won)
+    good: Literal["high", "low"] | None = None
 
     @property
     def display_label(self) -> str:

@@ -156,6 +156,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "label": "Naam op het scherm (standaard het id).",
         "unit": "Eenheid, bijvoorbeeld €.",
         "show": "true: de variabele staat op het scherm van elke speler (meter, balk).",
+        "good": "Welke kant van de meter goed is: high (vertrouwen) of low (spanning, weken "
+                "thuis). Zonder: geen van beide (een budget).",
     },
     "dimension": {
         "label": "Naam van de dimensie in scores en rapport.",

@@ -63,7 +63,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "on_refuse",
     ),
     "consent": ("if", "to", "for", "ask", "asked_by"),
-    "variable": ("initial", "min", "max", "label", "unit", "show"),
+    "variable": ("initial", "min", "max", "label", "unit", "show", "good"),
     "dimension": ("label", "description", "max"),
     "scene": (
         "title", "text", "speaker", "actor", "decision", "tiebreak", "advice", "timer",
@@ -828,7 +828,7 @@ def unstructure(scenario: Scenario) -> dict[str, Any]:
                                on_refuse=_effects_data(c.on_refuse))
     variables = {
         v.id: _optional({"initial": v.initial}, min=v.min, max=v.max, label=v.label,
-                        unit=v.unit, show=v.show)
+                        unit=v.unit, show=v.show, good=v.good)
         for v in scenario.variables.values()
     }
     scores = {

@@ -94,6 +94,29 @@ def vote_markup(app, game, d, secret: bool) -> list[str]:
     return lines
 
 
+def meter_colour(pal, variable, fraction: float | None) -> str | None:
+    """The fill of a meter whose good end is known: green near the good end, orange in the
+    middle, red near the bad end ("Spanning" full is red). None: the plain accent colour."""
+    good = getattr(variable, "good", None)
+    if good is None or fraction is None:
+        return None
+    goodness = fraction if good == "high" else 1 - fraction
+    return pal.good if goodness >= 0.6 else pal.mixed if goodness >= 0.35 else pal.bad
+
+
+def draw_good_end(surface: pygame.Surface, bar: pygame.Rect, variable, pal) -> None:
+    """A small mark in the "good" colour at the good end of a meter (right: high is good,
+    left: low is good), so a team sees which way it wants the bar to go."""
+    good = getattr(variable, "good", None)
+    if good is None:
+        return
+    size = max(4, bar.height // 2 + 2)
+    x = bar.right + 3 if good == "high" else bar.x - 3
+    d = 1 if good == "high" else -1
+    pygame.draw.polygon(surface, rgb(pal.good), [(x, bar.centery - size), (x, bar.centery + size),
+                                                 (x + d * size, bar.centery)])
+
+
 def decision_markup(app, game, d) -> str:
     """What the team decided, the choice's feedback and how the shown variables changed."""
     if d.decision in ("vote", "consensus"):
@@ -134,21 +157,24 @@ def draw_header(screen: Screen, surface: pygame.Surface, game, rect: pygame.Rect
     for vid, value in game.session.shown_variables():
         var = game.scenario.variables[vid]
         label = f"{var.display_label} {format_value(app, var, value)}"
-        items.append((label, meter_fraction(var, value), text_size(label, scale=s, bold=True)[0]))
+        items.append((label, meter_fraction(var, value), text_size(label, scale=s, bold=True)[0],
+                      var))
     gap = screen.px(20)
     kind = "body"
     room = rect.width - screen.px(32)
     for bar_w in (screen.px(110), screen.px(56), 0):  # shorter bars, then values only
-        if sum(w + (screen.px(8) + bar_w if bar_w else 0) + gap for _, _, w in items) <= room:
+        if sum(w + (screen.px(8) + bar_w if bar_w else 0) + gap for _, _, w, _ in items) <= room:
             break
     else:
         kind = "small"
     x = rect.right - screen.px(16)
-    for label, fraction, _ in reversed(items):
+    for label, fraction, _, var in reversed(items):
         if bar_w:
-            bar = pygame.Rect(x - bar_w, rect.centery - screen.px(6), bar_w, screen.px(12))
-            meter(surface, bar, fraction, pal)
-            x = bar.x - screen.px(8)
+            bar = pygame.Rect(x - bar_w - screen.px(6), rect.centery - screen.px(6), bar_w,
+                              screen.px(12))
+            meter(surface, bar, fraction, pal, meter_colour(pal, var, fraction))
+            draw_good_end(surface, bar, var, pal)
+            x = bar.x - screen.px(12)
         r = text(surface, label, (x, rect.centery), kind=kind, scale=s, colour=pal.text,
                  anchor="midright", bold=True)
         x = r.x - gap
