@@ -197,3 +197,18 @@ def test_a_secret_tie_shows_counts_and_the_rule_never_names(make_window):
     assert "gelijk" in feedback and "Jeugdprofessional" in feedback
     for name in FOUR_PLAYERS.values():
         assert name not in feedback
+
+
+def test_a_burst_of_presses_decides_once(app):
+    """Anna hammers "1" five times, 150 ms apart: her decision is taken once; the presses
+    that follow (the last one 600 ms after the new scene appeared) do not decide the next
+    scene, because a dropped press keeps the guard up."""
+    from conftest import to_play
+
+    d = Driver(app)
+    to_play(d)
+    d.wait(1)
+    _fast_presses(d, pygame.K_1, 5)
+    made = [e["scene"] for e in app.game.session.events if e["type"] == "choice_made"]
+    assert made == ["kennismaking"]
+    assert app.game.session.scene_id == "toestemming_vragen"

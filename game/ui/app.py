@@ -43,6 +43,9 @@ IDLE_WAKE = 1.0  # seconds between idle wake-ups when no screen asks for more
 #: key presses, clicks and typed text are dropped: a double press or an extra key meant for the
 #: previous screen must not act on the next one (a private briefing, another scene's vote).
 INPUT_GUARD = 0.5
+#: A press dropped by the guard keeps it up this much longer: a burst of presses (a bouncing
+#: key, a student hammering "1") is dropped whole, not cut off after INPUT_GUARD.
+BURST_GAP = 0.3
 #: The input the guard drops; window events (close, resize, expose) always go through.
 GUARDED_EVENTS = (pygame.KEYDOWN, pygame.KEYUP, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP,
                   pygame.TEXTINPUT, pygame.MOUSEWHEEL)
@@ -326,6 +329,9 @@ class App:
             self.dirty = True
             self.active_until = self.clock_fn() + ACTIVE_AFTER_INPUT
         if event.type in GUARDED_EVENTS and self.clock_fn() < self.input_blocked_until:
+            if event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN):
+                self.input_blocked_until = max(self.input_blocked_until,
+                                               self.clock_fn() + BURST_GAP)
             log.debug("input dropped by the screen-change guard: %s", pygame.event.event_name(
                 event.type))
             return

@@ -12,7 +12,7 @@ import pygame_gui
 
 from game.ui.catalog import ScenarioEntry
 from game.ui.screens.base import Screen, draw_role_row
-from game.ui.theme import FONT_SCALES
+from game.ui.theme import FONT_SCALES, register_team
 
 MIN_PLAYERS, MAX_PLAYERS = 2, 5
 MAX_NAME = 24
@@ -27,6 +27,7 @@ class SetupScreen(Screen):
         super().__init__(app)
         self.entry = entry
         self.scenario = entry.scenario
+        register_team(self.scenario.roles)  # unique badge letters also via `samenspel play`
         self.names: dict[str, str] = dict(names or {})
         self.entries: dict[str, pygame_gui.elements.UITextEntryLine] = {}
         self.rows: list[tuple[pygame.Rect, object]] = []
