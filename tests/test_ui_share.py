@@ -95,3 +95,40 @@ def test_a_card_cannot_be_shared_twice_with_the_same_role(app):
     _open_share(d)
     d.key(pygame.K_1)
     assert not d.button("Het hele team").is_enabled
+
+
+def test_asking_consent_shows_the_purpose_and_the_answer(make_window):
+    """With a card whose consent can be asked: the share screen names what the consent is
+    for, "Vraag toestemming" asks the family (a logged move), the answer shows on the card,
+    and after a refusal the refusal is said on the shared screen too."""
+    from pathlib import Path
+
+    from game.engine.session import Session
+    from game.scenario.loader import load_scenario
+    from game.ui.flow import Game
+
+    if not hasattr(Session, "ask_consent"):
+        pytest.skip("asking for consent is not in the engine yet (issue 12)")
+    path = Path(__file__).parent / "data" / "ui" / "toestemming_vragen.yaml"
+    app = make_window()
+    Game.start(app, path, load_scenario(path), {"a": "Anna", "b": "Bram"}, briefings=False)
+    d = Driver(app)
+    d.click("Kaarten delen")
+    d.click_choice("Anna")
+    d.hand_over()
+    d.key(pygame.K_1)
+    d.click("Bram")
+    boxes = [e.html_text for e in app.manager.get_sprite_group().sprites()
+             if type(e).__name__ == "UITextBox"]
+    assert any("Afstemmen van de begeleiding in de klas" in b for b in boxes)
+    d.click("Vraag toestemming")
+    asked = [e for e in app.game.session.events if e["type"] == "consent_asked"]
+    assert len(asked) == 1 and asked[0]["granted"] is True
+    boxes = [e.html_text for e in app.manager.get_sprite_group().sprites()
+             if type(e).__name__ == "UITextBox"]
+    assert any("geeft toestemming" in b for b in boxes)
+    with pytest.raises(LookupError):
+        d.button("Vraag toestemming")  # within consent now: nothing left to ask
+    d.click("Delen")
+    (shared,) = [e for e in app.game.session.events if e["type"] == "info_shared"]
+    assert shared["breach"] is False

@@ -258,6 +258,19 @@ class Game:
                                                              "to": self.who(to)})))
         self._after_move()
 
+    def ask_consent(self, role: str, card: str, to: str) -> bool | None:
+        """Ask the family's consent to share a card (a logged move); True when granted, None
+        when the session refused the move. The play screen says what the family answered."""
+        answer: list[bool] = []
+        if not self._try(lambda: answer.append(self.session.ask_consent(role, card, to))):
+            return None
+        title = self.scenario.info[card].title
+        target = self.app.t("share.team_lower") if to == TEAM else self.who(to)
+        key = "share.asked_yes" if answer[0] else "share.asked_no"
+        self.notices.append(("info" if answer[0] else "refused",
+                             (key, {"who": self.who(role), "card": title, "to": target})))
+        return answer[0]
+
     def consult(self, role: str, other: str) -> None:
         """`role` asks `other`; the advice is shown to `other` behind a hand-over screen."""
         advice: list[str | None] = []

@@ -130,6 +130,7 @@ class ShareScreen(_PrivateScreen):
         super().__init__(app, game, role)
         self.card = card
         self.target: str | None = None
+        self.answer: tuple[bool, str, str] | None = None  # the family's last answer here
 
     def known_by(self, card: str) -> set[str]:
         """The roles (besides the sharer) that already know the card."""
@@ -195,11 +196,45 @@ class ShareScreen(_PrivateScreen):
         summary = (self.t("share.confirm_hint") if self.target is None else self.t(
             "share.summary", card=info.title,
             to=self.t("share.team_lower") if self.target == TEAM else self.game.who(self.target)))
-        self.label((x, y, right - confirm_w - self.px(12) - x, bh), summary, "small", wrap=True)
+        ask_w = 0
+        if self.can_ask():
+            # "Vraag toestemming" before "Delen": the family is asked first (a move, logged)
+            ask_w = min(self.px(260), (right - x) // 3)
+            label, tip = self.fit(self.t("share.ask"), ask_w - self.px(28))
+            self.button((right - confirm_w - self.px(12) - ask_w, y, ask_w, bh), label,
+                        self.ask, tooltip=tip)
+            ask_w += self.px(12)
+        self.label((x, y, right - confirm_w - ask_w - self.px(12) - x, bh), summary, "small",
+                   wrap=True)
         btn = self.button((right - confirm_w, y, confirm_w, bh), self.t("share.confirm"),
                           self.confirm, kind="primary", focus=self.target is not None)
         if self.target is None:
             btn.disable()
+
+    def recipients(self) -> list[str]:
+        """The roles the chosen target stands for."""
+        if self.target is None:
+            return []
+        if self.target == TEAM:
+            return [r for r in self.game.scenario.roles if r != self.role]
+        return [self.target]
+
+    def can_ask(self) -> bool:
+        """True when the family can be asked now for this card and recipient, and is needed:
+        the engine offers asking (issue 12) and the share would not be within consent."""
+        session = self.game.session
+        if self.card is None or self.target is None or not hasattr(session, "can_ask_consent"):
+            return False
+        if not session.can_ask_consent(self.role, self.card):
+            return False
+        return not all(session.is_within_consent(self.card, r) for r in self.recipients())
+
+    def ask(self) -> None:
+        """Ask the family's consent for the chosen card and recipient; the answer shows here
+        (and on the shared screen afterwards)."""
+        granted = self.game.ask_consent(self.role, self.card, self.target)
+        self.answer = None if granted is None else (granted, self.card, self.target)
+        self.app.rebuild()
 
     def back(self) -> None:
         """Back: in the narrow layout first to the list of cards, then to the team."""
@@ -228,6 +263,17 @@ class ShareScreen(_PrivateScreen):
         if info.sensitive:
             mark = (f"<br><font color='{self.app.palette.bad}'>"
                     f"<b>{esc(self.t('share.sensitive_hint'))}</b></font>")
+        purpose = getattr(getattr(info, "terms", None), "for_", None)
+        if purpose:  # what the family's consent is for (the card's consent: for)
+            mark += (f"<br><i>{esc(self.t('share.purpose'))}</i> "
+                     f"{esc(self.game.session.render(purpose))}")
+        if self.answer is not None and self.answer[1] == self.card:
+            granted, _, target = self.answer
+            to = self.t("share.team_lower") if target == TEAM else self.game.who(target)
+            colour = self.app.palette.good if granted else self.app.palette.bad
+            key = "share.granted" if granted else "share.refused"
+            mark = (f"<font color='{colour}'><b>{esc(self.t(key, to=to))}</b></font><br>"
+                    + mark)
         self.textbox((area.x, area.y, area.width, card_h),
                      f"<b>{esc(info.title)}</b><br>"
                      f"{prose(self.game.session.render(info.text))}{mark}", "card")

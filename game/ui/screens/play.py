@@ -447,7 +447,8 @@ class PlayScreen(Screen):
                 continue
             if isinstance(msg, tuple):
                 msg = self.t(msg[0], **msg[1])
-            colour = {"breach": pal.bad, "error": pal.bad, "timeout": pal.mixed}.get(kind)
+            colour = {"breach": pal.bad, "error": pal.bad, "timeout": pal.mixed,
+                      "refused": pal.mixed}.get(kind)
             body = esc(msg)
             if colour:
                 body = f"<font color='{colour}'><b>{body}</b></font>"
