@@ -93,12 +93,14 @@ def to_play(d, names=("Anna", "Sara", "Daan")) -> None:
 
 
 def to_plan(d) -> None:
-    """`to_play`, then on to the example's timed scene (plan, 180 s) with "1" five times."""
-    import pygame
-
+    """`to_play`, then on to the example's timed scene (plan, 180 s): ask consent, and all
+    three vote to look for family together (choices are clicked by label: the engine shuffles
+    their order per session)."""
     to_play(d)
-    for _ in range(5):
-        d.key(pygame.K_1)
+    d.click_choice("Vraag moeder wat zij zelf")
+    d.click_choice("Vraag moeder om toestemming")
+    for _ in range(3):
+        d.click_choice("Onderzoek samen met moeder")
     assert d.app.game.session.scene_id == "plan"
 
 

@@ -24,8 +24,8 @@ def app(make_window):
     a = make_window(picker=True)
     d = Driver(a)
     to_play(d)
-    d.key(pygame.K_1)
-    d.key(pygame.K_1)  # vraag_toestemming: the family agrees
+    d.click_choice("Vraag moeder wat zij zelf")
+    d.click_choice("Vraag moeder om toestemming")  # the family agrees
     return a
 
 
