@@ -71,7 +71,7 @@ def test_edge_labels_wrap_without_losing_words(keukentafel):
         ("not shared(slaapdagboek) or budget < 1000",
          "'Slaapdagboek' niet gedeeld of Budget < 1.000",
          "'Slaapdagboek' not shared or Budget < 1,000"),
-        ("not toestemming", "toestemming = nee", "toestemming = no"),
+        ("not toestemming", "Toestemming = nee", "Toestemming = no"),
         ("consulted(verpleegkundige)", "Jeugdverpleegkundige geraadpleegd",
          "Jeugdverpleegkundige consulted"),
         ("budget * 2 > 3", "budget * 2 > 3", "budget * 2 > 3"),
@@ -121,7 +121,7 @@ def test_build_labels_guards_weights_and_timeouts(keukentafel):
     samen = [e for e in plan if e.target == "samen_verder"][0]
     label = " ".join(samen.lines)
     assert "zichtbaar als Jeugdprofessional kent 'Opa als steun' en Vertrouwen gezin ≥ 50" in label
-    assert "als 'Slaapdagboek' gedeeld en toestemming = ja" in label
+    assert "als 'Slaapdagboek' gedeeld en Toestemming = ja" in label
     weights = sorted(line for e in plan for line in e.lines if line.startswith("gewicht"))
     assert weights == ["gewicht 1 (33%)", "gewicht 2 (67%)"]
     timeouts = [e for e in plan if e.dashed]
