@@ -12,6 +12,7 @@ from game.commands import klas as klas_command
 from game.ui import catalog
 from game.ui.filedialog import FileDialog
 from game.ui.screens.base import Screen, draw_role_row, esc, problem_line, prose
+from game.ui.screens.message import MessageScreen
 from game.ui.theme import role_colour, role_initials
 from game.ui.widgets import badge, text_size
 
