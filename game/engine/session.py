@@ -33,6 +33,7 @@ Decisions where the format is silent (also in docs/engine.md):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -941,9 +942,20 @@ class Session:
         """The choice ids of a scene visit in shown order: seeded by session, scene, visit."""
         ids = [c.id for c in scene.choices]
         if not scene.keep_order and len(ids) > 1:
-            # A text seed is hashed with SHA-512 by `random`: stable across runs and versions.
-            random.Random(f"{self.seed}:{scene.id}:{visit}").shuffle(ids)
+            _shuffle(ids, f"{self.seed}:{scene.id}:{visit}")
         return tuple(ids)
+
+
+def _shuffle(items: list[Any], key: str) -> None:
+    """Shuffle `items` in place, determined by `key` alone: stable across runs, platforms and
+    Python versions. Fisher-Yates driven by a 64-bit LCG seeded from BLAKE2b of the key; a
+    `random.Random(key)` per scene visit cost four times as much (its state is 624 words),
+    which showed in `choose()` (docs/performance.md)."""
+    x = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
+    for i in range(len(items) - 1, 0, -1):
+        x = (x * 6364136223846793005 + 1442695040888963407) & 0xFFFFFFFFFFFFFFFF
+        j = (x >> 33) % (i + 1)
+        items[i], items[j] = items[j], items[i]
 
 
 def _normalise(event: dict[str, Any] | None) -> Any:
