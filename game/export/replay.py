@@ -170,6 +170,12 @@ def _changes_text(changes: dict, scenario: Scenario | None, lang: str) -> str:
     return "; ".join(parts)
 
 
+def _card_move(names: _Names, role: str, info: str, to: tuple[str, ...]) -> dict:
+    """The fields a share and a consent request have in common: who moved which card to whom."""
+    return {"roles": (role,), "players": (names.player.get(role, role),), "targets": to,
+            "info": info, "info_title": names.info(info)}
+
+
 def moment(event: dict, names: _Names) -> Moment:
     """Resolve one event into a `Moment` (see `timeline`)."""
     lang = names.lang
@@ -219,11 +225,7 @@ def moment(event: dict, names: _Names) -> Moment:
             text += " " + t("overshared", to=", ".join(map(names.who, overshared)))
         return Moment(
             **base,
-            roles=(role,),
-            players=(names.player.get(role, role),),
-            targets=to,
-            info=info,
-            info_title=names.info(info),
+            **_card_move(names, role, info, to),
             consent=event.get("consent"),
             breach=breach,
             flag="breach" if breach else ("overshare" if overshared else ""),
@@ -244,11 +246,7 @@ def moment(event: dict, names: _Names) -> Moment:
             text += f" ({_changes_text(changes, names.scenario, lang)})"
         return Moment(
             **base,
-            roles=(role,),
-            players=(names.player.get(role, role),),
-            targets=to,
-            info=info,
-            info_title=names.info(info),
+            **_card_move(names, role, info, to),
             consent=granted,
             granted=granted,
             changes=changes,
