@@ -8,6 +8,7 @@ colours come from the active `Palette`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,6 +39,46 @@ def rgb(colour: str) -> tuple[int, int, int]:
     return hex_to_rgb(colour)
 
 
+#: A word and what joins it to the word before: a space, or nothing after a hyphen
+#: ("ouder-kindgesprek" may break after "ouder-").
+_PIECE = re.compile(r"(\s*)([^\s-]*-+(?=[^\s-])|\S+)")
+
+
+def _hyphenate(word: str, f: pygame.font.Font, width: int) -> list[str]:
+    """A word wider than `width` in pieces that fit, each but the last ending in a hyphen."""
+    pieces = []
+    while len(word) > 1 and f.size(word)[0] > width:
+        cut = len(word) - 1
+        while cut > 1 and f.size(word[:cut] + "-")[0] > width:
+            cut -= 1
+        pieces.append(word[:cut] + "-")
+        word = word[cut:]
+    return pieces + [word]
+
+
+def wrap_text(value: str, f: pygame.font.Font, width: int) -> list[str]:
+    """Text broken into lines of at most `width` pixels in font `f`, only at spaces and after
+    hyphens; a single word wider than the line is hyphenated (never cut without a hyphen).
+
+    pygame's own wrapping (`Font.render(..., wraplength)`) breaks a long word anywhere
+    ("Slaapdagboe" / "k" in a narrow column at 200 %): every wrapped text goes through here."""
+    lines: list[str] = []
+    for para in value.split("\n"):
+        line = ""
+        for glue, word in _PIECE.findall(para):
+            glue = " " if glue else ""
+            candidate = f"{line}{glue}{word}" if line else word
+            if f.size(candidate)[0] <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            *full, line = _hyphenate(word, f, width)
+            lines.extend(full)
+        lines.append(line)
+    return lines
+
+
 @lru_cache(maxsize=512)
 def _render(text: str, kind: str, scale: int, bold: bool, colour: str,
             width: int) -> pygame.Surface:
@@ -46,7 +87,18 @@ def _render(text: str, kind: str, scale: int, bold: bool, colour: str,
     Noto Sans has no arrow glyphs: arrows are drawn as "->" and "<-", never as empty boxes."""
     text = text.replace("→", "->").replace("←", "<-")
     f = font(kind, scale, bold)
-    return f.render(text, True, rgb(colour), None, max(0, width))
+    if width <= 0:  # wraplength 0: breaks only at newlines
+        return f.render(text, True, rgb(colour), None, 0)
+    lines = wrap_text(text, f, width)
+    if len(lines) == 1:
+        return f.render(lines[0], True, rgb(colour))
+    # like pygame's wrapped text: the wrap width wide, one line height per line
+    step = f.get_linesize()
+    surface = pygame.Surface((width, step * len(lines)), pygame.SRCALPHA)
+    for i, line in enumerate(lines):
+        if line:
+            surface.blit(f.render(line, True, rgb(colour)), (0, i * step))
+    return surface
 
 
 def text(
@@ -75,20 +127,9 @@ def text_size(value: str, *, kind: str = "body", scale: int = 100, bold: bool = 
 
 
 def wrap_lines(value: str, kind: str, scale: int, bold: bool, width: int) -> list[str]:
-    """The text broken into lines of at most `width` pixels, at word boundaries (for text that
-    is drawn centred line by line)."""
-    lines: list[str] = []
-    for para in value.split("\n"):
-        line = ""
-        for word in para.split():
-            candidate = f"{line} {word}".strip()
-            if line and text_size(candidate, kind=kind, scale=scale, bold=bold)[0] > width:
-                lines.append(line)
-                line = word
-            else:
-                line = candidate
-        lines.append(line)
-    return lines
+    """The text broken into lines of at most `width` pixels, at spaces and hyphens (for text
+    that is drawn centred line by line)."""
+    return wrap_text(value, font(kind, scale, bold), width)
 
 
 def ellipsize(value: str, kind: str, scale: int, bold: bool, width: int) -> str:
@@ -148,11 +189,25 @@ class ChoiceButton:
     text_rect: pygame.Rect = field(default_factory=pygame.Rect)
 
     @staticmethod
+    def label_kind(label: str, width: int, scale: int) -> str:
+        """The text size of a label in a text column `width` wide: the choice size, or a
+        smaller one when a word of it would not fit on a line (then, at the smallest size, the
+        word is hyphenated)."""
+        words = [word for _, word in _PIECE.findall(label)]
+        for kind in ("choice", "body"):
+            f = font(kind, scale)
+            if all(f.size(word)[0] <= width for word in words):
+                return kind
+        return "small"
+
+    @staticmethod
     def height_for(label: str, note: str, width: int, scale: int) -> int:
         """The height the button needs for its text at a width."""
         pad = round(14 * scale / 100)
         key_w = round(44 * scale / 100)
-        _, h = text_size(label, kind="choice", scale=scale, width=width - key_w - 3 * pad)
+        column = width - key_w - 3 * pad
+        kind = ChoiceButton.label_kind(label, column, scale)
+        _, h = text_size(label, kind=kind, scale=scale, width=column)
         if note:
             h += text_size(note, kind="small", scale=scale, width=width - key_w - 3 * pad)[1]
         return h + 2 * pad
@@ -190,8 +245,10 @@ class ChoiceButton:
              colour=text_on(key_bg), bold=True, anchor="center")
         tx = key.right + pad
         colour = pal.text if self.enabled else pal.muted
-        r = text(surface, self.label, (tx, self.rect.y + pad), kind="choice", scale=scale,
-                 colour=colour, width=self.rect.right - tx - pad)
+        column = self.rect.right - tx - pad
+        r = text(surface, self.label, (tx, self.rect.y + pad),
+                 kind=self.label_kind(self.label, column, scale), scale=scale, colour=colour,
+                 width=column)
         if self.note:
             text(surface, self.note, (tx, r.bottom), kind="small", scale=scale, colour=pal.muted,
                  width=self.rect.right - tx - pad)
