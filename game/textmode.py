@@ -130,11 +130,8 @@ class TextPlayer:
         self.output.flush()
 
     def say_prose(self, text: str, indent: str = "") -> None:
-        """Scenario prose: with a width, the author's single line breaks are joined and the
-        paragraphs wrapped (`paragraphs`); without one, written as it stands."""
-        if not self.width:
-            self.say(indent + text.strip())
-            return
+        """Scenario prose: the author's single line breaks are joined (`paragraphs`), so a
+        terminal and a pipe show the same lines; with a width, each paragraph is wrapped."""
         self.say("\n\n".join("\n".join(indent + line for line in para.split("\n"))
                               for para in paragraphs(text)))
 
@@ -505,8 +502,9 @@ class TextPlayer:
                 self.say(self.t("consulted", who=self.who(actor), other=self.who(other)))
                 if advice:
                     self.hand_over(other)
-                    self.say(self.t("advice_for", who=self.who(other)))
-                    self.say(advice.strip())
+                    self.say(self.t("advice_for", role=s.role_names[other],
+                                    asker=self.who(actor)))
+                    self.say_prose(advice)
                     self.private_done()
                 else:
                     self.say(self.t("no_advice", other=self.who(other)))

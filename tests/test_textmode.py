@@ -365,3 +365,30 @@ def test_ask_for_consent_and_numbers_follow_the_shown_order():
     assert "vraag KAART ROL" in text  # help
     (vote,) = [e for e in s.events if e["type"] == "vote_cast"]
     assert vote["choice"] == shown[1]
+
+
+def test_piped_output_reflows_a_quote_as_a_terminal_does():
+    """The author's line break inside Moeder Lisa's quote (a YAML block scalar) is joined
+    piped as at a terminal: the same quote, one line (it used to stay broken when piped)."""
+    quote = ('"Fijn dat u er bent, Jeugdprofessional. Ik weet eigenlijk niet goed waarom de '
+             'school mij naar u stuurde."')
+    _, piped, _ = play(GOOD_GAME)
+    _, terminal, _ = play(GOOD_GAME, width=200)
+    assert quote in piped.splitlines()
+    assert quote in terminal.splitlines()
+
+
+@pytest.mark.parametrize("lang,heading", [
+    ("nl", "Jouw advies als Jeugdverpleegkundige, gevraagd door Jeugdprofessional. "
+           "Alleen jij leest dit:"),
+    ("en", "Your advice as Jeugdverpleegkundige, asked for by Jeugdprofessional. "
+           "Only you read this:"),
+])
+def test_advice_says_who_gives_it_and_who_reads_it(lang, heading):
+    """After the hand-over to the consulted role, the advice is headed as that role's own
+    advice, asked for by the consulting player (not "advice for <consulted role>")."""
+    _, out, _ = play(GOOD_GAME, lang=lang)
+    lines = out.splitlines()
+    at = lines.index(heading)
+    assert lines[at - 1].startswith(">>> ") and "Jeugdverpleegkundige" in lines[at - 1]
+    assert lines[at + 1].startswith("Slaapproblemen die met de wisseling")
