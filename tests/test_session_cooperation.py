@@ -8,10 +8,12 @@ when asked (`ask: vertrouwen >= 50`); `groeicurve` has standing consent `vertrou
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from conftest import VALID, FakeClock
 
-from game.engine.session import Session
+from game.engine.session import Session, _shuffle
 from game.errors import SessionError
 from game.export.replay import fork
 from game.scenario.loader import load_scenario
@@ -77,6 +79,29 @@ def test_order_is_identical_on_resume_replay_and_fork(scenario, tmp_path):
         assert resumed.events[1]["order"] == list(first)
     with fork(log, 1, tmp_path / "b.jsonl", scenario) as forked:
         assert forked.choice_order == first
+
+
+def test_shuffle_gives_the_orders_logs_already_hold():
+    """The order of a key never changes: old logs record it and replay compares it. Pinned
+    for 2 to 7 choices, from the implementation that first wrote `order` into logs."""
+    expected = {
+        (1, "start", 1): ["21", "231", "4213", "21453", "256431", "4273516"],
+        (17, "overleg", 2): ["12", "312", "4312", "41235", "461352", "5763214"],
+        (123456789, "schaal", 1): ["21", "132", "4231", "31524", "416235", "5713462"],
+    }
+    for (seed, scene, visit), orders in expected.items():
+        for n, want in zip(range(2, 8), orders, strict=True):
+            items = [str(i) for i in range(1, n + 1)]
+            _shuffle(items, hashlib.blake2b(f"{seed}:{scene}:{visit}".encode(), digest_size=8))
+            assert "".join(items) == want
+
+
+def test_session_orders_follow_seed_scene_and_visit(scenario):
+    """A session shows the shuffle of the key `seed:scene:visit` (here the first visit)."""
+    s = Session(scenario, seed=17, clock=FakeClock())
+    ids = [c.id for c in scenario.scenes[scenario.start].choices]
+    _shuffle(ids, hashlib.blake2b(f"17:{scenario.start}:1".encode(), digest_size=8))
+    assert list(s.choice_order) == ids
 
 
 # ---------------------------------------------------------------------------- consent

@@ -35,34 +35,30 @@ EXTRA_FIELDS = ("scenario_path", "session_id", "via", "team", "changes", "order"
 TIME_FIELDS = ("time", "elapsed_ms")
 
 
-_second_cache: tuple[float, str] = (-1.0, "")  # (whole second, "YYYY-mm-ddTHH:MM:SS")
+_second_cache: tuple[int, str] = (-1, "")  # (whole second, "YYYY-mm-ddTHH:MM:SS")
+_milli_cache: tuple[int, str] = (-1, "")  # (whole millisecond, the stamp)
 
 
 def utc_timestamp(now: datetime | None = None) -> str:
     """The current (or given) moment as ISO 8601 UTC with milliseconds (`...T12:13:11.123Z`)."""
-    global _second_cache
+    global _second_cache, _milli_cache
     if now is not None:
         return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    # Every move stamps its events: format the date part once per second, not once per event.
-    seconds, fraction = divmod(time.time(), 1.0)
+    # Every move stamps its events, usually several within one millisecond: the stamp is
+    # formatted once per millisecond, its date part once per second.
+    t = time.time()
+    milli = int(t * 1000)
+    cached_milli, stamp = _milli_cache
+    if milli == cached_milli:
+        return stamp
+    seconds = int(t)
     cached_second, text = _second_cache
     if seconds != cached_second:
         text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
         _second_cache = (seconds, text)
-    return f"{text}.{min(int(fraction * 1000), 999):03d}Z"
-
-
-def make_event(
-    seq: int, event_type: str, time: str, elapsed_ms: int, fields: dict[str, Any]
-) -> dict[str, Any]:
-    """A new event dict in log order: the common fields first, then the type's own fields.
-
-    `time` is the wall-clock moment (ISO 8601 UTC, see `utc_timestamp`), `elapsed_ms` the
-    milliseconds since the session started.
-    """
-    event = {"seq": seq, "type": event_type, "time": time, "elapsed_ms": elapsed_ms}
-    event.update(fields)
-    return event
+    stamp = f"{text}.{min(milli - seconds * 1000, 999):03d}Z"
+    _milli_cache = (milli, stamp)
+    return stamp
 
 
 def without_time(event: dict[str, Any]) -> dict[str, Any]:

@@ -55,7 +55,7 @@ from game.engine.log import LogWriter, read_log, repair_tail
 from game.engine.machine import PROCEED, TIMEOUT, SceneModel, choose_trigger, plan_for
 from game.errors import LogError, SessionError
 from game.i18n import translate
-from game.scenario.model import TEAM, Choice, Effects, Ending, Info, Scenario, Scene
+from game.scenario.model import TEAM, Choice, Effects, Ending, Info, Scenario, Scene, frozen_dict
 from game.scenario.template import render
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,11 @@ class VoteRound:
 
     number: int
     votes: dict[str, str]
+
+
+#: The round every scene starts with (shared: a `VoteRound` is replaced, never changed, and
+#: its empty votes cannot be changed either).
+_FIRST_ROUND = VoteRound(1, frozen_dict())
 
 
 def _render(text: str, session: Session) -> str:
@@ -147,15 +152,17 @@ class Session:
         self._shared: set[str] = set()
         self._share_rewarded: set[str] = set()
         self._grants: set[tuple[str, str]] = set()
-        self._entries: Counter[str] = Counter()
+        self._entries: dict[str, int] = {}
         self._order: tuple[str, ...] = ()
+        # BLAKE2b state after the key's "<seed>:" prefix, copied for each scene visit.
+        self._order_hash = hashlib.blake2b(f"{seed}:".encode(), digest_size=8)
         self._visited: set[str] = set()
         self._chosen: set[tuple[str, str]] = set()
         self._consulted: set[str] = set()
         self.advice_shown: dict[str, str] = {}
-        self.vote_round = VoteRound(1, {})
+        self.vote_round = _FIRST_ROUND
         self.previous_round: VoteRound | None = None
-        self.last_decision: LastDecision | None = None
+        self._last_decision: LastDecision | tuple[Any, ...] | None = None
         self.ending: Ending | None = None
         self._deadline: float | None = None
         self._entered_elapsed = 0
@@ -218,6 +225,14 @@ class Session:
     def finished(self) -> bool:
         """True once an ending was reached."""
         return self.ending is not None
+
+    @property
+    def last_decision(self) -> LastDecision | None:
+        """The most recent decision (None before the first)."""
+        last = self._last_decision
+        if type(last) is tuple:
+            last = self._last_decision = LastDecision(*last)
+        return last
 
     @property
     def knowledge(self) -> dict[str, frozenset[str]]:
@@ -770,6 +785,10 @@ class Session:
         )
 
     def _emit(self, event_type: str, **fields: Any) -> dict[str, Any]:
+        return self._record(event_type, fields)
+
+    def _record(self, event_type: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Stamp, keep and log a new event: the common fields first, then the type's own."""
         if self._replay:
             # Replaying: reproduce the logged times, so that everything computed from them
             # (tempo metrics in session_ended) comes out identical.
@@ -778,16 +797,20 @@ class Session:
         else:
             stamp = ev.utc_timestamp()
             elapsed = self._elapsed_offset + round((self.clock() - self._t0) * 1000)
-        event = ev.make_event(len(self.events), event_type, stamp, elapsed, fields)
+        event = {"seq": len(self.events), "type": event_type, "time": stamp,
+                 "elapsed_ms": elapsed, **fields}
         self.events.append(event)
         if self._writer is not None:
             self._writer.write(event)
         return event
 
     def _apply(
-        self, effects: Effects, changes: dict[str, list[Value]] | None = None
+        self, effects: Effects | Choice, changes: dict[str, list[Value]] | None = None
     ) -> dict[str, list[Value]]:
-        """Apply set then add (clamping after each change); record {var: [old, new]}."""
+        """Apply set then add (clamping after each change); record {var: [old, new]}.
+
+        A `Choice` is applied directly (its `set` and `add`), without building its `effects`.
+        """
         changes = {} if changes is None else changes
         for var, value in effects.set.items():
             old = self.variables[var]
@@ -829,35 +852,40 @@ class Session:
 
     def _decide(self, scene: Scene, choice: Choice, by: tuple[str, ...]) -> None:
         """Apply a decided choice: effects in order set, add, score, learn, then goto."""
-        changes = self._apply(choice.effects)
+        changes = self._apply(choice)
         for role, cards in choice.learn.items():
             self._knowledge[role].update(cards)
         self._chosen.add((scene.id, choice.id))
-        self.last_decision = LastDecision(
-            scene=scene.id,
-            choice=choice.id,
-            text=choice.text,
-            by=by,
-            decision=scene.decision,
-            feedback=_render(choice.feedback, self) if choice.feedback else None,
-            changes={k: (v[0], v[1]) for k, v in changes.items()},
-            points=dict(choice.score),
+        # The parts of `last_decision`, made into a `LastDecision` when somebody asks for it
+        # (building a frozen attrs object per decision was a tenth of `choose()`); the
+        # feedback is rendered now, with the variables right after the effects.
+        self._last_decision = (
+            scene.id,
+            choice.id,
+            choice.text,
+            by,
+            scene.decision,
+            _render(choice.feedback, self) if choice.feedback else None,
+            {k: (v[0], v[1]) for k, v in changes.items()},
+            dict(choice.score),
         )
-        self._emit(
+        self._record(
             ev.CHOICE_MADE,
-            scene=scene.id,
-            choice=choice.id,
-            by=list(by),
-            decision=scene.decision,
-            changes=changes,
-            points=dict(choice.score),
+            {
+                "scene": scene.id,
+                "choice": choice.id,
+                "by": list(by),
+                "decision": scene.decision,
+                "changes": changes,
+                "points": dict(choice.score),
+            },
         )
         if not self._fire(choose_trigger(choice.id), "choice"):
             # No route holds after the effects: stay, and let the team choose again.
             logger.warning("no route of choice %r in scene %r can be taken; staying",
                            choice.id, scene.id)
             self.previous_round = None
-            self.vote_round = VoteRound(1, {})
+            self.vote_round = _FIRST_ROUND
 
     def _share(self, role: str, card: str, recipients: list[str], team: bool) -> None:
         info = self.scenario.info[card]
@@ -907,7 +935,7 @@ class Session:
         """Enter a scene (on_enter, timer, fresh votes) or reach an ending (session_ended)."""
         self._consulted.clear()
         self.advice_shown = {}
-        self.vote_round = VoteRound(1, {})
+        self.vote_round = _FIRST_ROUND
         self.previous_round = None
         self._deadline = None
         if node in self.scenario.endings:
@@ -925,15 +953,15 @@ class Session:
             return
         scene = self.scenario.scenes[node]
         self._visited.add(node)
-        self._entries[node] += 1
-        self._order = self._shuffled(scene, self._entries[node])
+        visit = self._entries[node] = self._entries.get(node, 0) + 1
+        self._order = self._shuffled(scene, visit)
         changes = self._apply(scene.on_enter) if not scene.on_enter.is_empty() else {}
         fields: dict[str, Any] = {"scene": node, "via": via}
         if scene.choices:
             fields["order"] = list(self._order)
         if changes:
             fields["changes"] = changes
-        event = self._emit(ev.SCENE_ENTERED, **fields)
+        event = self._record(ev.SCENE_ENTERED, fields)
         self._entered_elapsed = event["elapsed_ms"]
         if scene.timer is not None and scene.on_timeout is not None:
             self._deadline = self.clock() + float(scene.timer)
@@ -942,16 +970,19 @@ class Session:
         """The choice ids of a scene visit in shown order: seeded by session, scene, visit."""
         ids = [c.id for c in scene.choices]
         if not scene.keep_order and len(ids) > 1:
-            _shuffle(ids, f"{self.seed}:{scene.id}:{visit}")
+            digest = self._order_hash.copy()
+            digest.update(f"{scene.id}:{visit}".encode())
+            _shuffle(ids, digest)
         return tuple(ids)
 
 
-def _shuffle(items: list[Any], key: str) -> None:
-    """Shuffle `items` in place, determined by `key` alone: stable across runs, platforms and
-    Python versions. Fisher-Yates driven by a 64-bit LCG seeded from BLAKE2b of the key; a
+def _shuffle(items: list[Any], digest: Any) -> None:
+    """Shuffle `items` in place, determined by the key alone that `digest` (an 8-byte BLAKE2b)
+    was fed, `"<seed>:<scene>:<visit>"`: stable across runs, platforms and Python versions, so
+    a log's `order` replays. Fisher-Yates driven by a 64-bit LCG seeded from the digest; a
     `random.Random(key)` per scene visit cost four times as much (its state is 624 words),
     which showed in `choose()` (docs/performance.md)."""
-    x = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
+    x = int.from_bytes(digest.digest(), "big")
     for i in range(len(items) - 1, 0, -1):
         x = (x * 6364136223846793005 + 1442695040888963407) & 0xFFFFFFFFFFFFFFFF
         j = (x >> 33) % (i + 1)
