@@ -22,6 +22,7 @@ VOTE_CAST = "vote_cast"
 CHOICE_MADE = "choice_made"
 TIMER_EXPIRED = "timer_expired"
 SESSION_ENDED = "session_ended"
+PLAYER_CHANGED = "player_changed"
 
 #: Fields every event carries, whatever its type.
 COMMON_FIELDS = ("seq", "type", "time", "elapsed_ms")

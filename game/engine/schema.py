@@ -196,6 +196,19 @@ class TimerExpired(Event):
 
 
 @frozen(kw_only=True)
+class PlayerChanged(Event):
+    """Another player took a role during the session (class play: a student who came late).
+
+    `name` is the role's player from this event on; `scene` is where it happened (absent when
+    the session had no current scene).
+    """
+
+    role: str
+    name: str
+    scene: str | None = None
+
+
+@frozen(kw_only=True)
 class SessionEnded(Event):
     """The ending reached, with the scores and metrics computed at that moment."""
 
@@ -216,6 +229,7 @@ SCHEMAS: dict[str, type[Event]] = {
     ev.CHOICE_MADE: ChoiceMade,
     ev.TIMER_EXPIRED: TimerExpired,
     ev.SESSION_ENDED: SessionEnded,
+    ev.PLAYER_CHANGED: PlayerChanged,
 }
 
 

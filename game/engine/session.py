@@ -530,6 +530,24 @@ class Session:
         self._close_round_if_complete(scene)
         return advice
 
+    def change_player(self, role: str, name: str) -> bool:
+        """Another player takes `role` from now on (class play: a student who joins late).
+
+        Logged as `player_changed`, so the debrief names who played the role when; texts
+        rendered from now on use the new name. Returns False (nothing logged) when `name` is
+        already the role's player. Raises `SessionError` for an unknown role, an empty name or
+        a session that has ended.
+        """
+        self._check_move(role, "change_player")
+        name = " ".join(str(name).split())
+        if not name:
+            raise SessionError(self._msg("empty_name", role=role))
+        if name == self.players[role]:
+            return False
+        self.players[role] = name
+        self._emit(ev.PLAYER_CHANGED, scene=self._model.state, role=role, name=name)
+        return True
+
     def tick(self) -> bool:
         """Take `on_timeout` when the clock has passed the scene's deadline; True if it did."""
         if self.ending is None and self._deadline is not None and self.clock() >= self._deadline:
@@ -716,6 +734,10 @@ class Session:
             deciders = [event["role"]] if kind == ev.VOTE_CAST else event["by"]
             role = deciders[0] if deciders else ""  # nobody: refused as an unknown role
             self.choose(role, event["choice"])
+        elif kind == ev.PLAYER_CHANGED:
+            if not self.change_player(event["role"], event["name"]):
+                raise SessionError(self._msg("same_player", role=event["role"],
+                                             name=event["name"]))
         elif kind == ev.TIMER_EXPIRED:
             if self.scenario.scenes[self._model.state].on_timeout is None:
                 raise SessionError(self._msg("no_timer", scene=self._model.state))

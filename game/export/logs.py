@@ -73,9 +73,44 @@ class TeamLog:
         return list(self.started.get("players", []))
 
     @property
+    def seatings(self) -> list[dict]:
+        """Who played each role when (see `seatings`)."""
+        return seatings(self.events)
+
+    @property
+    def final_players(self) -> list[dict]:
+        """The players as at the end of the log: [{role, name, academy}], later names applied."""
+        last = {s["role"]: s["name"] for s in self.seatings}
+        return [{**p, "name": last.get(p.get("role"), p.get("name"))} for p in self.players]
+
+    @property
     def session_id(self) -> str:
         """The session's UUID: the logged `session_id`, else a stable UUIDv5 of the first event."""
         return session_id(self.events)
+
+
+def seatings(events: Sequence[dict]) -> list[dict]:
+    """Who played each role when, in log order: [{role, name, academy, seq, elapsed_ms}].
+
+    First the players of `session_started` (seq 0), then one entry per `player_changed` (a
+    student who took a role after the start, in class play). A log without changes gives
+    just the players it started with.
+    """
+    if not events:
+        return []
+    out = []
+    academy = {}
+    for p in events[0].get("players") or []:
+        academy[p.get("role")] = p.get("academy")
+        out.append({"role": p.get("role"), "name": str(p.get("name") or ""),
+                    "academy": p.get("academy"), "seq": 0, "elapsed_ms": 0})
+    for event in events[1:]:
+        if event.get("type") == "player_changed":
+            role = event.get("role")
+            out.append({"role": role, "name": str(event.get("name") or ""),
+                        "academy": academy.get(role), "seq": int(event.get("seq", 0)),
+                        "elapsed_ms": int(event.get("elapsed_ms", 0) or 0)})
+    return out
 
 
 #: The fields of `session_started` an old log's session id is derived from: none holds a

@@ -6,7 +6,8 @@ is made, so every writer (report, CSV, xAPI, class comparison) sees only pseudon
 free text such as a `forked_from` path or any logged string that happens to contain a name.
 
 Pseudonyms are "Speler 1..n" ("Player 1..n" in English), numbered in the scenario's role
-declaration order (the order of the logged players when no scenario is given). They depend on
+declaration order (the order of the logged players when no scenario is given); a player who
+took a role later (`player_changed`, class play) gets the next number, in log order. They depend on
 nothing but the log and the scenario, so they are the same in every output of one run and in
 every later run over the same class.
 """
@@ -29,14 +30,25 @@ def pseudonyms(players: Sequence[dict], role_order: Sequence[str] = (), lang: st
     return {role: translate("report.pseudonym", lang, n=i) for i, role in enumerate(order, 1)}
 
 
-def name_map(players: Sequence[dict], role_order: Sequence[str] = (), lang: str = "nl") -> dict:
-    """Map each real player name to its pseudonym (several roles may share one player name)."""
+def name_map(players: Sequence[dict], role_order: Sequence[str] = (), lang: str = "nl",
+             later: Sequence[str] = ()) -> dict:
+    """Map each real player name to its pseudonym (several roles may share one player name).
+
+    `later` are the names of players who took a role after the start (`player_changed`), in
+    log order: a name not seen before gets the next number after the starting players.
+    """
     by_role = pseudonyms(players, role_order, lang)
     mapping: dict[str, str] = {}
     for player in players:
         name = str(player.get("name") or "").strip()
         if name and name not in mapping:
             mapping[name] = by_role[player.get("role")]
+    number = len(by_role)
+    for name in later:
+        name = str(name or "").strip()
+        if name and name not in mapping:
+            number += 1
+            mapping[name] = translate("report.pseudonym", lang, n=number)
     return mapping
 
 
@@ -82,12 +94,14 @@ def _pseudonym_for(found: str, mapping: Mapping[str, str]) -> str:
 def pseudonymize(team_log: TeamLog, role_order: Sequence[str] = (), lang: str = "nl") -> TeamLog:
     """A copy of `team_log` whose events and warnings carry pseudonyms instead of player names.
 
-    The players of `session_started` get their pseudonym as `name`; every other string in
-    every event is scrubbed of the real names too. The result is marked `pseudonymized`, so
+    The players of `session_started` get their pseudonym as `name`, a player who took a role
+    later (`player_changed`) the next free number; every other string in every event is
+    scrubbed of the real names too. The result is marked `pseudonymized`, so
     writers also leave out the log's file name (which a teacher may have named after a team).
     """
     players = team_log.players
-    mapping = name_map(players, role_order, lang)
+    later = [s["name"] for s in team_log.seatings if s["seq"] > 0]
+    mapping = name_map(players, role_order, lang, later)
     by_role = pseudonyms(players, role_order, lang)
     pattern = _pattern(list(mapping))
     events = [scrub(e, mapping, pattern) for e in team_log.events]

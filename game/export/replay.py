@@ -94,6 +94,11 @@ class _Names:
         players = events[0].get("players", []) if events else []
         self.player = {p.get("role"): str(p.get("name") or p.get("role")) for p in players}
 
+    def seat(self, event: dict) -> None:
+        """Follow a `player_changed`: later moments name the new player."""
+        if event.get("type") == "player_changed":
+            self.player[event.get("role")] = str(event.get("name") or event.get("role"))
+
     def role(self, role: str) -> str:
         if self.scenario is not None and role in self.scenario.roles:
             return self.scenario.roles[role].name
@@ -282,6 +287,16 @@ def moment(event: dict, names: _Names) -> Moment:
             points=dict(event.get("points") or {}),
             text=text,
         )
+    if kind == "player_changed":
+        role = str(event.get("role", ""))
+        name = str(event.get("name") or role)
+        return Moment(
+            **base,
+            roles=(role,),
+            players=(name,),
+            text=t("player_changed", name=name, role=names.role(role),
+                   before=names.player.get(role, role)),
+        )
     if kind == "timer_expired":
         return Moment(**base, flag="timeout", text=t("timeout", scene=base["scene_title"]))
     if kind == "session_ended":
@@ -309,12 +324,17 @@ def timeline(
     `events` are the event dicts as logged (for example `Session.events`, or
     `game.export.logs.read_team_log(path).events`). Give the `scenario` to get scene, choice,
     card and ending titles instead of ids; `lang` ("nl" or "en") is the language of each
-    moment's `text`. Pure: reads nothing, writes nothing. The debrief screen shows
-    `m.elapsed_ms`, `m.text` and `m.flag` per row; a replay view can offer "Speel verder vanaf
-    hier" on any row through `fork(log_path, m.seq, ...)`.
+    moment's `text`; each moment names the players who held the roles at that moment (a
+    `player_changed` hands a role to a new player). Pure: reads nothing, writes nothing.
+    The debrief screen shows `m.elapsed_ms`, `m.text` and `m.flag` per row; a replay view
+    can offer "Speel verder vanaf hier" on any row through `fork(log_path, m.seq, ...)`.
     """
     names = _Names(events, scenario, lang)
-    return [moment(e, names) for e in events]
+    moments = []
+    for event in events:
+        moments.append(moment(event, names))
+        names.seat(event)  # after a player_changed, moments name the new player
+    return moments
 
 
 def is_automatic(event: dict) -> bool:

@@ -136,9 +136,17 @@ def _academy_label(academy: str) -> str:
 # -- one team -------------------------------------------------------------------------------
 
 
-def _players(team: TeamLog, scenario: Scenario) -> list[dict]:
+def _players(team: TeamLog, scenario: Scenario, lang: str = "nl") -> list[dict]:
+    """One row per role: its player, or players in turn when someone took the role later
+    (`name` "Sara → Piet"; `history` each name with the time it began, after the first)."""
     out = []
     logged = {p.get("role"): p for p in team.players}
+    history: dict[str, list[dict]] = {}
+    for seat in team.seatings:
+        history.setdefault(seat["role"], []).append(
+            {"name": seat["name"],
+             "since": translate("report.player_since", lang, clock=clock(seat["elapsed_ms"]))
+             if seat["seq"] else ""})
     for role_id in [r for r in scenario.roles if r in logged] + [
         r for r in logged if r not in scenario.roles
     ]:
@@ -149,10 +157,12 @@ def _players(team: TeamLog, scenario: Scenario) -> list[dict]:
             role.display_color if role else ACADEMY_COLORS.get(academy, DEFAULT_ROLE_COLOR),
             ACADEMY_COLORS.get(academy, DEFAULT_ROLE_COLOR),
         )
+        turns = history.get(role_id) or [{"name": str(p.get("name") or ""), "since": ""}]
         out.append(
             {
                 "role": role_id,
-                "name": str(p.get("name") or ""),
+                "name": " → ".join(t["name"] for t in turns),
+                "history": turns if len(turns) > 1 else [],
                 "role_name": role.name if role else role_id,
                 "academy": _academy_label(academy),
                 "color": color,
@@ -189,7 +199,7 @@ def _outcome(team: TeamLog, scenario: Scenario, lang: str) -> dict:
 
 def _render_text(text: str, team: TeamLog, scenario: Scenario, lang: str) -> str:
     """Interpolate an ending text with the team's players and its final variable values."""
-    players = {p.get("role"): str(p.get("name") or "") for p in team.players}
+    players = {p.get("role"): str(p.get("name") or "") for p in team.final_players}
     role_names = {r: role.name for r, role in scenario.roles.items()}
     return render(text, final_variables(team.events, scenario), players, role_names, lang)
 
@@ -446,7 +456,7 @@ def _forked_note(team: TeamLog, lang: str) -> str:
 def team_context(team: TeamLog, scenario: Scenario, lang: str = "nl") -> dict:
     """Everything the team report shows, as plain values for the template."""
     n = numbers(team.events, scenario)
-    players = _players(team, scenario)
+    players = _players(team, scenario, lang)
     moments = timeline(team.events, scenario, lang)
     scores = _score_rows(n, scenario, lang)
     last_ms = team.events[-1].get("elapsed_ms", 0) or 0
@@ -502,7 +512,7 @@ def class_context(teams: Sequence[TeamLog], scenario: Scenario, lang: str = "nl"
         rows.append(
             {
                 "label": team.label,
-                "players": _players(team, scenario),
+                "players": _players(team, scenario, lang),
                 "file": None if team.pseudonymized else team.path.name,
                 "outcome": _outcome(team, scenario, lang),
                 "index_text": _num(n.index_value, lang),

@@ -5,6 +5,7 @@ Mapping (one statement per player move, per player at start and end; see docs/de
 | event | actor | verb (ADL) | object |
 | --- | --- | --- | --- |
 | session_started | each player | initialized | the scenario |
+| player_changed | the new player | initialized | the scenario |
 | scene_entered | the team (Group) | experienced | the scene |
 | consulted | the player | asked | the consulted player (Agent) |
 | info_shared | the player | shared | the information card |
@@ -17,8 +18,10 @@ Mapping (one statement per player move, per player at start and end; see docs/de
 Every statement has `context.registration` = the session id (a UUID), the scenario as parent
 activity, the team as `context.team` (unless the team is the actor) and the acting role and its
 academy as context extensions. Players are identified by an `account` on the configured home
-page whose name is `<session id>/<role>`; the readable `name` is the player's name or,
-pseudonymised, "Speler n". The team is always an identified Group (account
+page whose name is `<session id>/<role>` (`<session id>/<role>/<n>` for the n-th player of a
+role that changed hands during the session, `player_changed`); the readable `name` is the
+player's name at that moment or, pseudonymised, "Speler n". Statements after a change have
+the new player as actor and in the team. The team is always an identified Group (account
 `<session id>/team`, with its members); a decision by several roles has the team as actor and
 the deciding roles in a result extension.
 Statement ids are UUIDv5s of the session id, event seq and role, so exporting twice gives the
@@ -84,16 +87,19 @@ class _Builder:
         self.registration = team.session_id
         self.started = team.started
         self.scenario_id = team.scenario_id
-        self.players = {p.get("role"): p for p in team.players}
+        self.players = {p.get("role"): dict(p) for p in team.players}
+        self.turn = dict.fromkeys(self.players, 1)  # role -> how many players it has had
         self.tag = LANG_TAGS.get(scenario.language if scenario else "nl", "nl-NL")
 
     # -- identities -------------------------------------------------------------------------
     def agent(self, role: str) -> dict:
         player = self.players.get(role, {})
+        turn = self.turn.get(role, 1)
+        account = f"{self.registration}/{role}" + (f"/{turn}" if turn > 1 else "")
         return {
             "objectType": "Agent",
             "name": str(player.get("name") or role),
-            "account": {"homePage": self.home_page, "name": f"{self.registration}/{role}"},
+            "account": {"homePage": self.home_page, "name": account},
         }
 
     def group(self) -> dict:
@@ -201,6 +207,18 @@ class _Builder:
                     event, r, self.agent(r), "initialized", self.scenario_activity(), r, None, False
                 )
                 for r in self.players
+            ]
+        if kind == "player_changed":
+            role = str(event.get("role", ""))
+            if role not in self.players:
+                return []
+            self.players[role] = {**self.players[role], "name": event.get("name")}
+            self.turn[role] = self.turn.get(role, 1) + 1
+            return [
+                self.statement(
+                    event, role, self.agent(role), "initialized", self.scenario_activity(), role,
+                    None, False,
+                )
             ]
         if kind == "scene_entered":
             order = event.get("order")
