@@ -71,7 +71,7 @@ def seated_team(app, room, code, names=("Sara", "Ahmed", "Iris", "Tom")):
 def test_pages_are_served_in_dutch_by_default_and_english_on_request(app, room):
     """Join, team, table and teacher pages answer 200 with the page language and the CSP."""
     code = codes(room)[0]
-    for path in ("/", f"/t/{code}", f"/tafel/{code}", "/leraar"):
+    for path in ("/", f"/t/{code}", f"/tafel/{code}", "/leraar", "/klasscherm"):
         page = app.get(path)
         assert page.status_code == 200, path
         assert '<html lang="nl">' in page.text
@@ -82,7 +82,8 @@ def test_pages_are_served_in_dutch_by_default_and_english_on_request(app, room):
 def test_pages_use_no_outside_address(app, room):
     """Every script, style and image comes from the server itself (no CDN)."""
     code = codes(room)[0]
-    for path in ("/", f"/t/{code}", f"/tafel/{code}", "/leraar", "/static/klas.js"):
+    for path in ("/", f"/t/{code}", f"/tafel/{code}", "/leraar", "/klasscherm",
+                 "/static/klas.js", "/static/class.js"):
         text = app.get(path).text
         assert "https://" not in text and "http://" not in text.replace(
             "http://testserver", ""), path
@@ -621,3 +622,180 @@ def test_a_restarted_server_resumes_every_team(tmp_path):
     assert not again.team(other).started
     assert again.teacher_secret == room.teacher_secret
     again.close()
+
+
+# ---------------------------------------------------------------------- seats after the start
+
+
+def test_a_late_student_is_named_in_the_log(app, room):
+    """A student who takes a free role after the start is logged as that role's player
+    (`player_changed`); the class report names them; a restart keeps the name."""
+    from klas_helpers import CASE
+
+    from game.export.logs import read_team_log
+    from game.klas.classroom import Classroom
+    from game.scenario.loader import load_scenario
+
+    code = codes(room)[0]
+    with app.websocket_connect("/ws") as t, app.websocket_connect("/ws") as ws, \
+            app.websocket_connect("/ws") as late:
+        teacher(t, room)
+        join(ws, code, "Sara", "jeugdprofessional")
+        t.send_json({"type": "start", "team": code})
+        ws.send_json({"type": "choose", "choice": "toestemming"})
+        at_seq(ws, 4)
+        join(late, code, "Piet")
+        late.send_json({"type": "claim", "role": "jeugdarts"})
+        view = state(late, lambda v: v["me"]["role"] == "jeugdarts")
+        assert view["seq"] == 5 and view["briefing"]
+        assert [r["player"] for r in view["roles"]][2] == "Piet"
+        late.send_json({"type": "consult", "target": "jeugdprofessional"})
+        at_seq(late, 6)
+    team = room.team(code)
+    changed = [e for e in team.session.events if e["type"] == "player_changed"]
+    assert [(e["role"], e["name"]) for e in changed] == [("jeugdarts", "Piet")]
+    logged = read_team_log(team.log_path)
+    assert {s["role"]: s["name"] for s in logged.seatings}["jeugdarts"] == "Piet"
+    again = Classroom.open(load_scenario(CASE), room.folder, base_clock=FakeClock())
+    assert again.team(code).session.players["jeugdarts"] == "Piet"
+    assert again.team(code).session.events == team.session.events
+    again.close()
+
+
+def test_teacher_gives_a_taken_role_to_a_new_device(app, room):
+    """After the start the teacher may hand a role to another device (a student on a new
+    phone): the old device loses it; a new name is logged, the same name is not."""
+    code = codes(room)[0]
+    with app.websocket_connect("/ws") as t, app.websocket_connect("/ws") as old, \
+            app.websocket_connect("/ws") as same, app.websocket_connect("/ws") as other:
+        teacher(t, room)
+        join(old, code, "Sara", "jeugdprofessional")
+        t.send_json({"type": "start", "team": code})
+        at_seq(old, 2)
+        join(same, code, "Sara")
+        same.send_json({"type": "claim", "role": "jeugdprofessional"})
+        error(same, "role_taken")  # a student cannot take a seat that is taken
+        t.send_json({"type": "assign", "team": code, "device": "d2", "role": "jeugdprofessional"})
+        state(old, lambda v: v["me"]["role"] is None)
+        assert state(same, lambda v: v["me"]["role"] == "jeugdprofessional")["briefing"]
+        assert room.team(code).seq == 2  # Sara is still Sara: nothing to log
+        join(other, code, "Noa")
+        t.send_json({"type": "assign", "team": code, "device": "d3", "role": "jeugdprofessional"})
+        state(other, lambda v: v["me"]["role"] == "jeugdprofessional")
+        t.send_json({"type": "assign", "team": code, "device": "d3", "role": "jeugdarts"})
+        error(t, "role_fixed")  # a seated device keeps its role once the team plays
+    events = room.team(code).session.events
+    assert [e["name"] for e in events if e["type"] == "player_changed"] == ["Noa"]
+
+
+# ---------------------------------------------------------------------- the class screen
+
+
+def watch_class(ws, secret: str) -> dict:
+    """Open the class screen with that secret; returns its first view."""
+    ws.send_json({"type": "watch_class", "secret": secret})
+    assert until(ws, lambda m: m["type"] == "welcome")["as"] == "class"
+    return state(ws)
+
+
+def test_class_screen_shows_every_team_and_nothing_private(app, room, clock):
+    """The class screen follows every team live: scene title, who is to act (names), the
+    timer and progress; never a team code, a card, a briefing, a vote, the index or the
+    ending reached."""
+    code, other = codes(room)
+    with app.websocket_connect("/ws") as t, app.websocket_connect("/ws") as screen:
+        teacher(t, room)
+        view = watch_class(screen, room.view_code)
+        assert [team["number"] for team in view["teams"]] == [1, 2]
+        assert [team["phase"] for team in view["teams"]] == ["lobby", "lobby"]
+        pro, juf, arts, trainer = seated_team(app, room, code)
+        t.send_json({"type": "start", "team": code})
+        view = state(screen, lambda v: v["teams"][0]["phase"] == "playing")
+        first = view["teams"][0]
+        assert first["scene"] == "Het eerste gesprek"
+        assert first["waiting_for"] == [{"role": "Jeugdprofessional", "player": "Sara"}]
+        assert first["progress"] == {"done": 0, "left": 3, "percent": 0}
+        assert first["seats"] == 4 and first["online"] == 4
+        assert view["teams"][1]["phase"] == "lobby" and "scene" not in view["teams"][1]
+        pro.send_json({"type": "choose", "choice": "toestemming"})
+        arts.send_json({"type": "share", "card": "dossier_arts", "to": "team"})
+        pro.send_json({"type": "choose", "choice": "samen"})
+        view = state(screen, lambda v: v["teams"][0].get("waiting_for") and len(
+            v["teams"][0]["waiting_for"]) == 3)
+        first = view["teams"][0]
+        assert first["scene"] == "Teamoverleg" and first["progress"]["done"] == 1
+        assert {w["player"] for w in first["waiting_for"]} == {"Ahmed", "Iris", "Tom"}
+        for ws in (juf, arts, trainer):
+            ws.send_json({"type": "choose", "choice": "samen"})
+        view = state(screen, lambda v: v["teams"][0].get("timer") is not None)
+        assert view["teams"][0]["timer"] == {"left": 600, "total": 600, "running": True}
+        assert view["teams"][0]["progress"] == {"done": 2, "left": 1, "percent": 67}
+        t.send_json({"type": "pause", "team": code})
+        view = state(screen, lambda v: v["teams"][0]["paused"])
+        assert view["teams"][0]["timer"]["running"] is False
+        t.send_json({"type": "resume", "team": code})
+        pro.send_json({"type": "choose", "choice": "sport"})
+        juf.send_json({"type": "choose", "choice": "sport"})
+        view = state(screen, lambda v: v["teams"][0]["phase"] == "ended")
+        assert view["teams"][0]["progress"]["percent"] == 100
+        text = json.dumps(view, ensure_ascii=False) + json.dumps(first, ensure_ascii=False)
+        for secret in (code, other, room.teacher_secret, room.view_code, room.report_token):
+            assert secret not in text
+        for private in ("buikpijn", "Dossier jeugdarts", "Jij bent", "briefing", "cards",
+                        "index", "breaches", "ending", "Goede", "samen", "feed"):
+            assert private not in text, private
+        screen.send_json({"type": "choose", "choice": "sport"})
+        error(screen, "watch_only")
+        screen.send_json({"type": "start", "team": "*"})
+        error(screen, "watch_only")
+
+
+def test_class_screen_needs_the_view_code_or_the_teachers_secret(app, room):
+    """The teacher's secret opens it too; a team code or a wrong code does not (and counts as
+    a guess). Only the teacher's view carries the class screen's link."""
+    code = codes(room)[0]
+    with app.websocket_connect("/ws") as ws:
+        assert watch_class(ws, room.teacher_secret)["kind"] == "class"
+    for wrong in (code, room.view_code[:-1], ""):
+        with app.websocket_connect("/ws") as ws:
+            ws.send_json({"type": "watch_class", "secret": wrong})
+            error(ws, "not_class_view")
+    with app.websocket_connect("/ws") as t, app.websocket_connect("/ws") as table, \
+            app.websocket_connect("/ws") as student:
+        view = teacher(t, room)
+        assert view["class_url"] == f"http://testserver/klasscherm#{room.view_code}"
+        table.send_json({"type": "watch", "team": code})
+        join(student, code, "Sara")
+        for ws in (table, student):
+            assert room.view_code not in json.dumps(state(ws))
+
+
+def test_class_screen_guesses_are_rate_limited(app, room):
+    """Guessing the class screen's code is cut off like guessing a team code."""
+    for _ in range(limits.GUESS_BURST):
+        with app.websocket_connect("/ws") as ws:
+            ws.send_json({"type": "watch_class", "secret": "raden"})
+            error(ws, "not_class_view")
+    with app.websocket_connect("/ws") as ws:
+        ws.send_json({"type": "watch_class", "secret": room.view_code})
+        error(ws, "rate_limited")
+
+
+def test_class_view_code_is_kept_and_added_to_an_old_class(tmp_path):
+    """The code survives a restart; a class saved before the class screen gets one."""
+    from klas_helpers import CASE
+
+    from game.klas.classroom import Classroom
+    from game.scenario.loader import load_scenario
+
+    room = make_room(tmp_path / "k", 1)
+    assert len(room.view_code) >= 24 and room.view_code != room.teacher_secret
+    again = Classroom.open(load_scenario(CASE), room.folder)
+    assert again.view_code == room.view_code
+    path = room.folder / "klas.json"
+    data = json.loads(path.read_text())
+    del data["view_code"]
+    path.write_text(json.dumps(data))
+    old = Classroom.open(load_scenario(CASE), room.folder)
+    assert old.view_code and old.view_code != room.view_code
+    assert json.loads(path.read_text())["view_code"] == old.view_code

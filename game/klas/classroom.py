@@ -7,14 +7,16 @@ What is kept where:
 - every move of a team is in its JSON Lines log (`team-<n>-<code>.jsonl`), written by the
   engine before a move returns, exactly as in the window;
 - who sits where (device tokens as SHA-256, names, roles), the team codes, the teacher's
-  secret, pause and timer extensions are in `klas.json` in the class folder, rewritten
-  atomically (temporary file, fsync, rename) on every change;
+  secret, the class-view code, pause and timer extensions are in `klas.json` in the class
+  folder, rewritten atomically (temporary file, fsync, rename) on every change;
 - after a crash, `Classroom.open(folder)` reads `klas.json` and resumes every started team from
   its log (`Session.resume`), so no completed move is lost.
 
 Decisions:
 - A team's session starts when the teacher starts it (or all teams); the names of the seated
-  students become the log's players. A role nobody took plays under its role name.
+  students become the log's players. A role nobody took plays under its role name. A student
+  who takes a role later (or gets it from the teacher) is logged as `player_changed`, so
+  the debrief names who played each role when.
 - Team codes are 6 characters from an alphabet without look-alikes (no 0/O, 1/I): about 10^9
   codes for a handful of teams, so guessing needs the rate limit in `game.klas.limits` only
   as a second line.
@@ -248,15 +250,32 @@ class Team:
         self.classroom.save()
         return device, token
 
-    def claim(self, device: Device, role: str) -> None:
-        """Seat the device in a free role (before or after the start)."""
+    def claim(self, device: Device, role: str, *, by_teacher: bool = False) -> None:
+        """Seat the device in a free role (before or after the start).
+
+        The teacher (`by_teacher`) may also give a taken role to another device (a student
+        on a new phone): the old device loses it. After the start a device keeps its role, and
+        a new name in a role is logged (`player_changed`) before the seat changes, so the log
+        names who played each role when.
+        """
         if role not in self.scenario.roles:
             raise self.classroom.error("unknown_role", role=role)
+        if self.classroom.round_ended:
+            raise self.classroom.error("round_ended")
         holder = self.seat_of(role)
-        if holder is not None and holder is not device:
+        if holder is not None and holder is not device and not by_teacher:
             raise self.classroom.error("role_taken", role=self.scenario.roles[role].name)
         if device.role is not None and device.role != role and self.started:
             raise self.classroom.error("role_fixed")
+        if self.session is not None and device.role != role:
+            if self.session.finished:
+                raise self.classroom.error("finished")
+            try:
+                self.session.change_player(role, device.name)
+            except SessionError as exc:
+                raise KlasError("refused", str(exc)) from None
+        if holder is not None and holder is not device:
+            holder.role = None
         device.role = role
         self.classroom.save()
 
@@ -406,6 +425,9 @@ class Classroom:
         self.base_clock = base_clock
         self.teams: dict[str, Team] = {}
         self.teacher_secret = secrets.token_urlsafe(18)
+        #: Opens the class-wide projector page (read-only, public parts only), so the teacher
+        #: never has to put the teacher's secret on a screen the class can see.
+        self.view_code = secrets.token_urlsafe(18)
         self.report_token = secrets.token_urlsafe(18)
         self.round_ended = False
         self.report_path: Path | None = None
@@ -443,6 +465,8 @@ class Classroom:
                 scenario=scenario.source or scenario.id))
         room.teacher_secret = str(data["teacher_secret"])
         room.report_token = str(data.get("report_token") or room.report_token)
+        view_code = data.get("view_code")
+        room.view_code = str(view_code or room.view_code)
         room.round_ended = bool(data.get("round_ended"))
         room._loading = True
         try:
@@ -454,6 +478,8 @@ class Classroom:
             room._loading = False
         report = room.folder / "klasrapport.html"
         room.report_path = report if report.exists() else None
+        if not view_code:  # a class saved before the class view existed: keep the new code
+            room.save()
         return room
 
     def add_team(self, number: int | None = None) -> Team:
@@ -481,6 +507,11 @@ class Classroom:
     def is_teacher(self, secret: str) -> bool:
         """True for the teacher's secret (constant-time comparison)."""
         return secrets.compare_digest(str(secret).encode(), self.teacher_secret.encode())
+
+    def may_view_class(self, secret: str) -> bool:
+        """True for the class-view code or the teacher's secret (constant-time comparisons)."""
+        view = secrets.compare_digest(str(secret).encode(), self.view_code.encode())
+        return self.is_teacher(secret) or view
 
     # ------------------------------------------------------------------ the round
 
@@ -523,6 +554,7 @@ class Classroom:
             if self.scenario.source else None,
             "lang": self.lang,
             "teacher_secret": self.teacher_secret,
+            "view_code": self.view_code,
             "report_token": self.report_token,
             "round_ended": self.round_ended,
             "teams": [t.to_json() for t in self.ordered_teams()],

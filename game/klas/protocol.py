@@ -16,7 +16,7 @@ MAX_MESSAGE_BYTES = 4096
 MAX_FIELD = 300
 
 #: The first message of a connection says who it is.
-HELLOS = frozenset({"join", "rejoin", "watch", "teacher"})
+HELLOS = frozenset({"join", "rejoin", "watch", "watch_class", "teacher"})
 #: Moves a seated student may make (the role always comes from the seat, never the message).
 MOVES = frozenset({"choose", "proceed", "share", "consult", "ask_consent"})
 #: Commands on the teacher's connection.
@@ -28,6 +28,7 @@ MESSAGES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "join": (frozenset({"team", "name"}), frozenset({"lang"})),
     "rejoin": (frozenset({"team", "token"}), frozenset({"lang"})),
     "watch": (frozenset({"team"}), frozenset({"lang"})),
+    "watch_class": (frozenset({"secret"}), frozenset({"lang"})),
     "teacher": (frozenset({"secret"}), frozenset({"lang"})),
     "ping": (frozenset(), frozenset()),
     "claim": (frozenset({"role"}), frozenset({"team"})),

@@ -5,8 +5,9 @@ built in, and renders Jinja2 (already a dependency for the reports). Everything 
 is served from this package: no CDN, no internet.
 
 One WebSocket per device (`/ws`). The first message says who it is (`join`, `rejoin`, `watch`,
-`teacher`); after that the server answers every move with a fresh `state` for every screen
-of the team (and the teacher), or an `error` to the sender only. All game logic runs on the
+`watch_class`, `teacher`); after that the server answers every move with a fresh `state` for
+every screen of the team (and the teacher and the class screen), or an `error` to the sender
+only. All game logic runs on the
 event loop, one message at a time, so no two moves of a team ever interleave. Each
 connection has its own sender task: a view is computed when it is sent, so a slow device
 gets the newest state instead of a queue of old ones, and never holds up the others.
@@ -48,14 +49,16 @@ from game.i18n import catalog, translate
 from game.klas import limits
 from game.klas.classroom import Classroom, Device, KlasError, Team, normalise_code
 from game.klas.protocol import ALL_TEAMS, HELLOS, MOVES, TEACHER, ProtocolError, parse
-from game.klas.views import student_view, table_view, teacher_view
+from game.klas.views import class_view, student_view, table_view, teacher_view
 
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.25
-#: The teacher's page shows every team: it is sent at most this often (newest state), so a
-#: busy class does not rebuild the whole overview for every single move.
+#: The teacher's page and the class projector show every team: they are sent at most this
+#: often (newest state), so a busy class does not rebuild the overview for every single move.
 TEACHER_INTERVAL = 0.25
+#: Connections that see every team.
+OVERVIEWS = frozenset({"teacher", "class"})
 HELLO_TIMEOUT = 30.0
 CLOSE_TIMEOUT = 2.0
 MAX_OUTBOX = 64
@@ -82,7 +85,7 @@ class Connection:
 
     def __init__(self, ws: WebSocket, clock: Callable[[], float]):
         self.ws = ws
-        self.kind: str | None = None  # student, table, teacher
+        self.kind: str | None = None  # student, table, class, teacher
         self.team: Team | None = None
         self.device: Device | None = None
         self.lang = "nl"
@@ -125,9 +128,13 @@ class Hub:
 
     def view(self, conn: Connection) -> dict[str, Any] | None:
         """The state that connection may see now."""
-        if conn.kind == "teacher":
+        if conn.kind in OVERVIEWS:
             online = {t.code: self.online(t) for t in self.room.teams.values()}
-            return teacher_view(self.room, conn.lang, self.base_url, online)
+            if conn.kind == "class":
+                return class_view(self.room, conn.lang, online)
+            view = teacher_view(self.room, conn.lang, self.base_url, online)
+            view["class_url"] = f"{self.base_url}/klasscherm#{self.room.view_code}"
+            return view
         if conn.team is None:
             return None
         if conn.kind == "table":
@@ -137,7 +144,7 @@ class Hub:
     def changed(self, team: Team | None = None) -> None:
         """A team (None: every team) changed: every screen of it and the teacher update."""
         for conn in self.connections:
-            if conn.kind == "teacher" or (conn.team is not None and
+            if conn.kind in OVERVIEWS or (conn.team is not None and
                                           (team is None or conn.team is team)):
                 conn.mark()
 
@@ -191,12 +198,14 @@ class Hub:
         if not self.guesses.allowed(address):
             conn.send(self._error("rate_limited", conn.lang))
             return "rate_limited"
-        if kind == "teacher":
-            if not self.room.is_teacher(fields["secret"]):
+        if kind in ("teacher", "watch_class"):
+            teacher = kind == "teacher"
+            allowed = self.room.is_teacher if teacher else self.room.may_view_class
+            if not allowed(fields["secret"]):
                 self.guesses.failed(address)
-                raise self.room.error("not_teacher")
-            conn.kind = "teacher"
-            conn.send({"type": "welcome", "as": "teacher"})
+                raise self.room.error("not_teacher" if teacher else "not_class_view")
+            conn.kind = "teacher" if teacher else "class"
+            conn.send({"type": "welcome", "as": conn.kind})
             conn.mark()
             return None
         team = self.room.team(fields["team"])
@@ -280,7 +289,7 @@ class Hub:
                 if device is None or len(teams) != 1:
                     raise self.room.error("unknown_device")
                 if kind == "assign":
-                    team.claim(device, fields["role"])
+                    team.claim(device, fields["role"], by_teacher=True)
                 else:
                     team.release(device)
             self.changed(team)
@@ -313,7 +322,7 @@ async def _sender(conn: Connection, hub: Hub) -> None:
             if view is not None:
                 await ws.send_text(json.dumps({"type": "state", "view": view},
                                               ensure_ascii=False))
-            if conn.kind == "teacher":
+            if conn.kind in OVERVIEWS:
                 await asyncio.sleep(TEACHER_INTERVAL)
 
 
@@ -430,6 +439,12 @@ async def teacher_page(request: Request) -> Response:
     return _page(request, "teacher.html.j2")
 
 
+async def class_page(request: Request) -> Response:
+    """The class-wide projector page; its code is in the address's fragment, like the
+    teacher's secret, and the page takes it out of the address bar once read."""
+    return _page(request, "class.html.j2")
+
+
 async def qr_code(request: Request) -> Response:
     """A team's join address as an SVG QR code (made here: no network)."""
     hub: Hub = request.app.state.hub
@@ -487,6 +502,7 @@ def create_app(room: Classroom, base_url: str = "", *,
         Route("/t/{code}", team_page),
         Route("/tafel/{code}", table_page),
         Route("/leraar", teacher_page),
+        Route("/klasscherm", class_page),
         Route("/qr/{code}.svg", qr_code),
         Route("/rapport/{token}", report),
         WebSocketRoute("/ws", websocket_endpoint),

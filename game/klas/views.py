@@ -12,6 +12,10 @@ added to an event or a model never reaches a device by accident. Rules:
   never a card's title or text.
 - **teacher**: per team the public part plus the breaches and the running cooperation index,
   the devices and the join address; no card texts or briefings (the teacher has the case).
+- **class** (the class-wide projector, "klasscherm"): per team only its number, phase,
+  pause, scene title, who is still to act, the timer and the progress. No scene text, no
+  feed, no cards, no breaches or index, no ending reached (teams still playing would read
+  it), and never a team code or join address (a code lets anyone join that team).
 
 Secret votes: a vote's choice is never sent to anyone but the voter; a decided vote reports
 the choice, not who voted for it, and a failed consensus round only the tally per choice.
@@ -23,7 +27,8 @@ from typing import Any
 
 from game.i18n import format_number, translate
 from game.klas.classroom import Classroom, Device, Team
-from game.scenario.model import TEAM
+from game.scenario.model import TEAM, Scenario
+from game.scoring.reach import steps_to_end
 
 FEED_LENGTH = 6
 
@@ -217,3 +222,62 @@ def teacher_view(room: Classroom, lang: str, base_url: str = "",
         "report": bool(room.report_path),
         "teams": teams,
     }
+
+
+_STEPS: dict[str, dict[str, int]] = {}
+
+
+def _steps_to_end(scenario: Scenario) -> dict[str, int]:
+    """`steps_to_end` of the scenario, computed once per scenario version."""
+    steps = _STEPS.get(scenario.sha256)
+    if steps is None:
+        steps = _STEPS[scenario.sha256] = steps_to_end(scenario)
+    return steps
+
+
+def progress(team: Team) -> dict[str, int] | None:
+    """How far the team is: scenes passed (`done`), the fewest still to go (`left`), and
+    their ratio in percent. None before the start."""
+    session = team.session
+    if session is None:
+        return None
+    done = sum(1 for e in session.events if e.get("type") == "scene_entered") - 1
+    if session.finished:
+        return {"done": done + 1, "left": 0, "percent": 100}
+    left = _steps_to_end(team.scenario).get(session.scene_id)
+    if left is None:
+        return {"done": done, "left": -1, "percent": 0}
+    return {"done": done, "left": left, "percent": round(100 * done / max(1, done + left))}
+
+
+def class_view(room: Classroom, lang: str,
+               online: dict[str, frozenset[str]] | None = None) -> dict[str, Any]:
+    """The class-wide projector: every team's scene title, who is still to act, the timer and
+    the progress; built field by field, so nothing private or identifying a team code
+    reaches it."""
+    teams = []
+    for team in room.ordered_teams():
+        session = team.session
+        connected = (online or {}).get(team.code, frozenset())
+        item: dict[str, Any] = {
+            "number": team.number,
+            "phase": team.phase,
+            "paused": team.paused,
+            "seats": sum(1 for d in team.devices.values() if d.role is not None),
+            "online": len(connected),
+            "progress": progress(team),
+        }
+        if session is not None and not session.finished and not room.round_ended:
+            scene = session.scene
+            names = session.players
+            item["scene"] = scene.title or ""
+            item["narration"] = scene.next is not None  # anyone may go on: no names
+            item["waiting_for"] = [] if item["narration"] else [
+                {"role": team.scenario.roles[r].name, "player": names.get(r, r)}
+                for r in session.waiting_for()]
+            left = session.time_left()
+            item["timer"] = None if left is None else {
+                "left": round(left, 1), "total": scene.timer, "running": not team.paused}
+        teams.append(item)
+    return {"kind": "class", "title": room.scenario.title, "round_ended": room.round_ended,
+            "teams": teams}

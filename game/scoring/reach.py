@@ -308,6 +308,14 @@ def _distances(scenario: Scenario, edges: dict[str, list[str]], targets: set[str
     return dist
 
 
+def steps_to_end(scenario: Scenario) -> dict[str, int]:
+    """Scene id → the fewest scene changes from it to any ending, for a team that may do
+    anything (guards count as possibly open unless always false); a scene from which no
+    ending can be reached is left out. For progress shown while a team plays."""
+    dist = _distances(scenario, over_edges(scenario, OPEN_ANY), set(scenario.endings))
+    return {sid: n for sid, n in dist.items() if sid in scenario.scenes}
+
+
 def find(space: StateSpace, policy: Policy, targets: set[str], budget: int = 20_000
          ) -> tuple[tuple[str, list[tuple]] | None, bool]:
     """A shortest path of this team to one of the ending ids `targets`: ((ending, moves) or

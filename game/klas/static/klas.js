@@ -67,6 +67,20 @@ export function alertText(text) {
   box.replaceChildren(text ? el("p", {}, el("strong", {}, `${t("error")}: `), text) : "");
 }
 
+/**
+ * A secret given in the address's fragment (#...; the browser never sends a fragment in a
+ * request). Kept for this tab in sessionStorage under `key` and taken out of the address
+ * bar, so a page shown on the projector does not show it; a reload still finds it.
+ */
+export function secretFromAddress(key) {
+  const secret = decodeURIComponent(location.hash.slice(1)) || sessionStorage.getItem(key) || "";
+  if (location.hash) {
+    sessionStorage.setItem(key, secret);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return secret;
+}
+
 /** Minutes:seconds. */
 export function clock(seconds) {
   const s = Math.max(0, Math.ceil(seconds));

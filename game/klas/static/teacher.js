@@ -1,8 +1,11 @@
 // The teacher's page: every team live, and the controls. The secret is in the address's
 // fragment (#...), which the browser never sends in a request; it goes only into the hello.
-import { Link, alertText, clock, el, render, t } from "./klas.js";
+// The page keeps it for this tab and takes it out of the address bar, so a teacher's screen
+// shown on the projector does not show the secret to the class.
+import { Link, alertText, clock, el, render, secretFromAddress, t } from "./klas.js";
 
-const secret = decodeURIComponent(location.hash.slice(1));
+const KEY = "samenspel-leraar";
+const secret = secretFromAddress(KEY);
 const app = document.getElementById("app");
 let link = null;
 let view = null;
@@ -43,7 +46,8 @@ function teamCard(team) {
           send(role ? { type: "assign", team: team.team, device: d.id, role } : { type: "unassign", team: team.team, device: d.id });
         },
       }, el("option", { value: "" }, t("teacher.no_role")),
-      team.roles.map((r) => el("option", { value: r.id, selected: d.role === r.id ? true : null }, r.name))));
+      team.roles.map((r) => el("option", { value: r.id, selected: d.role === r.id ? true : null },
+        r.taken && d.role !== r.id ? `${r.name} (${r.player})` : r.name))));
   })) : el("p", {}, t("teacher.no_devices"));
   return el("section", { class: `card team phase-${team.phase}${team.paused ? " is-paused" : ""}`, "aria-labelledby": h },
     el("h2", { id: h }, `${t("team", { number: team.number })} · ${t(`phase.${team.phase}`)}${team.paused ? ` · ${t("teacher.pause")}` : ""}`),
@@ -72,6 +76,9 @@ function show() {
       el("button", { type: "button", id: "pause-all", class: "secondary", onclick: () => send({ type: "pause", team: "*" }) }, t("teacher.pause_all")),
       el("button", { type: "button", id: "resume-all", class: "secondary", onclick: () => send({ type: "resume", team: "*" }) }, t("teacher.resume_all"))),
     messageForm("msg-all", "*", t("teacher.message_all")),
+    view.class_url ? el("p", {},
+      el("a", { id: "class-view", href: view.class_url, target: "_blank", rel: "noopener" }, t("teacher.class_view")),
+      " ", el("span", { class: "hint" }, t("teacher.class_hint"))) : null,
     el("div", { class: "row" },
       view.report ? el("a", { class: "button", id: "report", href: view.report_url || "#", target: "_blank", rel: "noopener" }, t("teacher.report")) : null,
       view.round_ended ? null : el("button", {
@@ -106,7 +113,7 @@ if (!secret) {
       window.open(msg.url, "_blank", "noopener");
     } else if (msg.type === "error") {
       alertText(msg.message);
-      if (msg.code === "not_teacher") link.stop();
+      if (msg.code === "not_teacher") { sessionStorage.removeItem(KEY); link.stop(); }
     }
   });
 }
