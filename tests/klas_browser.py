@@ -84,6 +84,10 @@ class KlasServer:
         """The teacher's secret link."""
         return f"{self.base}/leraar#{self.state()['teacher_secret']}"
 
+    def class_url(self) -> str:
+        """The class screen's secret link."""
+        return f"{self.base}/klasscherm#{self.state()['view_code']}"
+
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs (a crash or a pulled plug)."""
         if self.process and self.process.poll() is None:

@@ -1,4 +1,5 @@
-"""End to end in a real browser: four students and a teacher in five Chromium contexts.
+"""End to end in a real browser: four students and a teacher in five Chromium contexts,
+with a team's projector and the class screen.
 
 Skipped (with the reason printed by pytest -ra) when Debian's Chromium or Playwright is not
 installed; `.ci/run` installs Chromium so CI always runs them. Set KLAS_SCREENSHOTS=folder to
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -74,7 +76,8 @@ def choose(page, text: str) -> None:
 
 
 def test_a_class_plays_a_case_in_five_browsers(browser, tmp_path):
-    """Join, take roles, start, consult, share, vote (one device drops and returns), end."""
+    """Join, take roles, start (one student comes late), consult, share, vote (one device
+    drops and returns), end; the class screen follows, and no secret stays in an address."""
     with KlasServer(CASE, tmp_path / "klas", teams=1) as server:
         code = server.codes()[0]
         teacher_ctx = browser.new_context(viewport=LAPTOP, bypass_csp=True)
@@ -82,10 +85,18 @@ def test_a_class_plays_a_case_in_five_browsers(browser, tmp_path):
         teacher.goto(server.teacher_url())
         team_card = teacher.locator("section.team")
         sync_api.expect(team_card).to_contain_text(f"Code {code}")
+        assert "#" not in teacher.url  # the secret is taken out of the address bar
         assert axe_problems(teacher) == []
+        with teacher_ctx.expect_page() as opened:
+            teacher.get_by_role("link", name="Klasscherm (beamer)").click()
+        screen = opened.value
+        screen_card = screen.locator("section.class-team")
+        sync_api.expect(screen_card).to_contain_text("wacht op start")
+        assert "#" not in screen.url
 
         contexts, pages = {}, {}
-        for name, role, button in STUDENTS:
+
+        def arrive(name, role, button):
             ctx = browser.new_context(viewport=PHONE, bypass_csp=True)
             page = ctx.new_page()
             page.goto(f"{server.base}/t/{code}")
@@ -94,15 +105,22 @@ def test_a_class_plays_a_case_in_five_browsers(browser, tmp_path):
             page.get_by_role("button", name=button).click()
             sync_api.expect(page.locator(".who")).to_contain_text(name)
             contexts[role], pages[role] = ctx, page
-        pro, juf, arts, trainer = (pages[r] for _, r, _ in STUDENTS)
-        assert axe_problems(pro) == []
-        shoot(pro, "student-lobby-phone")
+
+        for student in STUDENTS[:3]:
+            arrive(*student)
+        assert axe_problems(pages["jeugdprofessional"]) == []
+        shoot(pages["jeugdprofessional"], "student-lobby-phone")
 
         table = teacher_ctx.new_page()
         table.goto(f"{server.base}/tafel/{code}")
         teacher.get_by_role("button", name="Start alle teams").click()
+        arrive(*STUDENTS[3])  # Tom comes late: his name goes into the log from now on
+        pro, juf, arts, trainer = (pages[r] for _, r, _ in STUDENTS)
         sync_api.expect(pro.get_by_role("button", name="Vertel welke zorgen de school heeft")) \
             .to_be_visible()
+        sync_api.expect(screen_card).to_contain_text("Het eerste gesprek")
+        sync_api.expect(screen_card).to_contain_text("Sara (Jeugdprofessional)")
+        sync_api.expect(screen_card).to_contain_text("4/4 verbonden")
         sync_api.expect(juf.locator("#act-h")).to_have_text("Jouw keuze")
         sync_api.expect(juf.locator(".act")).to_contain_text("Jij hoeft nu niet te kiezen")
 
@@ -144,6 +162,11 @@ def test_a_class_plays_a_case_in_five_browsers(browser, tmp_path):
         # The timed consensus: the projector shows the timer; both agree.
         sync_api.expect(table.locator(".scene")).to_contain_text("Het plan")
         sync_api.expect(table.locator("[data-countdown]")).to_have_text("10:00")
+        sync_api.expect(screen_card.locator("[data-class-timer]")).to_have_text(
+            re.compile(r"^(10:00|9:[0-5]\d)$"))  # counting down on the projector's own clock
+        sync_api.expect(screen_card.locator("progress")).to_have_attribute("value", "67")
+        assert code not in screen.content() and "buikpijn" not in screen.content()
+        assert axe_problems(screen) == []
         shoot(table, "table-play-laptop")
         shoot(pro, "student-play-phone")
         assert axe_problems(table) == []
@@ -154,6 +177,8 @@ def test_a_class_plays_a_case_in_five_browsers(browser, tmp_path):
             sync_api.expect(page.locator(".ending")).to_contain_text("Samen verder")
         sync_api.expect(team_card).to_contain_text("afgelopen")
         sync_api.expect(team_card).to_contain_text("Samen verder")
+        sync_api.expect(screen_card).to_contain_text("afgerond")
+        assert "Samen verder" not in screen.content()  # the ending stays with the team
         shoot(teacher, "teacher-play-laptop")
 
         # End the round: the class report opens from the teacher's page.
@@ -168,7 +193,10 @@ def test_a_class_plays_a_case_in_five_browsers(browser, tmp_path):
 
     log = next((tmp_path / "klas").glob("team-1-*.jsonl"))
     events = [json.loads(line) for line in log.read_text().splitlines()]
-    assert [p["name"] for p in events[0]["players"]] == ["Sara", "Ahmed", "Iris", "Tom"]
+    assert [p["name"] for p in events[0]["players"]] == [
+        "Sara", "Ahmed", "Iris", "Trainer van de sportclub"]
+    assert [(e["role"], e["name"]) for e in events if e["type"] == "player_changed"] == [
+        ("sporttrainer", "Tom")]
     assert events[-1]["type"] == "session_ended" and events[-1]["ending"] == "goed"
     kinds = [e["type"] for e in events]
     assert kinds.count("vote_cast") == 6 and "consulted" in kinds and "info_shared" in kinds
@@ -176,7 +204,8 @@ def test_a_class_plays_a_case_in_five_browsers(browser, tmp_path):
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core not fetched: run `make browser-deps`")
 def test_pages_at_phone_and_laptop_size_pass_axe(browser, tmp_path):
-    """Join, student, table and teacher pages: no serious axe violations at either size."""
+    """Join, student, table, class screen and teacher pages: no serious axe violations at
+    either size."""
     with KlasServer(CASE, tmp_path / "klas", teams=2) as server:
         code = server.codes()[0]
         for size, viewport in (("phone", PHONE), ("laptop", LAPTOP)):
@@ -186,6 +215,7 @@ def test_pages_at_phone_and_laptop_size_pass_axe(browser, tmp_path):
                               ("student-name", f"{server.base}/t/{code}"),
                               ("teacher", server.teacher_url()),
                               ("table", f"{server.base}/tafel/{code}"),
+                              ("class", server.class_url()),
                               ("english", f"{server.base}/t/{code}?lang=en")):
                 page.goto(url)
                 page.wait_for_load_state("networkidle")

@@ -17,9 +17,9 @@ function timerLeft(team) {
 function progressBar(team) {
   const p = team.progress;
   if (!p) return null;
-  const text = team.phase === "ended" ? t("class.done_text")
-    : p.left < 0 ? `${p.done}` : t("class.progress_text", p);
   const id = `class-progress-${team.number}`;
+  const text = team.phase === "ended" ? t("class.done_text")
+    : p.left < 0 ? t("class.progress_open", p) : t("class.progress_text", p);
   return el("div", { class: "progress" },
     el("progress", { max: 100, value: p.percent, "aria-label": t("class.progress"), "aria-describedby": id }),
     el("p", { class: "progress-text", id }, text));
@@ -33,19 +33,27 @@ function teamCard(team) {
   return el("section", { class: `card class-team phase-${team.phase}${team.paused ? " is-paused" : ""}`, "aria-labelledby": h },
     el("div", { class: "class-head" },
       el("h2", { id: h }, t("team", { number: team.number })),
-      el("p", { class: "phase" }, team.paused ? t("class.paused") : t(`phase.${team.phase}`)),
-      team.timer ? el("p", { class: `big-timer${left !== null && left <= 30 ? " urgent" : ""}`, "aria-label": t("timer") },
+      team.timer ? el("p", { class: `big-timer${left !== null && left <= 30 ? " urgent" : ""}` },
+        el("span", { class: "visually-hidden" }, `${t("timer")}: `),
         el("span", { "data-class-timer": team.number, "data-left": left, "data-running": team.timer.running ? "1" : "" }, clock(left))) : null),
+    el("p", { class: "phase" }, team.paused ? t("class.paused") : t(`phase.${team.phase}`),
+      " · ", t("class.seats", { seats: team.seats, online: team.online })),
     team.scene !== undefined ? el("p", { class: "class-scene" }, team.scene || "…") : null,
     team.scene !== undefined ? el("p", { class: "class-waiting" }, el("span", { class: "label" }, `${t("waiting")}: `), waiting) : null,
-    progressBar(team),
-    el("p", { class: "class-seats" }, t("class.seats", { seats: team.seats, online: team.online })));
+    progressBar(team));
+}
+
+/** Columns and rows for n teams, so that a whole class fits on one projector screen. */
+function layout(n) {
+  const cols = n <= 1 ? 1 : n <= 4 ? 2 : n <= 6 ? 3 : n <= 12 ? 4 : 5;
+  return `cols-${cols} rows-${Math.min(4, Math.ceil(n / cols))}`;
 }
 
 function show(view) {
   render(app, [
     view.round_ended ? el("p", { class: "banner" }, t("phase.closed")) : null,
-    view.teams.length ? el("div", { class: "class-teams" }, view.teams.map(teamCard)) : el("p", {}, t("class.no_teams"))]);
+    view.teams.length ? el("div", { class: `class-teams ${layout(view.teams.length)}` }, view.teams.map(teamCard))
+      : el("p", {}, t("class.no_teams"))]);
 }
 
 setInterval(() => {
