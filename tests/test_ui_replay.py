@@ -265,3 +265,33 @@ def test_a_bad_file_in_the_logs_folder_is_listed_as_unreadable(make_window):
     assert listed["lijst.jsonl"] and listed["sara.jsonl"] and listed[good.name] is None
     d.click("lijst.jsonl · onleesbaar")
     assert app.screen.name == "message" and "lijst.jsonl" in app.screen.body
+
+
+@pytest.mark.parametrize("scale", [100, 150, 200])
+def test_replay_meters_show_the_good_end_as_the_play_screen_does(app, scale):
+    """The replay's meters are coloured towards the variable's good end and marked there,
+    like the play screen's header (trust: good: high), in the side panel (100 %) and on the
+    values line (150 %, 200 %); a variable without a good end keeps the plain colour."""
+    from game.ui.screens.play import meter_colour, meter_fraction
+    from game.ui.theme import hex_to_rgb
+
+    log_path, _ = play(app)
+    app.apply_settings(app.settings.with_(font_scale=scale))
+    open_log(app, log_path)
+    d = Driver(app)
+    screen = app.screen
+    d.key(pygame.K_END)
+    d.settle()
+    pal = app.palette
+    trust = screen.scenario.variables["vertrouwen"]
+    value = screen.state()["variables"]["vertrouwen"]
+    fraction = meter_fraction(trust, value)
+    expected = meter_colour(pal, trust, fraction)
+    assert expected is not None and expected != pal.accent
+    bar = screen.meter_bars["vertrouwen"]
+    filled = (bar.x + max(2, round(bar.width * fraction) // 2), bar.centery)
+    assert tuple(app.window.get_at(filled))[:3] == hex_to_rgb(expected)
+    mark = (bar.right + 5, bar.centery)  # the good end (high) is marked on the right
+    assert tuple(app.window.get_at(mark))[:3] == hex_to_rgb(pal.good)
+    budget = screen.meter_bars["budget"]
+    assert tuple(app.window.get_at((budget.x + 4, budget.centery)))[:3] == hex_to_rgb(pal.accent)

@@ -142,6 +142,55 @@ def decision_markup(app, game, d) -> str:
     return "<br>".join(parts)
 
 
+def meter_items(app, variables) -> list[tuple[str, float | None, object]]:
+    """(label with value, meter fraction, variable) per shown variable of `(id, value)` pairs."""
+    items = []
+    for var, value in variables:
+        items.append((f"{var.display_label} {format_value(app, var, value)}",
+                      meter_fraction(var, value), var))
+    return items
+
+
+def meter_row_fit(screen: Screen, items: list, room: int) -> tuple[int, str]:
+    """The bar width and text size a row of meters takes in `room` pixels: long bars,
+    shorter bars, then values only (bar width 0), at last in the small size."""
+    widths = [text_size(label, scale=screen.app.scale, bold=True)[0] for label, _, _ in items]
+    gap = screen.px(20)
+    for bar_w in (screen.px(110), screen.px(56), 0):
+        if sum(w + (screen.px(8) + bar_w if bar_w else 0) + gap for w in widths) <= room:
+            return bar_w, "body"
+    return 0, "small"
+
+
+def draw_meter_row(screen: Screen, surface: pygame.Surface, items: list, right: int,
+                   centery: int, room: int) -> tuple[int, dict]:
+    """Values with meters on one line, ending at `right`: each meter coloured towards the
+    variable's good end and marked there (`meter_colour`, `draw_good_end`). When `room` is
+    short the bars get shorter, then go (values only, smaller). The play screen's header and
+    the replay draw their variables with this, so both show the good end the same way.
+
+    Returns the x where the row begins and each variable id's bar (for tests)."""
+    app = screen.app
+    pal = app.palette
+    s = app.scale
+    gap = screen.px(20)
+    bar_w, kind = meter_row_fit(screen, items, room)
+    bars = {}
+    x = right
+    for label, fraction, var in reversed(items):
+        if bar_w:
+            bar = pygame.Rect(x - bar_w - screen.px(6), centery - screen.px(6), bar_w,
+                              screen.px(12))
+            meter(surface, bar, fraction, pal, meter_colour(pal, var, fraction))
+            draw_good_end(surface, bar, var, pal)
+            bars[var.id] = bar
+            x = bar.x - screen.px(12)
+        r = text(surface, label, (x, centery), kind=kind, scale=s, colour=pal.text,
+                 anchor="midright", bold=True)
+        x = r.x - gap
+    return x + gap, bars
+
+
 def draw_header(screen: Screen, surface: pygame.Surface, game, rect: pygame.Rect) -> None:
     """The top bar: game and scenario title on the left, a meter per shown variable on the right.
 
@@ -150,39 +199,18 @@ def draw_header(screen: Screen, surface: pygame.Surface, game, rect: pygame.Rect
     """
     app = screen.app
     pal = app.palette
-    s = app.scale
     pygame.draw.rect(surface, rgb(pal.surface), rect)
     pygame.draw.line(surface, rgb(pal.border), rect.bottomleft, rect.bottomright, 2)
-    items = []
-    for vid, value in game.session.shown_variables():
-        var = game.scenario.variables[vid]
-        label = f"{var.display_label} {format_value(app, var, value)}"
-        items.append((label, meter_fraction(var, value), text_size(label, scale=s, bold=True)[0],
-                      var))
-    gap = screen.px(20)
-    kind = "body"
-    room = rect.width - screen.px(32)
-    for bar_w in (screen.px(110), screen.px(56), 0):  # shorter bars, then values only
-        if sum(w + (screen.px(8) + bar_w if bar_w else 0) + gap for _, _, w, _ in items) <= room:
-            break
-    else:
-        kind = "small"
-    x = rect.right - screen.px(16)
-    for label, fraction, _, var in reversed(items):
-        if bar_w:
-            bar = pygame.Rect(x - bar_w - screen.px(6), rect.centery - screen.px(6), bar_w,
-                              screen.px(12))
-            meter(surface, bar, fraction, pal, meter_colour(pal, var, fraction))
-            draw_good_end(surface, bar, var, pal)
-            x = bar.x - screen.px(12)
-        r = text(surface, label, (x, rect.centery), kind=kind, scale=s, colour=pal.text,
-                 anchor="midright", bold=True)
-        x = r.x - gap
-    max_w = x - rect.x - screen.px(24)
+    variables = [(game.scenario.variables[vid], value)
+                 for vid, value in game.session.shown_variables()]
+    x, screen.meter_bars = draw_meter_row(screen, surface, meter_items(app, variables),
+                                          rect.right - screen.px(16), rect.centery,
+                                          rect.width - screen.px(32))
+    max_w = x - rect.x - screen.px(44)
     if max_w > screen.px(120):
-        title = ellipsize(f"Samenspel · {game.scenario.title}", "body", s, True, max_w)
-        text(surface, title, (rect.x + screen.px(20), rect.centery), scale=s, colour=pal.text,
-             bold=True, anchor="midleft")
+        title = ellipsize(f"Samenspel · {game.scenario.title}", "body", app.scale, True, max_w)
+        text(surface, title, (rect.x + screen.px(20), rect.centery), scale=app.scale,
+             colour=pal.text, bold=True, anchor="midleft")
 
 
 class PlayScreen(Screen):

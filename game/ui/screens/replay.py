@@ -29,7 +29,15 @@ from game.ui import catalog
 from game.ui.filedialog import FileDialog
 from game.ui.screens.base import Screen, esc, prose
 from game.ui.screens.message import MessageScreen
-from game.ui.screens.play import format_value, meter_fraction
+from game.ui.screens.play import (
+    draw_good_end,
+    draw_meter_row,
+    format_value,
+    meter_colour,
+    meter_fraction,
+    meter_items,
+    meter_row_fit,
+)
 from game.ui.theme import register_team, role_colour, role_initials
 from game.ui.widgets import badge, ellipsize, meter, rgb, text, text_size
 
@@ -220,6 +228,7 @@ class ReplayScreen(Screen):
         self.side = pygame.Rect(0, 0, 0, 0)
         self.fork_note = pygame.Rect(0, 0, 0, 0)
         self.compact = False
+        self.meter_bars: dict[str, pygame.Rect] = {}  # variable id -> its drawn meter
 
     # ----- the state at a step (read from the log; no rules here) -----------------------------
 
@@ -352,7 +361,7 @@ class ReplayScreen(Screen):
             # the title goes into the box, and after the text everything the side panel would
             # show (the line above the box shows only what fits)
             key = "replay.ending" if st["ending"] else "replay.scene"
-            values = " · ".join(f"{label} {value}" for label, value, _ in self._shown(st))
+            values = " · ".join(label for label, _, _ in meter_items(self.app, self._shown(st)))
             index = self._index(st)
             team = (st["scores"] or {}).get("team", {})
             dims = [self.t("replay.index", value="—" if index is None else index)]
@@ -463,32 +472,35 @@ class ReplayScreen(Screen):
                  kind="small", scale=s,
                  colour=pal.bad if mo.flag == "breach" else pal.mixed, bold=True)
 
-    def _shown(self, st: dict) -> list[tuple[str, str, float | None]]:
-        """(label, value, meter fraction) of every shown variable at this step."""
-        out = []
-        for vid, var in self.scenario.variables.items():
-            if not var.show or vid not in st["variables"]:
-                continue
-            value = st["variables"][vid]
-            out.append((var.display_label, format_value(self.app, var, value),
-                        meter_fraction(var, value)))
-        return out
+    def _shown(self, st: dict) -> list[tuple[object, object]]:
+        """(variable, value) of every shown variable at this step."""
+        return [(var, st["variables"][vid]) for vid, var in self.scenario.variables.items()
+                if var.show and vid in st["variables"]]
 
     def _index(self, st: dict):
         return ((st["scores"] or {}).get("index") or {}).get("value")
 
     def _draw_values_line(self, surface: pygame.Surface, st: dict) -> None:
-        """Compact view: the shown variables and the index on one line."""
+        """Compact view: the index on the left, the shown variables with their meters on the
+        right, drawn as the play screen's header draws them (shorter bars, then values only,
+        when the line is short)."""
         pal = self.app.palette
-        parts = [f"{label} {value}" for label, value, _ in self._shown(st)]
+        side = self.side
         index = self._index(st)
-        parts.append(self.t("replay.index", value="—" if index is None else index))
-        line = " · ".join(parts)
-        fits = text_size(line, scale=self.app.scale, bold=True)[0] <= self.side.width
-        kind = "body" if fits else "small"
-        line = ellipsize(line, kind, self.app.scale, True, self.side.width)
-        text(surface, line, self.side.midleft, kind=kind, scale=self.app.scale,
-             colour=pal.text, bold=True, anchor="midleft")
+        line = self.t("replay.index", value="—" if index is None else index)
+        items = meter_items(self.app, self._shown(st))
+        room = side.width - min(text_size(line, scale=self.app.scale, bold=True)[0],
+                                side.width // 3) - self.px(20)
+        if items and not meter_row_fit(self, items, room)[0] \
+                and meter_row_fit(self, items, side.width)[0]:
+            room = side.width  # the meters first: the index is also in the box below
+        x, self.meter_bars = draw_meter_row(self, surface, items, side.right, side.centery, room)
+        room = x - side.x - self.px(20)
+        if room < self.px(120):
+            return
+        kind = "body" if text_size(line, scale=self.app.scale, bold=True)[0] <= room else "small"
+        text(surface, ellipsize(line, kind, self.app.scale, True, room), side.midleft, kind=kind,
+             scale=self.app.scale, colour=pal.text, bold=True, anchor="midleft")
 
     def _draw_side(self, surface: pygame.Surface, st: dict) -> None:
         """Variables with meters, then the index and a bar per score dimension (what fits)."""
@@ -508,14 +520,20 @@ class ReplayScreen(Screen):
             text(surface, ellipsize(self.t("replay.no_variables"), "small", s, False, w), (x, y),
                  kind="small", scale=s, colour=pal.muted)
             y += self.px(28)
-        for label, value, fraction in shown:
+        self.meter_bars = {}
+        for var, value in shown:
             if y + self.px(36) > side.bottom - pad:
                 break
-            vw = text(surface, value, (x + w, y), scale=s, colour=pal.text, bold=True,
-                      anchor="topright").width
-            text(surface, ellipsize(label, "body", s, False, w - vw - self.px(10)), (x, y), scale=s,
-                 colour=pal.text)
-            meter(surface, pygame.Rect(x, y + self.px(27), w, self.px(8)), fraction, pal)
+            vw = text(surface, format_value(self.app, var, value), (x + w, y), scale=s,
+                      colour=pal.text, bold=True, anchor="topright").width
+            text(surface, ellipsize(var.display_label, "body", s, False, w - vw - self.px(10)),
+                 (x, y), scale=s, colour=pal.text)
+            # coloured towards the good end and marked there, as on the play screen
+            bar = pygame.Rect(x, y + self.px(27), w, self.px(8))
+            fraction = meter_fraction(var, value)
+            meter(surface, bar, fraction, pal, meter_colour(pal, var, fraction))
+            draw_good_end(surface, bar, var, pal)
+            self.meter_bars[var.id] = bar
             y += self.px(40)
         y += self.px(6)
         if y + self.px(34) > side.bottom - pad:
