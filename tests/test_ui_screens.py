@@ -266,3 +266,46 @@ def test_a_long_label_ends_in_an_ellipsis_with_the_whole_text_on_hover(make_wind
     assert cut
     for b in cut:
         assert b.tool_tip_text and b.tool_tip_text.startswith(b.text[:-1].rstrip())
+
+
+@pytest.mark.parametrize("size,scale", [((1280, 720), 100), ((1280, 720), 150),
+                                        ((1280, 720), 200), ((1024, 600), 200)])
+def test_every_setting_is_visible_and_reachable_with_tab(home, size, scale):
+    """The settings opened from the home page (the picker) show every control, the xAPI home
+    page field too (it was left out at 200 % on 1280×720): Tab reaches each one and it is
+    then inside the window, below the title and, where the rows scroll (a smaller window),
+    inside the scrolling box; the field takes typed text with the keyboard alone."""
+    import pygame_gui
+
+    a = App(Settings(font_scale=scale), size, logs_dir=home / "logs", scenario_folders=[DATA],
+            persist_settings=False, clock=FakeClock())
+    a.show(PickerScreen(a))
+    d = Driver(a)
+    d.settle(3)
+    d.click("Instellingen")
+    screen = a.screen
+    assert screen.name == "settings"
+    assert screen.home_entry is not None
+    window = pygame.Rect((0, 0), size)
+    view = screen.scroller.rect if screen.scroller is not None else window
+    assert (screen.scroller is not None) == (size == (1024, 600))
+    reached = []
+    for _ in range(len(screen.focus.items)):
+        d.key(pygame.K_TAB)
+        d.settle()
+        target = screen.focus.items[screen.focus.index][0]
+        reached.append(target)
+        inside = view if target.ui_container is not a.manager.get_root_container() else window
+        assert window.contains(target.rect) and inside.contains(target.rect), \
+            (getattr(target, "text", ""), target.rect, inside)
+        if isinstance(target, pygame_gui.elements.UITextEntryLine):
+            d.type_text("https://hogeschool.example.nl/")
+            assert target.is_focused
+    assert screen.home_entry in reached
+    assert {b.text for b in reached if hasattr(b, "select")} >= {"200%", "Geheim", "Klaar"}
+    d.key(pygame.K_TAB)  # out of the field, on to the next control
+    d.settle()
+    assert not screen.home_entry.is_focused
+    d.click("Klaar")
+    assert a.settings.xapi_home == "https://hogeschool.example.nl/"
+    pygame.display.quit()

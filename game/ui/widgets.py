@@ -280,10 +280,17 @@ class FocusRing:
         target = self.items[self.index][0]
         if isinstance(target, ChoiceButton):
             target.focused = on
-        elif on and hasattr(target, "select"):
-            target.select()
-        elif hasattr(target, "unselect"):
-            target.unselect()
+        elif hasattr(target, "select"):  # a pygame_gui button
+            if on:
+                target.select()
+            else:
+                target.unselect()
+        elif hasattr(target, "focus"):  # a text field: focused, the student types in it
+            if on:
+                target.focus()
+                target.ui_manager.set_focus_set(target)
+            else:
+                target.unfocus()
 
     def move(self, step: int) -> None:
         """Move focus forward (+1) or back (-1), wrapping around."""

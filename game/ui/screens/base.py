@@ -246,6 +246,24 @@ class Screen:
             self.scroll = max(0, self.scroll + shift)
             self.app.defer(self.app.rebuild)
 
+    def scroll_into_view(self, scroller, target: object) -> None:
+        """Scroll a `UIScrollingContainer` so that a widget in it (reached with Tab) shows."""
+        bar = getattr(scroller, "vert_scroll_bar", None)
+        if bar is None or getattr(target, "ui_container", None) is not scroller.get_container():
+            return
+        inner = scroller.scrollable_container.relative_rect
+        view = scroller.rect.height
+        edge = self.px(8)  # pygame_gui's scroll arithmetic rounds: a margin keeps it whole
+        top, bottom = target.relative_rect.top - edge, target.relative_rect.bottom + edge
+        shown = -inner.y
+        if top < shown:
+            shown = top
+        elif bottom > shown + view:
+            shown = bottom - view
+        else:
+            return
+        bar.set_scroll_from_start_percentage(max(0.0, min(1.0, shown / max(1, inner.height))))
+
     def on_wheel(self, dy: int) -> bool:
         """The mouse wheel scrolls crowded choices (scrolling widgets handle their own)."""
         if self.choice_area is None or not self.choices:

@@ -137,6 +137,8 @@ class SettingsScreen(Screen):
         super().__init__(app)
         self.back_to = back
         self.home_entry: pygame_gui.elements.UITextEntryLine | None = None
+        self.typed: str | None = None  # the home page as typed, not yet kept
+        self.scroller: pygame_gui.elements.UIScrollingContainer | None = None
 
     def layout(self) -> None:
         w, h = self.app.size
@@ -145,54 +147,50 @@ class SettingsScreen(Screen):
         m = self.px(32) if roomy else self.px(12)
         done_w, done_h = self.px(240), self.px(56)
         self.label((m, m, w - 3 * m - done_w, self.px(48)), self.t("menu.settings"), "title")
-        y = m + self.px(60)
-        label_w = min(self.px(300), w // 3)
-        bw = min(self.px(200), (w - 3 * m - label_w) // max(2, len(FONT_SCALES)) * 2)
-        rows = 6
+        top = m + self.px(60)
         keys_h = self.px(60) if roomy else 0  # the key list is left out when space is short
         bottom = h - m - (done_h + keys_h + self.px(10) if roomy else 0)
+        rows = self.rows()
+        n = len(rows) + 1  # and the xAPI home page
         line = text_size("Ag", scale=self.app.scale)[1] + self.px(6)
-        bh = max(line, min(self.px(48), (bottom - y) // (rows + 1) - self.px(10)))
-
-        def row(title: str, options: list[tuple[str, bool, object]]) -> None:
-            nonlocal y
-            self.label((m, y, label_w, bh), title)
-            x = m + label_w
-            width = min(bw, (w - x - m) // len(options) - self.px(8))
+        gap = self.px(10)
+        bh = max(line, min(self.px(48), (bottom - top) // n - gap))
+        if n * (bh + gap) - gap > bottom - top:
+            gap = self.px(4)  # closer rows before anything scrolls
+        total = n * (bh + gap) - gap
+        # every row stays reachable: when they do not fit (a small window at 200 %), they
+        # scroll in a box; the keyboard focus scrolls it too
+        self.scroller = None
+        container, x0, y, width = None, m, top, w - 2 * m
+        if total > bottom - top:
+            self.scroller = pygame_gui.elements.UIScrollingContainer(
+                pygame.Rect(m, top, w - 2 * m, bottom - top), manager=self.manager,
+                allow_scroll_x=False)
+            width = w - 2 * m - self.px(20)  # room for the scroll bar
+            self.scroller.set_scrollable_area_dimensions((width, total))
+            container, x0, y = self.scroller, 0, 0
+        label_w = min(self.px(300), w // 3)
+        bw = min(self.px(200), (width - label_w) // max(2, len(FONT_SCALES)) * 2)
+        for title, options in rows:
+            self.label((x0, y, label_w, bh), title, container=container)
+            x = x0 + label_w
+            bw_row = min(bw, (width - label_w) // len(options) - self.px(8))
             for label, on, action in options:
-                self.button((x, y, width, bh), label, action, kind="toggle_on" if on else None)
-                x += width + self.px(8)
-            y += bh + self.px(10)
-
-        row(self.t("setup.language"), [("Nederlands", s.lang == "nl", lambda: self._set(lang="nl")),
-                                        ("English", s.lang == "en", lambda: self._set(lang="en"))])
-        row(self.t("setup.font_size"),
-            [(f"{v}%", s.font_scale == v, lambda v=v: self._set(font_scale=v))
-                                         for v in FONT_SCALES])
-        row(self.t("settings.contrast"), [(self.t("common.normal"), not s.high_contrast,
-                                           lambda: self._set(high_contrast=False)),
-                                          (self.t("settings.high"), s.high_contrast,
-                                           lambda: self._set(high_contrast=True))])
-        row(self.t("settings.fullscreen"), [(self.t("common.off"), not s.fullscreen,
-                                             lambda: self._set(fullscreen=False)),
-                                            (self.t("common.on"), s.fullscreen,
-                                             lambda: self._set(fullscreen=True))])
-        row(self.t("setup.timer"), [(self.t("common.on"), s.timers, lambda: self._set(timers=True)),
-                                    (self.t("common.off"), not s.timers,
-                                     lambda: self._set(timers=False))])
-        row(self.t("setup.votes"), [(self.t("setup.vote_open"), s.vote_mode == "open",
-                                     lambda: self._set(vote_mode="open")),
-                                    (self.t("setup.vote_secret"), s.vote_mode == "secret",
-                                     lambda: self._set(vote_mode="secret"))])
-        # The school's home page for the xAPI accounts of exported statements (kept on "Klaar");
-        # left out when the rows above already fill the screen (200 % on a small screen).
-        self.home_entry = None
-        if y + bh <= (h - m if not roomy else bottom):
-            self.label((m, y, label_w, bh), self.t("settings.xapi_home"))
-            self.home_entry = pygame_gui.elements.UITextEntryLine(
-                pygame.Rect(m + label_w, y, min(self.px(560), w - 2 * m - label_w), bh),
-                manager=self.manager, placeholder_text=self.t("settings.xapi_placeholder"))
-            self.home_entry.set_text(s.xapi_home)
+                self.button((x, y, bw_row, bh), label, action, kind="toggle_on" if on else None,
+                            container=container)
+                x += bw_row + self.px(8)
+            y += bh + gap
+        # the school's home page for the xAPI accounts of exported statements (kept on "Klaar")
+        self.label((x0, y, label_w, bh), self.t("settings.xapi_home"), container=container)
+        entry_w = min(self.px(560), width - label_w)
+        hint = self.t("settings.xapi_placeholder")
+        if text_size(hint, scale=self.app.scale)[0] > entry_w - self.px(16):
+            hint = self.t("settings.xapi_placeholder_short")  # the example address only
+        self.home_entry = pygame_gui.elements.UITextEntryLine(
+            pygame.Rect(x0 + label_w, y, entry_w, bh), manager=self.manager,
+            container=container, placeholder_text=hint)
+        self.home_entry.set_text(self.typed if self.typed is not None else s.xapi_home)
+        self.focus.add(self.home_entry, self.home_entry.focus)
         if keys_h:
             self.label((m, h - m - done_h - keys_h, w - 2 * m, keys_h), self.t("settings.keys"),
                        "small", wrap=True)
@@ -202,12 +200,58 @@ class SettingsScreen(Screen):
         self.button((w - m - done_w, done_y, done_w, done_h), self.t("common.done"), self.done,
                     kind="primary")
 
+    def rows(self) -> list[tuple[str, list[tuple[str, bool, object]]]]:
+        """(title, [(label, on, action)]) per row of toggles, top to bottom."""
+        s = self.app.settings
+        t = self.t
+        return [
+            (t("setup.language"), [("Nederlands", s.lang == "nl", lambda: self._set(lang="nl")),
+                                   ("English", s.lang == "en", lambda: self._set(lang="en"))]),
+            (t("setup.font_size"), [(f"{v}%", s.font_scale == v,
+                                     lambda v=v: self._set(font_scale=v)) for v in FONT_SCALES]),
+            (t("settings.contrast"), [
+                (t("common.normal"), not s.high_contrast, lambda: self._set(high_contrast=False)),
+                (t("settings.high"), s.high_contrast, lambda: self._set(high_contrast=True))]),
+            (t("settings.fullscreen"), [
+                (t("common.off"), not s.fullscreen, lambda: self._set(fullscreen=False)),
+                (t("common.on"), s.fullscreen, lambda: self._set(fullscreen=True))]),
+            (t("setup.timer"), [(t("common.on"), s.timers, lambda: self._set(timers=True)),
+                                (t("common.off"), not s.timers, lambda: self._set(timers=False))]),
+            (t("setup.votes"), [
+                (t("setup.vote_open"), s.vote_mode == "open", lambda: self._set(vote_mode="open")),
+                (t("setup.vote_secret"), s.vote_mode == "secret",
+                 lambda: self._set(vote_mode="secret"))]),
+        ]
+
+    def on_focus(self, target: object) -> None:
+        """A row reached with Tab scrolls into view when the rows scroll."""
+        self.scroll_into_view(self.scroller, target)
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        """Typing in the home page field is kept over a rebuild (another setting clicked)."""
+        if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and event.ui_element is self.home_entry:
+            self.typed = self.home_entry.get_text()
+            return True
+        return super().handle_event(event)
+
+    def pre_event(self, event: pygame.event.Event) -> bool:
+        """Tab leaves the home page field (the text entry would swallow it)."""
+        entry = self.home_entry
+        if (event.type == pygame.KEYDOWN and event.key == pygame.K_TAB and entry is not None
+                and entry.is_focused):
+            entry.unfocus()
+            self.app.manager.set_focus_set(None)
+            self.focus.move(-1 if event.mod & pygame.KMOD_SHIFT else 1)
+            self.on_focus(self.focus.items[self.focus.index][0])
+            return True
+        return False
+
     def _set(self, **changes) -> None:
         self.app.apply_settings(self.app.settings.with_(**changes))
 
     def done(self) -> None:
         """Keep a changed xAPI home page, then back to where the settings were opened from."""
-        typed = self.home_entry.get_text() if self.home_entry is not None else None
+        typed = self.home_entry.get_text() if self.home_entry is not None else self.typed
         if typed is not None and typed.strip() != self.app.settings.xapi_home:
             self._set(xapi_home=typed)  # anything but an http(s) URL is the placeholder again
         self.app.show(self.back_to)
