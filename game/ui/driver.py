@@ -127,8 +127,33 @@ class Driver:
             f"no button {text!r} on {self.app.screen.name}: {[b.text for b in buttons]}")
 
     def click(self, text: str) -> None:
-        """Click the button with that label."""
+        """Click the button with that label, scrolling its list first if it is out of view."""
+        self.scroll_to(text)
         self.click_at(self.button(text).rect.center)
+
+    def scroll_to(self, text: str, steps: int = 40) -> None:
+        """Move the scroll bar of the list that holds the button, step by step, until the
+        whole button is in view, as a player scrolls the scenario list to a case further down.
+
+        (The bar is moved, not the wheel: pygame_gui scrolls on the wheel only under the real
+        mouse pointer, which posted events do not move under the dummy video driver.)"""
+        button = self.button(text)
+        lists = [e for e in self.app.manager.get_sprite_group().sprites()
+                 if isinstance(e, pygame_gui.elements.UIScrollingContainer)
+                 and e.get_container() is button.ui_container]
+        bar = getattr(lists[0], "vert_scroll_bar", None) if lists else None
+        if bar is None:
+            return
+        view = lists[0]
+        for _ in range(steps):
+            button = self.button(text)
+            if view.rect.contains(button.rect):
+                return
+            down = button.rect.bottom > view.rect.bottom
+            share = bar.start_percentage + (0.05 if down else -0.05)
+            bar.set_scroll_from_start_percentage(max(0.0, min(1.0, share)))
+            self.settle(1)
+        raise LookupError(f"button {text!r} stays out of view of its list")
 
     def choices(self) -> list[ChoiceButton]:
         """The large choice buttons of the current screen."""
