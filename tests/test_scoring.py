@@ -420,6 +420,49 @@ def test_metrics_of_empty_log_are_undefined_not_zero(team_case):
     assert m["tempo"]["median_ms"] is None
 
 
+
+def test_family_counts_asks_and_consent_shares(team_case):
+    """Two asks (one granted, one refused) and two shares of the diary (its consent needs
+    `ok`): one within consent, one a breach; the obs card needs no consent and does not
+    count. Rate (asks + within consent) / (asks + consent shares) = 3 / 4."""
+    log = [
+        ev("scene_entered", scene="s1"),
+        ev("consent_asked", scene="s1", role="vp", info="diary", to=["jp"], granted=True),
+        ev("consent_asked", scene="s1", role="vp", info="diary", to=["lk"], granted=False),
+        ev("info_shared", scene="s1", role="vp", info="diary", to=["jp"], consent=True,
+           breach=False),
+        ev("info_shared", scene="s1", role="vp", info="diary", to=["lk"], consent=False,
+           breach=True),
+        ev("info_shared", scene="s1", role="lk", info="obs", to=["jp"], consent=True,
+           breach=False),
+    ]
+    assert scoring.metrics(log, team_case)["family"] == {
+        "rate": 0.75, "asks": 2, "granted": 1, "refused": 1, "consent_shares": 2,
+        "within_consent": 1}
+
+
+def test_oversharing_once_per_card_and_role_also_in_old_logs():
+    """Shares with roles outside `needed_by` count once per (card, role), at the first scene;
+    a log from before `needed_by` (no `overshared` field) is judged from the scenario; the
+    recipients outside consent are counted per pair."""
+    s1 = Scene(id="s1", text="t", actors=("jp",), choices=(choice("go", "end"),))
+    info = (Info(id="diary", title="d", text="d", owner="vp", needed_by=("jp",)),)
+    sc = make([s1], info=info)
+    log = [
+        ev("scene_entered", scene="s1"),
+        ev("info_shared", scene="s1", role="vp", info="diary", to=["jp", "lk"],
+           overshared=["lk"], outside_consent=["lk"], consent=False, breach=False),
+        ev("info_shared", scene="s2", role="vp", info="diary", to=["lk"], consent=True,
+           breach=False),  # no `overshared`: lk is outside needed_by, already counted
+        ev("info_shared", scene="s2", role="jp", info="diary", to=["vp"],
+           outside_consent=["vp"], consent=False, breach=False),
+    ]
+    m = scoring.metrics(log, sc)["information"]
+    assert m["overshare_events"] == [{"card": "diary", "role": "lk", "scene": "s1"},
+                                     {"card": "diary", "role": "vp", "scene": "s2"}]
+    assert (m["overshared"], m["outside_consent"]) == (2, 2)
+
+
 # ------------------------------------------------------------------------------ index
 
 
