@@ -405,6 +405,20 @@ def test_best_path_reaches_the_good_ending_without_breaches(case):
     assert overshared == []
 
 
+def test_andere_normen_both_sides_of_the_line_can_end_well():
+    """In andere_normen the line is the team's own weighing: melding (and keep helping)
+    instead of help with a written agreement, on the same best path, also ends well."""
+    ending, steps = BEST_PATHS["andere_normen"]
+    at = steps.index(("choose", "hulp_met_grens"))
+    assert steps[at + 1] == ("choose", "samen_opschrijven")
+    melding = [("choose", "melden_en_helpen"), ("choose", "vooraf_vertellen"),
+               ("choose", "heldere_taken")]
+    scenario = _load(SCENARIOS / "andere_normen.yaml")
+    session = _play(scenario, steps[:at] + melding + steps[at + 2:])
+    assert session.ending.id == ending
+    assert session.variables["melding_gedaan"]
+
+
 # ---------------------------------------------------------------------- cooperation check
 #
 # Issue 13: in every case cooperation must be necessary, and the cooperation check proves it.
