@@ -26,7 +26,6 @@ from typing import TextIO
 from game.engine.session import Session
 from game.errors import SessionError
 from game.i18n import format_number, translate
-from game.scenario.model import TEAM
 from game.scenario.template import paragraphs
 
 EXIT_OK = 0
@@ -140,6 +139,12 @@ class TextPlayer:
         name = self.session.players[role]
         role_name = self.session.role_names[role]
         return role_name if name == role_name else f"{name} ({role_name})"
+
+    def recipients(self, event: dict) -> str:
+        """Who a share or consent request is for: "het hele team", or the players named."""
+        if event.get("team"):
+            return self.t("whole_team")
+        return ", ".join(self.who(r) for r in event["to"])
 
     def value(self, var: str, value: object) -> str:
         """A variable's value for display: numbers in the language's format, with the unit."""
@@ -473,9 +478,8 @@ class TextPlayer:
             card, to = words[1], words[2]
             if self._move(lambda: s.share(actor, card, to)):
                 event = s.events[-1]
-                targets = TEAM if event.get("team") else ", ".join(self.who(r) for r in event["to"])
                 self.say(self.t("shared", who=self.who(actor), card=s.scenario.info[card].title,
-                                to=targets))
+                                to=self.recipients(event)))
                 if event["breach"]:
                     self.say("!!! " + self.t("breach"))
                 if event.get("overshared"):
@@ -487,9 +491,9 @@ class TextPlayer:
             if self._move(lambda: s.ask_consent(actor, card, to)):
                 event = s.events[-1]
                 info = s.scenario.info[card]
-                targets = TEAM if event.get("team") else ", ".join(self.who(r) for r in event["to"])
                 purpose = info.terms.for_ if info.terms is not None else None
-                self.say(self.t("asked", who=self.who(actor), card=info.title, to=targets))
+                self.say(self.t("asked", who=self.who(actor), card=info.title,
+                                to=self.recipients(event)))
                 if purpose:
                     self.say(self.t("asked_for", purpose=s.render(purpose).strip()))
                 self.say(self.t("granted" if event["granted"] else "refused"))

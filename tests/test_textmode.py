@@ -392,3 +392,13 @@ def test_advice_says_who_gives_it_and_who_reads_it(lang, heading):
     at = lines.index(heading)
     assert lines[at - 1].startswith(">>> ") and "Jeugdverpleegkundige" in lines[at - 1]
     assert lines[at + 1].startswith("Slaapproblemen die met de wisseling")
+
+
+@pytest.mark.parametrize("lang,line", [
+    ("nl", "Jeugdverpleegkundige deelt 'Slaapdagboek' met het hele team."),
+    ("en", "Jeugdverpleegkundige shares 'Slaapdagboek' with the whole team."),
+])
+def test_a_share_with_the_team_reads_as_a_sentence(lang, line):
+    """A card shared with everyone is shared "met het hele team", not "met team" (the id)."""
+    _, out, _ = play(GOOD_GAME, lang=lang)
+    assert line in out.splitlines()
