@@ -120,8 +120,10 @@ def test_debrief_names_who_played_each_role_when(scenario, tmp_path):
     moments = timeline(team.events, scenario)
     change = next(m for m in moments if m.kind == "player_changed")
     assert change.players == ("Piet",)
-    assert change.text == "Piet neemt de rol Jeugdarts over (was: Jeugdarts)"
+    assert change.text == "Piet neemt de rol Jeugdarts op zich"  # nobody had it
     assert moments[-1].kind == "consulted" and moments[-1].players == ("Piet",)
+    again = timeline([*team.events, {**team.events[4], "seq": 6, "name": "Noa"}], scenario)
+    assert again[-1].text == "Noa neemt de rol Jeugdarts over (was: Piet)"
 
     report = tmp_path / "r.html"
     write_report(team, report, scenario)

@@ -295,3 +295,20 @@ def test_replay_meters_show_the_good_end_as_the_play_screen_does(app, scale):
     assert tuple(app.window.get_at(mark))[:3] == hex_to_rgb(pal.good)
     budget = screen.meter_bars["budget"]
     assert tuple(app.window.get_at((budget.x + 4, budget.centery)))[:3] == hex_to_rgb(pal.accent)
+
+
+def test_a_role_that_changed_hands_is_named_per_step(app):
+    """After a `player_changed` the scene text names the new player; before it, the old one;
+    the list of players names both."""
+    game = Game.start(app, EXAMPLE, load_scenario(EXAMPLE), PLAYERS, seed=1, briefings=False)
+    game.session.change_player("jeugdprofessional", "Noor")
+    changed = len(game.session.events) - 1
+    game.session.close()
+    app.game = None
+    open_log(app, game.session.log_path)
+    screen = app.screen
+    assert screen.name == "replay"
+    assert screen._who("jeugdprofessional") == "Anna → Noor (Jeugdprofessional)"
+    assert "Fijn dat u er bent, Anna" in screen.state(changed - 1)["text"]
+    assert "Fijn dat u er bent, Noor" in screen.state(changed)["text"]
+    assert screen.moments[changed].kind == "player_changed"

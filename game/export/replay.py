@@ -290,12 +290,14 @@ def moment(event: dict, names: _Names) -> Moment:
     if kind == "player_changed":
         role = str(event.get("role", ""))
         name = str(event.get("name") or role)
+        before = names.player.get(role, role)
+        # A role nobody took played under its own name: then nobody is replaced.
+        key = "player_took" if before in (role, names.role(role)) else "player_changed"
         return Moment(
             **base,
             roles=(role,),
             players=(name,),
-            text=t("player_changed", name=name, role=names.role(role),
-                   before=names.player.get(role, role)),
+            text=t(key, name=name, role=names.role(role), before=before),
         )
     if kind == "timer_expired":
         return Moment(**base, flag="timeout", text=t("timeout", scene=base["scene_title"]))

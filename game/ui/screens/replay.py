@@ -218,6 +218,10 @@ class ReplayScreen(Screen):
         self.moments = timeline(self.events, scenario, app.lang)
         self.index = max(0, min(index, len(self.events) - 1))
         self.players = {p.get("role"): str(p.get("name") or p.get("role")) for p in team.players}
+        # Everyone who played each role, in turn (a role can change hands: player_changed).
+        self.turns: dict[str, list[str]] = {}
+        for seat in team.seatings:
+            self.turns.setdefault(seat["role"], []).append(seat["name"] or seat["role"])
         self._cache: dict[int, dict] = {}
         self.slider = None
         self.scene_box = None
@@ -254,6 +258,9 @@ class ReplayScreen(Screen):
             node = self.scenario.scenes.get(scene_id)
         role_names = {rid: r.name for rid, r in self.scenario.roles.items()}
         players = {rid: self.players.get(rid, r.name) for rid, r in self.scenario.roles.items()}
+        for e in upto:  # texts name the player who held the role at this step
+            if e.get("type") == "player_changed" and e.get("role") in players:
+                players[e["role"]] = str(e.get("name") or players[e["role"]])
         body = ""
         if node is not None and node.text:
             try:
@@ -350,8 +357,10 @@ class ReplayScreen(Screen):
         self._refresh(move_slider=False)
 
     def _who(self, role: str) -> str:
-        """'Anna (Jeugdprofessional)', or just the role when the player is named after it."""
-        name, label = self.players.get(role, role), self.scenario.roles[role].name
+        """'Anna (Jeugdprofessional)', or just the role when the player is named after it;
+        'Anna → Noor (Jeugdprofessional)' when the role changed hands during the session."""
+        label = self.scenario.roles[role].name
+        name = " → ".join(self.turns.get(role) or [self.players.get(role, role)])
         return label if name == label else f"{name} ({label})"
 
     def _scene_markup(self) -> str:
