@@ -190,7 +190,8 @@ def test_simulated_play_reaches_everything_without_stalls(path):
 # ---------------------------------------------------------------------- best-path walkthroughs
 #
 # A step is ("choose", choice) — every role the session waits for picks it, until the scene
-# changes — or ("share", role, card, to) or ("consult", role, other).
+# changes — or ("share", role, card, to), ("consult", role, other) or ("ask", role, card, to):
+# the role asks the family's consent for that card and recipient, which must be granted.
 
 BEST_PATHS: dict[str, tuple[str, list[tuple[str, ...]]]] = {
     "vechtscheiding": ("samen_om_jesse", [
@@ -381,6 +382,32 @@ BEST_PATHS: dict[str, tuple[str, list[tuple[str, ...]]]] = {
         ("choose", "met_gezin_kijken"),
         ("choose", "eerst_met_gezin"),
     ]),
+    "kleine_signalen": ("op_tijd_gehoord", [
+        ("choose", "observeren"),
+        ("choose", "afspraak_tolk"),
+        ("choose", "tolk_uit_pilot"),
+        ("choose", "vragen_en_uitleggen"),
+        ("choose", "samenvatten_vastleggen"),
+        ("choose", "eerst_jgz"),
+        ("share", "pedagogisch_medewerker", "observatie_opvang", "jeugdverpleegkundige"),
+        ("share", "pedagogisch_medewerker", "verhaal_ouders", "jeugdverpleegkundige"),
+        ("choose", "extra_afspraak"),
+        ("choose", "verwijzen_ac"),
+        ("share", "jeugdverpleegkundige", "jgz_kort", "pedagogisch_medewerker"),
+        ("share", "beleidsmedewerker", "vve_regeling", "jeugdverpleegkundige"),
+        ("choose", "doorgaan_en_meten"),
+        ("consult", "beleidsmedewerker", "jeugdverpleegkundige"),
+        ("choose", "samen_kiezen"),
+        ("choose", "groep_aanpassen"),
+        ("choose", "vve_indicatie"),
+        ("choose", "plan_met_ouders"),
+        ("ask", "jeugdprofessional", "wijkteam_gezin", "jeugdverpleegkundige"),
+        ("share", "jeugdprofessional", "wijkteam_gezin", "jeugdverpleegkundige"),
+        ("choose", "eigen_taal"),
+        ("choose", "cijfers_en_verhaal"),
+        ("choose", "warme_overdracht"),
+        ("choose", "met_ouders_terugkijken"),
+    ]),
 }
 
 
@@ -393,6 +420,8 @@ def _play(scenario: Scenario, steps: list[tuple[str, ...]]):
         kind = step[0]
         if kind == "share":
             session.share(step[1], step[2], step[3])
+        elif kind == "ask":
+            assert session.ask_consent(step[1], step[2], step[3]), f"consent refused: {step}"
         elif kind == "consult":
             while not session.finished and session.scene.is_narration:
                 session.proceed()  # advice belongs to the scene that asks for a decision

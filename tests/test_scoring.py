@@ -856,6 +856,9 @@ def _play_witness(scenario, dim: str, steps: list[dict], seed: int):
                 elif need[0] == "shared" and not session.shared(need[1]):
                     share_within(need[1])
                 elif need[0] == "knows" and not session.knows(need[1], need[2]):
+                    # as the search does: ask the family first where the card lets the team ask
+                    if askable(need[2]) and not session.is_within_consent(need[2], need[1]):
+                        session.ask_consent(holder(need[2]), need[2], need[1])
                     session.share(holder(need[2]), need[2], need[1])
             target = scene.choice(step["choice"])
             for role in session.waiting_for():
